@@ -1,0 +1,67 @@
+import { DrizzleAdapter } from '@auth/drizzle-adapter';
+import type { Adapter } from '@auth/core/adapters';
+import type { SvelteKitAuthConfig } from '@auth/sveltekit';
+import { PATHS } from '$lib/paths';
+import { safeRedirect } from '$lib/redirect';
+import { listLinkedProviders, sealTokens, storeAccountTokens } from '$lib/server/auth/accounts';
+import { authLogger } from '$lib/server/auth/logger';
+import { readProviderSettings, toAuthProvider } from '$lib/server/auth/providers';
+import { toSession } from '$lib/server/auth/session';
+import { createTokenCipher, type TokenCipher } from '$lib/server/auth/token-crypto';
+import { isHostTrusted, requireSecret } from '$lib/server/config';
+import { db } from '$lib/server/db';
+import { accounts, sessions, users, verificationTokens } from '$lib/server/db/schema';
+import { findProfile } from '$lib/server/profile';
+
+type Env = Record<string, string | undefined>;
+
+/** The Auth.js configuration, built once from env after the database is connected. */
+export function createAuthConfig(env: Env): SvelteKitAuthConfig {
+	const secret = requireSecret(env);
+	const cipher = createTokenCipher(secret);
+	return {
+		secret,
+		trustHost: isHostTrusted(env),
+		adapter: createAdapter(cipher),
+		providers: readProviderSettings(env).map(toAuthProvider),
+		session: { strategy: 'jwt' },
+		pages: { signIn: PATHS.signIn, error: PATHS.signIn },
+		logger: authLogger,
+		callbacks: {
+			async jwt({ token, user, account, trigger }) {
+				if (account) {
+					// Sign-in: the cookie keeps a reference to the user; the tokens go to the database.
+					await storeAccountTokens(account, cipher);
+					token.providers = await listLinkedProviders(user.id!);
+				}
+				if (trigger === 'update' && token.sub) {
+					// Note: the posted data is ignored; the database is the source of truth.
+					const profile = await findProfile(token.sub);
+					if (profile === null) return null;
+					token.name = profile.name;
+					token.picture = profile.image;
+					token.providers = profile.providers;
+				}
+				return token;
+			},
+			session: ({ session, token }) => toSession(token, session.expires),
+			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
+		}
+	};
+}
+
+/** The Drizzle adapter on our tables, storing provider tokens encrypted. */
+function createAdapter(cipher: TokenCipher): Adapter {
+	const adapter = DrizzleAdapter(db, {
+		usersTable: users,
+		accountsTable: accounts,
+		sessionsTable: sessions,
+		verificationTokensTable: verificationTokens
+	});
+	return {
+		...adapter,
+		linkAccount: async (account) => {
+			await adapter.linkAccount!(await sealTokens(account, cipher));
+		}
+	};
+}

@@ -1,0 +1,131 @@
+// @ts-check
+/**
+ * One command for local runs. Starts the local GitHub and Google IdPs for whichever provider the
+ * environment doesn't configure, then runs the app with matching settings:
+ *
+ *   node idp/launch.js dev     vite dev server
+ *   node idp/launch.js start   the production build in build/ (run `vite build` first)
+ *
+ * Reads .env if present; variables already set in the environment win over it.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:os';
+
+const MODES = ['dev', 'start'];
+const SECRET_FILE = '.data/auth-secret';
+
+const mode = process.argv[2] ?? '';
+if (!MODES.includes(mode)) {
+	console.error('Usage: node idp/launch.js dev|start');
+	process.exit(2);
+}
+const dev = mode === 'dev';
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const env = { ...process.env };
+
+const port = integerFromEnv('PORT', dev ? 5173 : 3000);
+const appUrl = dev ? `http://127.0.0.1:${port}` : (env.ORIGIN ?? `http://127.0.0.1:${port}`);
+const local = { github: !env.AUTH_GITHUB_ID, google: !env.AUTH_GOOGLE_ID };
+
+// Without a fixed secret every restart would sign everybody out.
+env.AUTH_SECRET ||= persistentSecret();
+if (dev) {
+	// The dev server answers on two origins, so Auth.js must take the origin from the request.
+	env.AUTH_TRUST_HOST ??= 'true';
+} else {
+	// adapter-node assumes https unless told the origin.
+	env.ORIGIN = appUrl;
+	env.PORT = String(port);
+	env.HOST ??= '127.0.0.1';
+}
+
+const idp = local.github || local.google ? await startLocalIdp() : undefined;
+
+const [command, args] = dev
+	? [
+			'node_modules/.bin/vite',
+			['dev', '--host', '127.0.0.1', '--port', String(port), '--strictPort']
+		]
+	: [process.execPath, ['build']];
+const child = spawn(command, args, { stdio: 'inherit', env });
+
+const localNames = [local.github && 'GitHub', local.google && 'Google']
+	.filter(Boolean)
+	.join(' and ');
+console.log(
+	`\nLatchkey: open ${appUrl}` +
+		(localNames ? ` (local ${localNames} sign-in: any username works)` : '') +
+		'\n'
+);
+
+for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+	// The child stops first; its exit below then takes the IdP down.
+	process.on(signal, () => child.kill(signal));
+}
+child.on('error', async (error) => {
+	console.error(`Latchkey: could not run ${command}: ${error.message}`);
+	await idp?.close();
+	process.exit(1);
+});
+child.on('exit', async (code, signal) => {
+	await idp?.close();
+	process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
+});
+
+/** Starts the local IdPs and points the app at them, for each provider env leaves unset. */
+async function startLocalIdp() {
+	const googlePort = integerFromEnv('IDP_GOOGLE_PORT', port + 1);
+	const githubPort = integerFromEnv('IDP_GITHUB_PORT', port + 2);
+	// Loaded only when needed: oidc-provider warns about the Node version on import.
+	const { startIdp } = await import('./provider.js');
+	const started = await startIdp({
+		appOrigins: dev ? [appUrl, `http://localhost:${port}`] : [appUrl],
+		googlePort,
+		githubPort,
+		accessTokenTtl: integerFromEnv('IDP_ACCESS_TOKEN_TTL', 300)
+	}).catch((error) => {
+		if (error.code !== 'EADDRINUSE') throw error;
+		console.error(
+			`Latchkey: port ${error.port} is taken; choose others with IDP_GOOGLE_PORT (now ${googlePort}) and IDP_GITHUB_PORT (now ${githubPort})`
+		);
+		process.exit(1);
+	});
+	if (local.github) {
+		env.AUTH_GITHUB_ID = started.github.clientId;
+		env.AUTH_GITHUB_SECRET = started.github.clientSecret;
+		env.AUTH_GITHUB_ENTERPRISE_URL = started.github.baseUrl;
+	}
+	if (local.google) {
+		env.AUTH_GOOGLE_ID = started.google.clientId;
+		env.AUTH_GOOGLE_SECRET = started.google.clientSecret;
+		env.AUTH_GOOGLE_ISSUER = started.google.issuer;
+	}
+	return started;
+}
+
+/** The AUTH_SECRET kept in .data/ (which git ignores), created on first use. */
+function persistentSecret() {
+	if (existsSync(SECRET_FILE)) return readFileSync(SECRET_FILE, 'utf8').trim();
+	mkdirSync('.data', { recursive: true });
+	const secret = randomBytes(32).toString('base64url');
+	writeFileSync(SECRET_FILE, `${secret}\n`, { mode: 0o600 });
+	return secret;
+}
+
+/**
+ * @param {string} name
+ * @param {number} fallback
+ */
+function integerFromEnv(name, fallback) {
+	const raw = env[name];
+	if (!raw) return fallback;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 0) {
+		console.error(`Latchkey: ${name} must be a whole number, not "${raw}"`);
+		process.exit(2);
+	}
+	return value;
+}

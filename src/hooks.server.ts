@@ -1,0 +1,69 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { env } from '$env/dynamic/private';
+import { signInPath } from '$lib/paths';
+import { startServer } from '$lib/server/config';
+import { isDatabaseUnavailable } from '$lib/server/db/errors';
+import { handle as authHandle } from './auth';
+
+export const init: ServerInit = () => startServer(env);
+
+/**
+ * SvelteKit marks cookies Secure unless told otherwise (except on http://localhost), and
+ * @auth/sveltekit's `auth()` passes no `secure` flag: on plain http its refreshed session cookie
+ * would be dropped by the browser. Secure exactly when the site is served over https.
+ */
+const secureCookiesOnHttps: Handle = ({ event, resolve }) => {
+	const { cookies } = event;
+	const secure = event.url.protocol === 'https:';
+	event.cookies = {
+		...cookies,
+		set: (name, value, options) => cookies.set(name, value, { secure, ...options })
+	};
+	return resolve(event);
+};
+
+/** Auth.js's `locals.auth()` decodes and re-encrypts the cookie on every call: once is enough. */
+const memoizeAuth: Handle = ({ event, resolve }) => {
+	const decode = event.locals.auth;
+	let session: ReturnType<typeof decode> | undefined;
+	event.locals.auth = () => (session ??= decode());
+	return resolve(event);
+};
+
+/** Every route in `(protected)` needs a session: pages, data requests and form actions alike. */
+const protectRoutes: Handle = async ({ event, resolve }) => {
+	if (event.route.id?.startsWith('/(protected)/') && (await event.locals.auth()) === null) {
+		redirect(303, signInPath(event.url));
+	}
+	return resolve(event);
+};
+
+/** A request that failed because the database is down gets 503, not 500: it is worth a retry. */
+const reportOutages: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	if (!event.locals.databaseUnavailable) return response;
+	const headers = new Headers(response.headers);
+	headers.set('retry-after', '5');
+	return new Response(response.body, { status: 503, headers });
+};
+
+export const handle = sequence(
+	reportOutages,
+	secureCookiesOnHttps,
+	authHandle,
+	memoizeAuth,
+	protectRoutes
+);
+
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	if (isDatabaseUnavailable(error)) {
+		event.locals.databaseUnavailable = true;
+		console.error(`[db] unavailable during ${event.request.method} ${event.url.pathname}`);
+		return { message: 'The service is briefly unavailable. Please try again in a moment.' };
+	}
+	if (status === 404) return { message };
+	console.error(error);
+	return { message: 'Something went wrong on our side.' };
+};

@@ -1,0 +1,21 @@
+/** Every route path the code refers to, in one place. */
+export const PATHS = {
+	home: '/',
+	signIn: '/signin',
+	signOut: '/signout',
+	profile: '/profile',
+	sessionStatus: '/api/get-session-status'
+} as const;
+
+/** Pages anyone may open. The client guard lets navigations to these through unchecked. */
+export const PUBLIC_PATHS: readonly string[] = [PATHS.home, PATHS.signIn];
+
+export function isPublicPath(pathname: string): boolean {
+	return PUBLIC_PATHS.includes(pathname);
+}
+
+/** `/signin?redirectedFrom=<path+query>` for a page the user could not open yet. */
+export function signInPath(from: URL): string {
+	const params = new URLSearchParams({ redirectedFrom: from.pathname + from.search });
+	return `${PATHS.signIn}?${params}`;
+}

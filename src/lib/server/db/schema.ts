@@ -1,0 +1,65 @@
+import type { AdapterAccountType } from '@auth/core/adapters';
+import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
+// The Auth.js tables, shaped as @auth/drizzle-adapter expects (property names included),
+// with plural table names and snake_case columns.
+
+export const users = pgTable('users', {
+	id: text('id')
+		.primaryKey()
+		.$defaultFn(() => crypto.randomUUID()),
+	name: text('name'),
+	email: text('email').unique(),
+	emailVerified: timestamp('email_verified', { mode: 'date' }),
+	image: text('image')
+});
+
+/**
+ * One row per linked provider account. The token columns hold JWE ciphertext
+ * (see `$lib/server/auth/token-crypto.ts`), never a plain token.
+ */
+export const accounts = pgTable(
+	'accounts',
+	{
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		type: text('type').$type<AdapterAccountType>().notNull(),
+		provider: text('provider').notNull(),
+		providerAccountId: text('provider_account_id').notNull(),
+		refresh_token: text('refresh_token'),
+		access_token: text('access_token'),
+		expires_at: integer('expires_at'),
+		token_type: text('token_type'),
+		scope: text('scope'),
+		id_token: text('id_token'),
+		session_state: text('session_state')
+	},
+	(account) => [
+		primaryKey({ columns: [account.provider, account.providerAccountId] }),
+		index('accounts_user_id_idx').on(account.userId)
+	]
+);
+
+export const sessions = pgTable('sessions', {
+	sessionToken: text('session_token').primaryKey(),
+	userId: text('user_id')
+		.notNull()
+		.references(() => users.id, { onDelete: 'cascade' }),
+	expires: timestamp('expires', { mode: 'date' }).notNull()
+});
+
+export const verificationTokens = pgTable(
+	'verification_tokens',
+	{
+		identifier: text('identifier').notNull(),
+		token: text('token').notNull(),
+		expires: timestamp('expires', { mode: 'date' }).notNull()
+	},
+	(verificationToken) => [
+		primaryKey({ columns: [verificationToken.identifier, verificationToken.token] })
+	]
+);
+
+export type User = typeof users.$inferSelect;
+export type Account = typeof accounts.$inferSelect;

@@ -1,0 +1,25 @@
+import { eq } from 'drizzle-orm';
+import { listLinkedProviders } from './auth/accounts';
+import { db } from './db';
+import { users } from './db/schema';
+
+export interface Profile {
+	id: string;
+	name: string | null;
+	email: string | null;
+	image: string | null;
+	providers: Awaited<ReturnType<typeof listLinkedProviders>>;
+}
+
+export async function findProfile(userId: string): Promise<Profile | null> {
+	const [user] = await db
+		.select({ id: users.id, name: users.name, email: users.email, image: users.image })
+		.from(users)
+		.where(eq(users.id, userId));
+	if (user === undefined) return null;
+	return { ...user, providers: await listLinkedProviders(userId) };
+}
+
+export async function renameUser(userId: string, name: string): Promise<void> {
+	await db.update(users).set({ name }).where(eq(users.id, userId));
+}

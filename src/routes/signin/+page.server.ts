@@ -1,0 +1,34 @@
+import { isRedirect, redirect } from '@sveltejs/kit';
+import { AuthError } from '@auth/sveltekit';
+import { env } from '$env/dynamic/private';
+import { signInErrorMessage } from '$lib/auth/signin-errors';
+import { PATHS } from '$lib/paths';
+import { safeRedirect } from '$lib/redirect';
+import { readProviderSettings } from '$lib/server/auth/providers';
+import { signIn } from '../../auth';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async ({ url, locals }) => {
+	const redirectTo = safeRedirect(url.searchParams.get('redirectedFrom'), url.origin);
+	if ((await locals.auth()) !== null) redirect(303, redirectTo);
+	return {
+		providers: readProviderSettings(env).map(({ id, name }) => ({ id, name })),
+		redirectTo,
+		error: signInErrorMessage(url.searchParams.get('error'))
+	};
+};
+
+export const actions: Actions = {
+	// Answers with a redirect to the provider. `redirectTo` is made safe by the redirect callback.
+	default: async (event) => {
+		try {
+			await signIn(event);
+		} catch (error) {
+			if (isRedirect(error) || !(error instanceof AuthError)) throw error;
+			redirect(
+				303,
+				`${PATHS.signIn}?error=${error.type === 'AccessDenied' ? 'AccessDenied' : 'Configuration'}`
+			);
+		}
+	}
+};

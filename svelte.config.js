@@ -1,0 +1,23 @@
+import adapter from '@sveltejs/adapter-node';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+export default {
+	preprocess: vitePreprocess(),
+	kit: {
+		adapter: adapter(),
+		typescript: {
+			// Root-level TypeScript files are type-checked with the app.
+			config: (tsconfig) => {
+				tsconfig.include.push(
+					'../auth.config.ts',
+					'../drizzle.config.ts',
+					'../playwright.config.ts',
+					'../e2e/**/*.ts',
+					'../idp/**/*.js',
+					'../scripts/**/*.js'
+				);
+			}
+		}
+	}
+};
