@@ -33,6 +33,9 @@ const DAY = 24 * 60 * 60;
  *   `Google({ issuer, clientId, clientSecret })`
  * @property {{ baseUrl: string, clientId: string, clientSecret: string }} github for Auth.js
  *   `GitHub({ enterprise: { baseUrl }, clientId, clientSecret })`
+ * @property {(listener: (body: Record<string, unknown>) => void) => void} onTokenResponse calls
+ *   `listener` with each token response either instance sends: tests use it to learn which
+ *   tokens must never reach a browser
  * @property {() => Promise<void>} close stops both servers
  */
 
@@ -85,6 +88,13 @@ export async function startIdp({
 			clientId: github.clientId,
 			clientSecret: github.clientSecret
 		},
+		onTokenResponse: (listener) => {
+			for (const { provider } of [google, github]) {
+				provider.on('grant.success', (ctx) =>
+					listener(/** @type {Record<string, unknown>} */ (ctx.body))
+				);
+			}
+		},
 		close: async () => {
 			await Promise.all([google.close(), github.close()]);
 		}
@@ -129,6 +139,7 @@ async function startInstance(spec) {
 	server.on('request', router(provider, spec));
 
 	return {
+		provider,
 		origin,
 		issuer,
 		clientId,

@@ -6,8 +6,9 @@ import type { LoggerInstance } from '@auth/core/types';
  */
 export const authLogger: Partial<LoggerInstance> = {
 	error(error) {
-		const cause = error.cause instanceof Error ? error.cause : undefined;
-		const reason = firstLine(cause?.message || error.message);
+		// Note: Auth.js wraps the underlying error as `cause.err`.
+		const inner = (error.cause as { err?: unknown } | undefined)?.err;
+		const reason = firstLine(inner instanceof Error ? inner.message : error.message);
 		const log = error.name === 'JWTSessionError' ? console.warn : console.error;
 		log(`[auth] ${error.name}: ${reason}`);
 	},

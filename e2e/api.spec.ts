@@ -1,0 +1,72 @@
+import { expect, test } from '@playwright/test';
+import { appUrl } from './support/ports';
+import { signIn, uniqueLogin } from './support/sign-in';
+
+test('session status is 401 JSON with no-store when signed out', async ({ request }) => {
+	const response = await request.get('/api/get-session-status');
+	expect(response.status()).toBe(401);
+	expect(response.headers()['cache-control']).toBe('no-store');
+	expect(await response.json()).toEqual({ status: 401 });
+});
+
+test('session status is 200 JSON when signed in', async ({ page }) => {
+	await signIn(page, 'GitHub', uniqueLogin('status'));
+	const response = await page.request.get('/api/get-session-status');
+	expect(response.status()).toBe(200);
+	expect(response.headers()['cache-control']).toBe('no-store');
+	expect(await response.json()).toEqual({ status: 200 });
+});
+
+test('a bad session cookie means signed out, never a 500', async ({ request }) => {
+	const headers = { cookie: 'authjs.session-token=not-a-jwe' };
+	const status = await request.get('/api/get-session-status', { headers });
+	expect(status.status()).toBe(401);
+	expect(status.headers()['set-cookie']).toContain('authjs.session-token=;');
+
+	const profile = await request.get('/profile', { headers, maxRedirects: 0 });
+	expect(profile.status()).toBe(303);
+	expect(profile.headers().location).toBe('/signin?redirectedFrom=%2Fprofile');
+
+	const home = await request.get('/', { headers });
+	expect(home.status()).toBe(200);
+});
+
+test('a signed-out visitor is redirected from a protected page and its data', async ({
+	request
+}) => {
+	const page = await request.get('/profile', { maxRedirects: 0 });
+	expect(page.status()).toBe(303);
+	expect(page.headers().location).toBe('/signin?redirectedFrom=%2Fprofile');
+
+	const data = await request.get('/profile/__data.json');
+	expect(await data.json()).toMatchObject({
+		type: 'redirect',
+		location: '/signin?redirectedFrom=%2Fprofile'
+	});
+
+	const action = await request.post('/profile?/rename', {
+		form: { name: 'Mallory' },
+		headers: { origin: appUrl, accept: 'text/html' },
+		maxRedirects: 0
+	});
+	expect(action.status()).toBe(303);
+});
+
+test('cross-site form posts are refused with 403', async ({ page }) => {
+	await signIn(page, 'GitHub', uniqueLogin('csrf'));
+	await page.goto('/profile');
+	const name = await page.getByTestId('profile-name').textContent();
+	const crossSite = { origin: 'https://evil.example' };
+
+	const rename = await page.request.post('/profile?/rename', {
+		form: { name: 'Mallory' },
+		headers: crossSite
+	});
+	expect(rename.status()).toBe(403);
+	const signOut = await page.request.post('/signout', { form: {}, headers: crossSite });
+	expect(signOut.status()).toBe(403);
+
+	await page.reload();
+	await expect(page.getByTestId('profile-name')).toHaveText(name ?? '');
+	expect((await page.request.get('/api/get-session-status')).status()).toBe(200);
+});

@@ -1,0 +1,66 @@
+import { decode } from '@auth/core/jwt';
+import { expect, test } from '@playwright/test';
+import { startTestApp, TEST_SECRET, type TestApp } from './support/app';
+import { signIn, uniqueLogin } from './support/sign-in';
+
+let app: TestApp;
+const issuedTokens: string[] = [];
+
+test.beforeAll(async () => {
+	app = await startTestApp(4180);
+	app.idp.onTokenResponse((body) => {
+		for (const field of ['access_token', 'refresh_token', 'id_token']) {
+			if (typeof body[field] === 'string') issuedTokens.push(body[field]);
+		}
+	});
+});
+test.afterAll(() => app.stop());
+
+test('no response body or cookie sent to the browser holds a provider token', async ({
+	browser
+}) => {
+	const context = await browser.newContext({ baseURL: app.url });
+	const page = await context.newPage();
+	const bodies: string[] = [];
+	page.on('response', async (response) => {
+		if (new URL(response.url()).origin !== app.url) return;
+		const body = await response.text().catch(() => '');
+		bodies.push(body);
+	});
+
+	for (const provider of ['GitHub', 'Google'] as const) {
+		await page.goto('/profile');
+		await signIn(page, provider, uniqueLogin('leak'));
+		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+		// A client navigation too, so __data.json responses are checked as well as HTML.
+		await page.getByRole('link', { name: 'Latchkey' }).click();
+		await page.getByRole('link', { name: 'Open your profile' }).click();
+		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+		bodies.push(await (await page.request.get('/auth/session')).text());
+
+		const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
+		const claims = await decode({
+			token: cookie?.value,
+			secret: TEST_SECRET,
+			salt: 'authjs.session-token'
+		});
+		expect(Object.keys(claims ?? {}).sort()).toEqual(
+			['email', 'exp', 'iat', 'jti', 'name', 'picture', 'providers', 'sub'].sort()
+		);
+		bodies.push(JSON.stringify(claims));
+
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(page).toHaveURL('/signin');
+	}
+
+	// Two sign-ins: an access and a refresh token each, and Google's id_token.
+	expect(issuedTokens.length).toBeGreaterThanOrEqual(5);
+	expect(bodies.some((body) => body.includes('/data:') || body.includes('"type":"data"'))).toBe(
+		true
+	);
+	for (const token of issuedTokens) {
+		const leaks = bodies.filter((body) => body.includes(token));
+		expect(leaks, 'a provider token reached the browser').toEqual([]);
+	}
+	await context.close();
+});

@@ -1,0 +1,53 @@
+import { expect, test } from '@playwright/test';
+import { displayNameOf, signIn, uniqueLogin, type ProviderName } from './support/sign-in';
+
+for (const provider of ['GitHub', 'Google'] satisfies ProviderName[]) {
+	test(`signs in with the local ${provider} and shows the profile`, async ({ page }) => {
+		const login = uniqueLogin(provider.toLowerCase());
+		await signIn(page, provider, login);
+
+		await expect(page).toHaveURL('/');
+		const header = page.getByRole('banner');
+		await expect(header.getByRole('link', { name: displayNameOf(login) })).toBeVisible();
+		await expect(header.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+		await header.getByRole('link', { name: displayNameOf(login) }).click();
+		await expect(page).toHaveURL('/profile');
+		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+		await expect(page.getByTestId('profile-name')).toHaveText(displayNameOf(login));
+		await expect(page.getByText(`${login}@example.test`)).toBeVisible();
+		await expect(page.getByRole('list', { name: 'Linked providers' })).toHaveText(provider);
+	});
+}
+
+test('a protected page sends a signed-out visitor to sign in, then back', async ({ page }) => {
+	await page.goto('/profile?tab=name');
+	await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile%3Ftab%3Dname');
+
+	await signIn(page, 'GitHub', uniqueLogin('returning'));
+	await expect(page).toHaveURL('/profile?tab=name');
+	await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+});
+
+test('a foreign redirectedFrom lands on the home page after sign-in', async ({ page }) => {
+	await page.goto('/signin?redirectedFrom=%2F%2Fevil.example%2Fphish');
+	await signIn(page, 'Google', uniqueLogin('redirect'));
+	await expect(page).toHaveURL('/');
+});
+
+test('the sign-in page explains Auth.js errors', async ({ page }) => {
+	await page.goto('/signin?error=OAuthAccountNotLinked');
+	await expect(page.getByRole('alert')).toContainText('already used by an account');
+	await page.goto('/signin?error=SomethingUnheardOf');
+	await expect(page.getByRole('alert')).toHaveText(
+		'Sign-in could not be completed. Please try again.'
+	);
+});
+
+test('the sign-in buttons work without JavaScript', async ({ browser }) => {
+	const context = await browser.newContext({ javaScriptEnabled: false });
+	const page = await context.newPage();
+	await signIn(page, 'GitHub', uniqueLogin('nojs'));
+	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+	await context.close();
+});

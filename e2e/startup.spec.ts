@@ -1,0 +1,37 @@
+import { expect, test } from '@playwright/test';
+import { runBuild } from './support/app';
+
+const base = {
+	PATH: process.env.PATH,
+	AUTH_SECRET: 'startup-test-secret',
+	AUTH_GITHUB_ID: 'id',
+	AUTH_GITHUB_SECRET: 'secret',
+	ORIGIN: 'http://127.0.0.1:4190',
+	PORT: '4190',
+	PGLITE_DATA_DIR: 'memory://'
+};
+
+for (const [problem, env, message] of [
+	['no AUTH_SECRET', { AUTH_SECRET: undefined }, 'AUTH_SECRET is not set'],
+	[
+		'no provider',
+		{ AUTH_GITHUB_ID: undefined, AUTH_GITHUB_SECRET: undefined },
+		'no sign-in provider is configured'
+	],
+	['half a provider', { AUTH_GITHUB_SECRET: undefined }, 'AUTH_GITHUB_SECRET is not set'],
+	['no known origin', { ORIGIN: undefined }, "the app's URL is unknown: set ORIGIN"],
+	['a malformed DATABASE_URL', { DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a valid URL'],
+	[
+		'an unreachable database',
+		{ DATABASE_URL: 'postgres://latchkey:hunter2@127.0.0.1:9/app' },
+		'cannot use the database at 127.0.0.1:9/app: ECONNREFUSED'
+	]
+] as const) {
+	test(`a production start with ${problem} stops with one clear line`, async () => {
+		const app = runBuild({ ...base, ...env });
+		expect(await app.exited).toBe(1);
+		const lines = app.output().trim().split('\n');
+		expect(lines).toEqual([expect.stringContaining(`Latchkey cannot start: ${message}`)]);
+		expect(app.output()).not.toContain('hunter2');
+	});
+}

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { startIdp, type Idp } from '../../idp/provider.js';
+
+export const TEST_SECRET = 'e2e-only-secret-0123456789abcdefghijklmnopqrstuv';
+
+export interface TestApp {
+	url: string;
+	idp: Idp;
+	stop(): Promise<void>;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Runs the production build (`node build`) as a child process with `env`, until it exits. */
+export function runBuild(env: Env) {
+	const child = spawn(process.execPath, ['build'], {
+		env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+	return { child, exited, output: () => output };
+}
+
+/**
+ * Starts a private app instance on `port` with its own local IdP, for tests that need to see
+ * the IdP's side or to run the app with other settings than Playwright's webServer.
+ */
+export async function startTestApp(port: number, env: Env = {}): Promise<TestApp> {
+	const url = `http://127.0.0.1:${port}`;
+	const idp = await startIdp({ appOrigins: [url], googlePort: 0, githubPort: 0 });
+	const app = runBuild({
+		PATH: process.env.PATH,
+		AUTH_SECRET: TEST_SECRET,
+		AUTH_GITHUB_ID: idp.github.clientId,
+		AUTH_GITHUB_SECRET: idp.github.clientSecret,
+		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
+		AUTH_GOOGLE_ID: idp.google.clientId,
+		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
+		AUTH_GOOGLE_ISSUER: idp.google.issuer,
+		PGLITE_DATA_DIR: 'memory://',
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		ORIGIN: url,
+		...env
+	});
+	const stop = async () => {
+		app.child.kill();
+		await app.exited;
+		await idp.close();
+	};
+	for (let attempt = 0; ; attempt++) {
+		if (app.child.exitCode !== null || attempt === 100) {
+			await stop();
+			throw new Error(`The app did not start:\n${app.output()}`);
+		}
+		const up = await fetch(`${url}/api/get-session-status`).then(
+			() => true,
+			() => false
+		);
+		if (up) return { url, idp, stop };
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+}

@@ -1,0 +1,36 @@
+import { expect, type Page } from '@playwright/test';
+
+export type ProviderName = 'GitHub' | 'Google';
+
+/** A login no other test uses, so every test starts with its own user. */
+export function uniqueLogin(prefix: string): string {
+	return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * Signs in through the local IdP the way a person does: the provider button on /signin (or on
+ * the page already open), the IdP's login form, then its consent page when it shows one.
+ */
+export async function signIn(page: Page, provider: ProviderName, login: string): Promise<void> {
+	if (!new URL(page.url()).pathname.startsWith('/signin')) await page.goto('/signin');
+	const appOrigin = new URL(page.url()).origin;
+	await page.getByRole('button', { name: `Sign in with ${provider}` }).click();
+
+	await expect(page.getByRole('heading', { name: `Local ${provider}` })).toBeVisible();
+	await page.getByLabel('Username').fill(login);
+	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+
+	const authorize = page.getByRole('button', { name: 'Authorize' });
+	const backAtApp = (url: URL) => url.origin === appOrigin;
+	await Promise.race([page.waitForURL(backAtApp), authorize.waitFor()]);
+	if (await authorize.isVisible()) await authorize.click();
+	await page.waitForURL(backAtApp);
+}
+
+/** The name the local IdP gives a login: its parts, capitalised. */
+export function displayNameOf(login: string): string {
+	return login
+		.split(/[._-]+/)
+		.map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+		.join(' ');
+}
