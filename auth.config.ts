@@ -1,16 +1,13 @@
-import { DrizzleAdapter } from '@auth/drizzle-adapter';
-import type { Adapter } from '@auth/core/adapters';
 import type { SvelteKitAuthConfig } from '@auth/sveltekit';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { listLinkedProviders, sealTokens, storeAccountTokens } from '$lib/server/auth/accounts';
+import { listLinkedProviders, storeAccountTokens } from '$lib/server/auth/accounts';
+import { createAdapter } from '$lib/server/auth/adapter';
 import { authLogger } from '$lib/server/auth/logger';
 import { readProviderSettings, toAuthProvider } from '$lib/server/auth/providers';
 import { toSession } from '$lib/server/auth/session';
-import { createTokenCipher, type TokenCipher } from '$lib/server/auth/token-crypto';
+import { createTokenCipher } from '$lib/server/auth/token-crypto';
 import { isHostTrusted, requireSecret } from '$lib/server/config';
-import { db } from '$lib/server/db';
-import { accounts, sessions, users, verificationTokens } from '$lib/server/db/schema';
 import { findProfile } from '$lib/server/profile';
 
 type Env = Record<string, string | undefined>;
@@ -46,22 +43,6 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 			},
 			session: ({ session, token }) => toSession(token, session.expires),
 			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
-		}
-	};
-}
-
-/** The Drizzle adapter on our tables, storing provider tokens encrypted. */
-function createAdapter(cipher: TokenCipher): Adapter {
-	const adapter = DrizzleAdapter(db, {
-		usersTable: users,
-		accountsTable: accounts,
-		sessionsTable: sessions,
-		verificationTokensTable: verificationTokens
-	});
-	return {
-		...adapter,
-		linkAccount: async (account) => {
-			await adapter.linkAccount!(await sealTokens(account, cipher));
 		}
 	};
 }

@@ -12,7 +12,7 @@ export default defineConfig({
 	timeout: 30_000,
 	workers: 2,
 	forbidOnly: Boolean(process.env.CI),
-	reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+	reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
 	use: {
 		baseURL: appUrl,
 		trace: 'retain-on-failure',

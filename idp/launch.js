@@ -27,19 +27,19 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
 
 const port = integerFromEnv('PORT', dev ? 5173 : 3000);
-const appUrl = dev ? `http://127.0.0.1:${port}` : (env.ORIGIN ?? `http://127.0.0.1:${port}`);
+const appUrl = dev ? `http://127.0.0.1:${port}` : env.ORIGIN || `http://127.0.0.1:${port}`;
 const local = { github: !env.AUTH_GITHUB_ID, google: !env.AUTH_GOOGLE_ID };
 
 // Without a fixed secret every restart would sign everybody out.
 env.AUTH_SECRET ||= persistentSecret();
 if (dev) {
 	// The dev server answers on two origins, so Auth.js must take the origin from the request.
-	env.AUTH_TRUST_HOST ??= 'true';
+	env.AUTH_TRUST_HOST ||= 'true';
 } else {
 	// adapter-node assumes https unless told the origin.
 	env.ORIGIN = appUrl;
 	env.PORT = String(port);
-	env.HOST ??= '127.0.0.1';
+	env.HOST ||= '127.0.0.1';
 }
 
 const idp = local.github || local.google ? await startLocalIdp() : undefined;

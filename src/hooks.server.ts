@@ -4,10 +4,15 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { signInPath } from '$lib/paths';
 import { startServer } from '$lib/server/config';
+import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { handle as authHandle } from './auth';
 
-export const init: ServerInit = () => startServer(env);
+export const init: ServerInit = async () => {
+	await startServer(env);
+	// adapter-node's graceful shutdown waits for open sockets, such as the database pool's.
+	process.once('sveltekit:shutdown', () => void closeDatabase());
+};
 
 /**
  * SvelteKit marks cookies Secure unless told otherwise (except on http://localhost), and
