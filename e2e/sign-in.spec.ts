@@ -37,7 +37,7 @@ test('a foreign redirectedFrom lands on the home page after sign-in', async ({ p
 
 test('the sign-in page explains Auth.js errors', async ({ page }) => {
 	await page.goto('/signin?error=OAuthAccountNotLinked');
-	await expect(page.getByRole('alert')).toContainText('already used by an account');
+	await expect(page.getByRole('alert')).toContainText('already belongs to an account');
 	await page.goto('/signin?error=SomethingUnheardOf');
 	await expect(page.getByRole('alert')).toHaveText(
 		'Sign-in could not be completed. Please try again.'
@@ -50,4 +50,15 @@ test('the sign-in buttons work without JavaScript', async ({ browser }) => {
 	await signIn(page, 'GitHub', uniqueLogin('nojs'));
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 	await context.close();
+});
+
+test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and not Secure on http', async ({
+	page,
+	context
+}) => {
+	await signIn(page, 'GitHub', uniqueLogin('cookie'));
+	// This page view re-issues the cookie through locals.auth(), not the Auth.js callback.
+	await page.goto('/profile');
+	const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
+	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
 });

@@ -39,7 +39,7 @@ const memoizeAuth: Handle = ({ event, resolve }) => {
 
 /** Every route in `(protected)` needs a session: pages, data requests and form actions alike. */
 const protectRoutes: Handle = async ({ event, resolve }) => {
-	if (event.route.id?.startsWith('/(protected)/') && (await event.locals.auth()) === null) {
+	if (event.route.id?.startsWith('/(protected)') && (await event.locals.auth()) === null) {
 		redirect(303, signInPath(event.url));
 	}
 	return resolve(event);

@@ -6,8 +6,8 @@ const MESSAGES: Record<string, string> = {
 	AccessDenied: 'Sign-in was cancelled or refused by the provider.',
 	Verification: 'That sign-in link has expired or was already used.',
 	OAuthAccountNotLinked:
-		'Your email address is already used by an account that signs in with another provider. ' +
-		'Sign in with that provider first; you can link this one from your profile.',
+		'Your email address already belongs to an account that signs in with another provider. ' +
+		'Please sign in with that provider instead.',
 	AccountNotLinked:
 		'This sign-in belongs to another account. Sign in with the provider you used before.',
 	OAuthSignin: RETRY,

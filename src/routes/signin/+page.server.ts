@@ -24,11 +24,9 @@ export const actions: Actions = {
 		try {
 			await signIn(event);
 		} catch (error) {
+			// Auth.js has logged it: typically the provider's discovery document is unreachable.
 			if (isRedirect(error) || !(error instanceof AuthError)) throw error;
-			redirect(
-				303,
-				`${PATHS.signIn}?error=${error.type === 'AccessDenied' ? 'AccessDenied' : 'Configuration'}`
-			);
+			redirect(303, `${PATHS.signIn}?error=Configuration`);
 		}
 	}
 };
