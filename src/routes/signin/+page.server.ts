@@ -1,5 +1,4 @@
 import { isRedirect, redirect } from '@sveltejs/kit';
-import { AuthError } from '@auth/sveltekit';
 import { env } from '$env/dynamic/private';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
 import { PATHS } from '$lib/paths';
@@ -24,8 +23,12 @@ export const actions: Actions = {
 		try {
 			await signIn(event);
 		} catch (error) {
-			// Auth.js has logged it: typically the provider's discovery document is unreachable.
-			if (isRedirect(error) || !(error instanceof AuthError)) throw error;
+			if (isRedirect(error)) throw error;
+			// Note: Auth.js has logged the cause (typically an unreachable provider). When it is not
+			// an AuthError, @auth/sveltekit's signIn then fails on the missing redirect instead.
+			console.error(
+				`[auth] sign-in could not start: ${error instanceof Error ? error.message : error}`
+			);
 			redirect(303, `${PATHS.signIn}?error=Configuration`);
 		}
 	}
