@@ -9,7 +9,7 @@ const executablePath =
 
 export default defineConfig({
 	testDir: 'e2e',
-	timeout: 30_000,
+	timeout: 60_000,
 	workers: 2,
 	forbidOnly: Boolean(process.env.CI),
 	reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],

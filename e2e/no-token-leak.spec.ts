@@ -14,7 +14,7 @@ test.beforeAll(async () => {
 		}
 	});
 });
-test.afterAll(() => app.stop());
+test.afterAll(() => app?.stop());
 
 test('no response body or cookie sent to the browser holds a provider token', async ({
 	browser

@@ -6,7 +6,7 @@ let app: TestApp;
 test.beforeAll(async () => {
 	app = await startTestApp(4183);
 });
-test.afterAll(() => app.stop());
+test.afterAll(() => app?.stop());
 
 test('an unreachable provider gives a clear message on /signin, not a 500', async ({ browser }) => {
 	const context = await browser.newContext({ baseURL: app.url });

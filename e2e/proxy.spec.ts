@@ -17,7 +17,7 @@ test.beforeAll(async () => {
 		AUTH_TRUST_HOST: 'true'
 	});
 });
-test.afterAll(() => app.stop());
+test.afterAll(() => app?.stop());
 
 test('behind a proxy, Auth.js uses the public https URL and __Secure- cookies', async ({
 	request

@@ -51,8 +51,10 @@ export async function startTestApp(port: number, env: Env = {}): Promise<TestApp
 		await app.exited;
 		await idp.close();
 	};
-	for (let attempt = 0; ; attempt++) {
-		if (app.child.exitCode !== null || attempt === 100) {
+	// Note: PGlite boots and migrates in WASM; on a busy 2-core machine that takes seconds.
+	const deadline = Date.now() + 45_000;
+	for (;;) {
+		if (app.child.exitCode !== null || Date.now() > deadline) {
 			await stop();
 			throw new Error(`The app did not start:\n${app.output()}`);
 		}

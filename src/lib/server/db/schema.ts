@@ -33,7 +33,9 @@ export const accounts = pgTable(
 		token_type: text('token_type'),
 		scope: text('scope'),
 		id_token: text('id_token'),
-		session_state: text('session_state')
+		session_state: text('session_state'),
+		/** When the tokens were last replaced by a refresh (null until the first one). */
+		rotatedAt: timestamp('rotated_at', { mode: 'date', withTimezone: true })
 	},
 	(account) => [
 		primaryKey({ columns: [account.provider, account.providerAccountId] }),

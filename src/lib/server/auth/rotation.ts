@@ -1,0 +1,162 @@
+import { and, eq } from 'drizzle-orm';
+import type { ProviderId } from '$lib/auth/types';
+import { db } from '../db';
+import { describeDatabaseError } from '../db/errors';
+import { accounts, type Account } from '../db/schema';
+import { refreshAtProvider, type IssuedTokens } from './provider-refresh';
+import type { ProviderSettings } from './providers';
+import type { TokenCipher } from './token-crypto';
+
+/** Which account a session refers to: the key of its `accounts` row. */
+export interface AccountKey {
+	provider: ProviderId;
+	providerAccountId: string;
+}
+
+export type RefreshOutcome =
+	/** The stored access token is valid beyond the skew (maybe another instance just rotated it). */
+	| { status: 'fresh'; expiresAt: number | null }
+	| { status: 'rotated'; expiresAt: number | null }
+	/** The provider refused the refresh token for good: the user must sign in again. */
+	| { status: 'rejected' }
+	/** Provider or database unreachable: keep the session and try again on a later request. */
+	| { status: 'unavailable' };
+
+export interface RotatorOptions {
+	cipher: TokenCipher;
+	providers: ProviderSettings[];
+	/** Refresh when the access token expires within this many milliseconds. */
+	skewMs: number;
+	/** Give up on the provider after this many milliseconds. */
+	timeoutMs: number;
+	now?: () => number;
+	log?: (line: string) => void;
+}
+
+/**
+ * Refreshes provider tokens so that each rotation reaches the provider exactly once, however
+ * many requests, processes or instances need it at the same moment:
+ * - in one process, concurrent callers for an account share one in-flight refresh;
+ * - across processes, the refresh runs in a transaction holding `SELECT … FOR UPDATE` on the
+ *   account row, and re-reads the row after taking the lock, so an instance that waited uses
+ *   the tokens the winner stored instead of sending the (now dead) refresh token again.
+ */
+export class TokenRotator {
+	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
+	readonly #options: Required<RotatorOptions>;
+
+	constructor(options: RotatorOptions) {
+		this.#options = {
+			now: Date.now,
+			log: (line) => console.info(line),
+			...options
+		};
+	}
+
+	/** True when an access token with this expiry (seconds since the epoch) should be refreshed. */
+	isExpiring(expiresAt: number | null | undefined): boolean {
+		if (expiresAt === null || expiresAt === undefined) return false;
+		return expiresAt * 1000 - this.#options.skewMs <= this.#options.now();
+	}
+
+	/** Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. */
+	ensureFresh(key: AccountKey, { force = false } = {}): Promise<RefreshOutcome> {
+		const id = `${key.provider}:${key.providerAccountId}`;
+		let flight = this.#inFlight.get(id);
+		if (flight === undefined) {
+			flight = this.#refreshUnderLock(key, force).finally(() => this.#inFlight.delete(id));
+			this.#inFlight.set(id, flight);
+		}
+		return flight;
+	}
+
+	async #refreshUnderLock(key: AccountKey, force: boolean): Promise<RefreshOutcome> {
+		const started = this.#options.now();
+		let outcome: RefreshOutcome;
+		let detail: string | undefined;
+		try {
+			outcome = await db.transaction(async (tx) => {
+				const [row] = await tx.select().from(accounts).where(matches(key)).for('update');
+				if (row === undefined) return { status: 'rejected' };
+				if (!force && !this.isExpiring(row.expires_at)) {
+					return { status: 'fresh', expiresAt: row.expires_at };
+				}
+				if (row.refresh_token === null) {
+					// Nothing to rotate with: fine while the token lasts, final once it has expired.
+					return this.isExpiring(row.expires_at)
+						? { status: 'rejected' }
+						: { status: 'fresh', expiresAt: row.expires_at };
+				}
+				const settings = this.#options.providers.find(({ id }) => id === key.provider);
+				if (settings === undefined) return { status: 'unavailable' };
+
+				const refreshToken = await this.#options.cipher.decrypt(row.refresh_token);
+				const result = await refreshAtProvider(
+					settings,
+					refreshToken,
+					this.#options.timeoutMs,
+					this.#options.now
+				);
+				if (result.ok) {
+					const rotatedAt = new Date(this.#options.now());
+					const update = await sealIssuedTokens(
+						result.tokens,
+						row,
+						this.#options.cipher,
+						rotatedAt
+					);
+					await tx.update(accounts).set(update).where(matches(key));
+					return { status: 'rotated', expiresAt: result.tokens.expiresAt };
+				}
+				detail = result.reason;
+				if (!result.definitive) return { status: 'unavailable' };
+				// Note: forget the dead refresh token, so that no instance ever sends it again.
+				await tx.update(accounts).set({ refresh_token: null }).where(matches(key));
+				return { status: 'rejected' };
+			});
+		} catch (error) {
+			detail = describeDatabaseError(error);
+			outcome = { status: 'unavailable' };
+		}
+		this.#options.log(
+			JSON.stringify({
+				event: 'token_refresh',
+				provider: key.provider,
+				account: key.providerAccountId,
+				outcome: outcome.status,
+				...(detail !== undefined && { detail }),
+				durationMs: this.#options.now() - started
+			})
+		);
+		return outcome;
+	}
+}
+
+/** The row update for freshly issued tokens, encrypted; what the provider omitted is kept. */
+async function sealIssuedTokens(
+	tokens: IssuedTokens,
+	row: Account,
+	cipher: TokenCipher,
+	rotatedAt: Date
+) {
+	return {
+		access_token: await cipher.encrypt(tokens.accessToken),
+		// Note: a provider that returns no new refresh token keeps the old one valid.
+		refresh_token:
+			tokens.refreshToken === undefined
+				? row.refresh_token
+				: await cipher.encrypt(tokens.refreshToken),
+		id_token: tokens.idToken === undefined ? row.id_token : await cipher.encrypt(tokens.idToken),
+		expires_at: tokens.expiresAt,
+		scope: tokens.scope ?? row.scope,
+		token_type: tokens.tokenType,
+		rotatedAt
+	};
+}
+
+function matches(key: AccountKey) {
+	return and(
+		eq(accounts.provider, key.provider),
+		eq(accounts.providerAccountId, key.providerAccountId)
+	);
+}
