@@ -1,12 +1,13 @@
 import type { SvelteKitAuthConfig } from '@auth/sveltekit';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { listLinkedProviders, storeAccountTokens } from '$lib/server/auth/accounts';
+import { listSessionAccounts, storeAccountTokens } from '$lib/server/auth/accounts';
 import { createAdapter } from '$lib/server/auth/adapter';
 import { authLogger } from '$lib/server/auth/logger';
 import { readProviderSettings, toAuthProvider } from '$lib/server/auth/providers';
 import { toSession } from '$lib/server/auth/session';
-import { createTokenCipher } from '$lib/server/auth/token-crypto';
+import { refreshSessionAccounts } from '$lib/server/auth/session-refresh';
+import { tokenServices } from '$lib/server/auth/tokens';
 import { isHostTrusted, requireSecret } from '$lib/server/config';
 import { findProfile } from '$lib/server/profile';
 
@@ -15,7 +16,7 @@ type Env = Record<string, string | undefined>;
 /** The Auth.js configuration, built once from env after the database is connected. */
 export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 	const secret = requireSecret(env);
-	const cipher = createTokenCipher(secret);
+	const { cipher, rotator } = tokenServices();
 	return {
 		secret,
 		trustHost: isHostTrusted(env),
@@ -29,7 +30,8 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 				if (account) {
 					// Sign-in: the cookie keeps a reference to the user; the tokens go to the database.
 					await storeAccountTokens(account, cipher);
-					token.providers = await listLinkedProviders(user.id!);
+					token.accounts = await listSessionAccounts(user.id!);
+					return token;
 				}
 				if (trigger === 'update' && token.sub) {
 					// Note: the posted data is ignored; the database is the source of truth.
@@ -37,9 +39,9 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 					if (profile === null) return null;
 					token.name = profile.name;
 					token.picture = profile.image;
-					token.providers = profile.providers;
+					token.accounts = await listSessionAccounts(token.sub);
 				}
-				return token;
+				return refreshSessionAccounts(token, rotator);
 			},
 			session: ({ session, token }) => toSession(token, session.expires),
 			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href

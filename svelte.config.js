@@ -9,6 +9,8 @@ export default {
 		typescript: {
 			// Root-level TypeScript files are type-checked with the app.
 			config: (tsconfig) => {
+				// Tests import the local IdP as `$idp/…` (an alias only vitest resolves).
+				tsconfig.compilerOptions.paths['$idp/*'] = ['../idp/*'];
 				tsconfig.include.push(
 					'../auth.config.ts',
 					'../drizzle.config.ts',

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
@@ -5,9 +6,11 @@ export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
 		include: ['src/**/*.test.ts', 'idp/**/*.test.js'],
+		// The local IdP is test tooling: only tests can import it (the app build cannot resolve it).
+		alias: { $idp: fileURLToPath(new URL('./idp', import.meta.url)) },
 		reporters: ['default', 'json'],
 		outputFile: { json: 'reports/unit.json' },
-		// Note: PGlite boots a WASM Postgres per test file; keep files in one process pool.
+		// Note: PGlite boots a WASM Postgres per test file, which takes seconds on a busy machine.
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

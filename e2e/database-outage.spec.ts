@@ -25,7 +25,9 @@ if (serverUrl) {
 			const viaProxy = new URL(serverUrl);
 			viaProxy.host = `127.0.0.1:${proxy.port}`;
 			viaProxy.pathname = `/${DATABASE}`;
-			app = await startTestApp(4182, { DATABASE_URL: viaProxy.href, PGLITE_DATA_DIR: undefined });
+			app = await startTestApp(4182, {
+				env: { DATABASE_URL: viaProxy.href, PGLITE_DATA_DIR: undefined }
+			});
 		});
 		test.afterAll(async () => {
 			await app?.stop();

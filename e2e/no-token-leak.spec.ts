@@ -8,9 +8,11 @@ const issuedTokens: string[] = [];
 
 test.beforeAll(async () => {
 	app = await startTestApp(4180);
-	app.idp.onTokenResponse((body) => {
+	app.idp.onTokenEndpoint((event) => {
+		if (!event.ok) return;
 		for (const field of ['access_token', 'refresh_token', 'id_token']) {
-			if (typeof body[field] === 'string') issuedTokens.push(body[field]);
+			const value = event.body[field];
+			if (typeof value === 'string') issuedTokens.push(value);
 		}
 	});
 });
@@ -45,7 +47,7 @@ test('no response body or cookie sent to the browser holds a provider token', as
 			salt: 'authjs.session-token'
 		});
 		expect(Object.keys(claims ?? {}).sort()).toEqual(
-			['email', 'exp', 'iat', 'jti', 'name', 'picture', 'providers', 'sub'].sort()
+			['accounts', 'email', 'exp', 'iat', 'jti', 'name', 'picture', 'sub'].sort()
 		);
 		bodies.push(JSON.stringify(claims));
 

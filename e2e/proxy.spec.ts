@@ -11,10 +11,12 @@ const forwarded = {
 
 test.beforeAll(async () => {
 	app = await startTestApp(4181, {
-		ORIGIN: undefined,
-		PROTOCOL_HEADER: 'x-forwarded-proto',
-		HOST_HEADER: 'x-forwarded-host',
-		AUTH_TRUST_HOST: 'true'
+		env: {
+			ORIGIN: undefined,
+			PROTOCOL_HEADER: 'x-forwarded-proto',
+			HOST_HEADER: 'x-forwarded-host',
+			AUTH_TRUST_HOST: 'true'
+		}
 	});
 });
 test.afterAll(() => app?.stop());

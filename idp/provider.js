@@ -33,10 +33,22 @@ const DAY = 24 * 60 * 60;
  *   `Google({ issuer, clientId, clientSecret })`
  * @property {{ baseUrl: string, clientId: string, clientSecret: string }} github for Auth.js
  *   `GitHub({ enterprise: { baseUrl }, clientId, clientSecret })`
- * @property {(listener: (body: Record<string, unknown>) => void) => void} onTokenResponse calls
- *   `listener` with each token response either instance sends: tests use it to learn which
- *   tokens must never reach a browser
+ * @property {(listener: (event: TokenEndpointEvent) => void) => () => void} onTokenEndpoint calls
+ *   `listener` once for each request to either instance's token endpoint, before the response is
+ *   sent: tests use it to learn which tokens were issued (and must never reach a browser) and
+ *   which grants failed. Returns a function that removes the listener.
  * @property {() => Promise<void>} close stops both servers
+ */
+
+/**
+ * One token endpoint request: its grant type (`''` if the request had none) and either the token
+ * response sent (`ok: true`) or the OAuth error code sent, such as `invalid_grant` (`ok: false`).
+ * (`error` and `body` are typed on both variants only so that either can be read before
+ * narrowing; an event never has both.)
+ * @typedef {{ provider: 'google' | 'github', grantType: string } & (
+ *   | { ok: true, body: Record<string, unknown>, error?: undefined }
+ *   | { ok: false, error: string, body?: undefined }
+ * )} TokenEndpointEvent
  */
 
 /**
@@ -88,12 +100,11 @@ export async function startIdp({
 			clientId: github.clientId,
 			clientSecret: github.clientSecret
 		},
-		onTokenResponse: (listener) => {
-			for (const { provider } of [google, github]) {
-				provider.on('grant.success', (ctx) =>
-					listener(/** @type {Record<string, unknown>} */ (ctx.body))
-				);
-			}
+		onTokenEndpoint: (listener) => {
+			const unsubscribes = [google, github].map((instance) =>
+				onTokenEndpoint(instance.provider, instance.name, listener)
+			);
+			return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
 		},
 		close: async () => {
 			await Promise.all([google.close(), github.close()]);
@@ -139,6 +150,7 @@ async function startInstance(spec) {
 	server.on('request', router(provider, spec));
 
 	return {
+		name: spec.name,
 		provider,
 		origin,
 		issuer,
@@ -150,6 +162,47 @@ async function startInstance(spec) {
 				// Browsers keep connections alive; don't wait for them to time out.
 				server.closeAllConnections();
 			})
+	};
+}
+
+/**
+ * Reports each token endpoint request of `provider` to `listener`, from oidc-provider's events:
+ * `grant.success` after a grant type handler set the token response, `grant.error` for an error
+ * response, and `server_error` for an unexpected failure (which skips `grant.error`).
+ * @param {Provider} provider
+ * @param {'google' | 'github'} name
+ * @param {(event: TokenEndpointEvent) => void} listener
+ * @returns {() => void} removes the listener
+ */
+function onTokenEndpoint(provider, name, listener) {
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
+	const grantType = (ctx) => {
+		const value = ctx.oidc.params?.grant_type ?? ctx.oidc.body?.grant_type;
+		return typeof value === 'string' ? value : '';
+	};
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
+	const success = (ctx) =>
+		listener({
+			provider: name,
+			grantType: grantType(ctx),
+			ok: true,
+			body: { .../** @type {Record<string, unknown>} */ (ctx.body) }
+		});
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx @param {Error} error */
+	const failure = (ctx, error) =>
+		listener({ provider: name, grantType: grantType(ctx), ok: false, error: error.message });
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
+	const serverError = (ctx) => {
+		if (ctx.oidc?.route !== 'token') return;
+		listener({ provider: name, grantType: grantType(ctx), ok: false, error: 'server_error' });
+	};
+	provider.on('grant.success', success);
+	provider.on('grant.error', failure);
+	provider.on('server_error', serverError);
+	return () => {
+		provider.off('grant.success', success);
+		provider.off('grant.error', failure);
+		provider.off('server_error', serverError);
 	};
 }
 

@@ -1,8 +1,17 @@
 // @ts-check
-import { createHash, randomBytes } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from './provider.js';
+import {
+	Browser,
+	authorize,
+	metadata,
+	obtainTokens,
+	parseForm,
+	pkce,
+	signIn,
+	tokenRequest
+} from './testing.js';
 
 const APP = 'http://127.0.0.1:5173';
 const GOOGLE_CALLBACK = `${APP}/auth/callback/google`;
@@ -22,168 +31,6 @@ beforeAll(async () => {
 afterAll(() => idp?.close());
 
 /**
- * Just enough of a browser for the sign-in pages: manual redirects, submitting each page's form,
- * and one cookie jar for all of 127.0.0.1 (browsers ignore ports too; cookie paths are ignored
- * here for brevity).
- */
-class Browser {
-	/** @type {Map<string, string>} */
-	cookies = new Map();
-
-	/**
-	 * @param {string | URL} url
-	 * @param {Record<string, string>} [form] posted urlencoded when given
-	 */
-	async request(url, form) {
-		const res = await fetch(url, {
-			method: form ? 'POST' : 'GET',
-			redirect: 'manual',
-			headers: {
-				cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-				...(form && { 'content-type': 'application/x-www-form-urlencoded' })
-			},
-			body: form && new URLSearchParams(form)
-		});
-		for (const header of res.headers.getSetCookie()) {
-			const [pair = ''] = header.split(';');
-			const name = pair.slice(0, pair.indexOf('='));
-			const value = pair.slice(pair.indexOf('=') + 1);
-			if (value) this.cookies.set(name, value);
-			else this.cookies.delete(name);
-		}
-		return res;
-	}
-
-	/**
-	 * Opens an authorization URL and works through the IdP's pages until it redirects to the app.
-	 * @param {URL} authorizeUrl
-	 * @param {string} login typed on the login page
-	 * @param {{ deny?: boolean }} [options] cancel on the first page instead
-	 * @returns {Promise<{ callback: URL, pages: string[] }>} the callback URL and the pages seen
-	 */
-	async signIn(authorizeUrl, login, { deny = false } = {}) {
-		/** @type {string[]} */
-		const pages = [];
-		let url = authorizeUrl;
-		let res = await this.request(url);
-		while (pages.length < 10) {
-			if (res.status >= 300 && res.status < 400) {
-				url = new URL(/** @type {string} */ (res.headers.get('location')), url);
-				if (url.href.startsWith(`${APP}/`)) return { callback: url, pages };
-				res = await this.request(url);
-				continue;
-			}
-			const html = await res.text();
-			expect(res.status, html).toBe(200);
-			const form = parseForm(html);
-			if (deny) {
-				pages.push('cancel');
-				res = await this.request(new URL(`${url.pathname}/abort`, url));
-			} else if ('login' in form.fields) {
-				pages.push('login');
-				res = await this.request(new URL(form.action, url), { login });
-			} else {
-				pages.push(html.includes('Authorize</button>') ? 'consent' : 'auto-submit');
-				res = await this.request(new URL(form.action, url), form.fields);
-			}
-		}
-		throw new Error(`No redirect to the app after ${pages.join(', ')}`);
-	}
-}
-
-/**
- * The first form on a page: its action and its named inputs.
- * @param {string} html
- */
-function parseForm(html) {
-	const form = /<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/.exec(html);
-	if (!form) throw new Error(`No form in:\n${html}`);
-	const [, action = '', body = ''] = form;
-	/** @type {Record<string, string>} */
-	const fields = {};
-	for (const [input] of body.matchAll(/<input[^>]*>/g)) {
-		const name = /name="([^"]*)"/.exec(input)?.[1];
-		if (name) fields[name] = /value="([^"]*)"/.exec(input)?.[1] ?? '';
-	}
-	return { action, fields };
-}
-
-/** A PKCE pair as Auth.js makes it. */
-function pkce() {
-	const verifier = randomBytes(32).toString('base64url');
-	const challenge = createHash('sha256').update(verifier).digest('base64url');
-	return { verifier, challenge };
-}
-
-/**
- * @param {string} endpoint
- * @param {{ clientId: string, clientSecret: string }} client
- * @param {Record<string, string>} params
- */
-async function tokenRequest(endpoint, client, params) {
-	const credentials = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`;
-	const res = await fetch(endpoint, {
-		method: 'POST',
-		headers: {
-			authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-			'content-type': 'application/x-www-form-urlencoded'
-		},
-		body: new URLSearchParams(params)
-	});
-	const text = await res.text();
-	return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-/** @param {string} issuer */
-async function metadata(issuer) {
-	const res = await fetch(`${issuer}/.well-known/openid-configuration`);
-	expect(res.status).toBe(200);
-	return res.json();
-}
-
-/**
- * Starts sign-in the way Auth.js's GitHub provider does: plain OAuth 2.0, no openid scope.
- * @param {import('./provider.js').Idp['github']} github
- * @param {Browser} browser
- * @param {string} login
- * @param {{ deny?: boolean }} [options]
- */
-async function githubAuthorize(github, browser, login, options) {
-	const { verifier, challenge } = pkce();
-	const url = new URL(`${github.baseUrl}/login/oauth/authorize`);
-	url.search = new URLSearchParams({
-		client_id: github.clientId,
-		redirect_uri: GITHUB_CALLBACK,
-		response_type: 'code',
-		scope: 'read:user user:email',
-		code_challenge: challenge,
-		code_challenge_method: 'S256'
-	}).toString();
-	const { callback, pages } = await browser.signIn(url, login, options);
-	// Auth.js compares `iss` with `${baseUrl}/login/oauth`.
-	expect(callback.searchParams.get('iss')).toBe(`${github.baseUrl}/login/oauth`);
-	return { callback, pages, verifier };
-}
-
-/**
- * Signs in to the GitHub-shaped IdP and exchanges the code for tokens.
- * @param {import('./provider.js').Idp['github']} github
- * @param {Browser} browser
- * @param {string} login
- */
-async function githubSignIn(github, browser, login) {
-	const { callback, pages, verifier } = await githubAuthorize(github, browser, login);
-	const tokens = await tokenRequest(`${github.baseUrl}/login/oauth/access_token`, github, {
-		grant_type: 'authorization_code',
-		code: callback.searchParams.get('code') ?? '',
-		redirect_uri: GITHUB_CALLBACK,
-		code_verifier: verifier
-	});
-	expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
-	return { pages, tokens: tokens.body };
-}
-
-/**
  * @param {import('./provider.js').Idp['github']} github
  * @param {string} [accessToken]
  */
@@ -199,34 +46,14 @@ describe('Google-shaped IdP', () => {
 	 * @param {Browser} browser
 	 * @param {string} login
 	 */
-	async function signIn(browser, login) {
-		const { authorization_endpoint, token_endpoint } = await metadata(idp.google.issuer);
-		const { verifier, challenge } = pkce();
-		const url = new URL(authorization_endpoint);
-		url.search = new URLSearchParams({
-			client_id: idp.google.clientId,
-			redirect_uri: GOOGLE_CALLBACK,
-			response_type: 'code',
-			scope: 'openid email profile',
-			access_type: 'offline',
-			prompt: 'consent',
-			state: 'state-123',
-			code_challenge: challenge,
-			code_challenge_method: 'S256'
-		}).toString();
-		const { callback, pages } = await browser.signIn(url, login);
-		const code = callback.searchParams.get('code');
+	async function googleSignIn(browser, login) {
+		const { callback, pages, tokens } = await signIn(idp, 'google', browser, login, {
+			params: { state: 'state-123' }
+		});
 		expect(callback.searchParams.get('iss')).toBe(idp.google.issuer);
 		expect(callback.searchParams.get('state')).toBe('state-123');
-		expect(code).toBeTruthy();
-		const tokens = await tokenRequest(token_endpoint, idp.google, {
-			grant_type: 'authorization_code',
-			code: /** @type {string} */ (code),
-			redirect_uri: GOOGLE_CALLBACK,
-			code_verifier: verifier
-		});
-		expect(tokens.status, JSON.stringify(tokens.body)).toBe(200);
-		return { pages, tokens: tokens.body };
+		expect(callback.searchParams.get('code')).toBeTruthy();
+		return { pages, tokens };
 	}
 
 	it('publishes OIDC discovery at its issuer', async () => {
@@ -241,16 +68,20 @@ describe('Google-shaped IdP', () => {
 	});
 
 	it('signs in with PKCE and puts the profile into an RS256 ID token', async () => {
-		const { pages, tokens } = await signIn(new Browser(), 'Ada.Lovelace');
+		const { pages, tokens } = await googleSignIn(new Browser(APP), 'Ada.Lovelace');
 		expect(pages).toEqual(['login', 'consent']);
 		expect(tokens.refresh_token).toBeTruthy();
 		expect(tokens.expires_in).toBe(300);
 
 		const jwks = createRemoteJWKSet(new URL((await metadata(idp.google.issuer)).jwks_uri));
-		const { payload, protectedHeader } = await jwtVerify(tokens.id_token, jwks, {
-			issuer: idp.google.issuer,
-			audience: idp.google.clientId
-		});
+		const { payload, protectedHeader } = await jwtVerify(
+			/** @type {string} */ (tokens.id_token),
+			jwks,
+			{
+				issuer: idp.google.issuer,
+				audience: idp.google.clientId
+			}
+		);
 		expect(protectedHeader.alg).toBe('RS256');
 		expect(payload).toMatchObject({
 			sub: 'ada.lovelace',
@@ -262,7 +93,7 @@ describe('Google-shaped IdP', () => {
 	});
 
 	it('rotates refresh tokens and rejects a reused one, revoking the grant', async () => {
-		const { tokens } = await signIn(new Browser(), 'grace');
+		const { tokens } = await googleSignIn(new Browser(APP), 'grace');
 		const { token_endpoint } = await metadata(idp.google.issuer);
 		const refresh = (/** @type {string} */ token) =>
 			tokenRequest(token_endpoint, idp.google, {
@@ -283,9 +114,9 @@ describe('Google-shaped IdP', () => {
 	});
 
 	it('asks for a username every time, so one browser can switch users', async () => {
-		const browser = new Browser();
-		const first = await signIn(browser, 'alice');
-		const second = await signIn(browser, 'bob');
+		const browser = new Browser(APP);
+		const first = await googleSignIn(browser, 'alice');
+		const second = await googleSignIn(browser, 'bob');
 		expect(first.pages).toEqual(['login', 'consent']);
 		// Signing in as someone else first ends alice's IdP session through oidc-provider's
 		// self-submitting logout form (a browser runs it without user input).
@@ -300,13 +131,13 @@ describe('Google-shaped IdP', () => {
 		const claims = (/** @type {string} */ jwt) =>
 			JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
 		expect(claims(refreshed.body.id_token).sub).toBe('alice');
-		expect(claims(second.tokens.id_token).sub).toBe('bob');
+		expect(claims(/** @type {string} */ (second.tokens.id_token)).sub).toBe('bob');
 	});
 
 	it('asks for consent on every sign-in, as prompt=consent requests', async () => {
-		const browser = new Browser();
-		await signIn(browser, 'hedy');
-		const again = await signIn(browser, 'hedy');
+		const browser = new Browser(APP);
+		await googleSignIn(browser, 'hedy');
+		const again = await googleSignIn(browser, 'hedy');
 		expect(again.pages).toEqual(['login', 'consent']);
 		expect(again.tokens.scope.split(' ').sort()).toEqual(['email', 'openid', 'profile']);
 	});
@@ -371,7 +202,7 @@ describe('GitHub-shaped IdP', () => {
 	});
 
 	it('signs in without openid and serves the user from /api/v3', async () => {
-		const { pages, tokens } = await githubSignIn(idp.github, new Browser(), 'Linus');
+		const { pages, tokens } = await signIn(idp, 'github', new Browser(APP), 'Linus');
 		expect(pages).toEqual(['login', 'consent']);
 		expect(tokens.id_token).toBeUndefined();
 		expect(tokens.refresh_token).toBeTruthy();
@@ -394,24 +225,24 @@ describe('GitHub-shaped IdP', () => {
 		]);
 
 		// Same login, same GitHub id; another login, another id.
-		const again = await githubSignIn(idp.github, new Browser(), 'linus');
+		const again = await signIn(idp, 'github', new Browser(APP), 'linus');
 		expect((await (await githubApi(idp.github, again.tokens.access_token)).json()).id).toBe(
 			user.id
 		);
-		const other = await githubSignIn(idp.github, new Browser(), 'linus2');
+		const other = await signIn(idp, 'github', new Browser(APP), 'linus2');
 		expect((await (await githubApi(idp.github, other.tokens.access_token)).json()).id).not.toBe(
 			user.id
 		);
 	});
 
 	it('skips consent on a later sign-in by the same user in the same browser', async () => {
-		const browser = new Browser();
-		await githubSignIn(idp.github, browser, 'margaret');
-		expect((await githubSignIn(idp.github, browser, 'margaret')).pages).toEqual(['login']);
+		const browser = new Browser(APP);
+		await signIn(idp, 'github', browser, 'margaret');
+		expect((await signIn(idp, 'github', browser, 'margaret')).pages).toEqual(['login']);
 	});
 
 	it('revokes access tokens (RFC 7009)', async () => {
-		const { tokens } = await githubSignIn(idp.github, new Browser(), 'ken');
+		const { tokens } = await signIn(idp, 'github', new Browser(APP), 'ken');
 		expect((await githubApi(idp.github, tokens.access_token)).status).toBe(200);
 		const revoked = await tokenRequest(
 			`${idp.github.baseUrl}/login/oauth/token/revocation`,
@@ -423,7 +254,7 @@ describe('GitHub-shaped IdP', () => {
 	});
 
 	it('rejects malformed usernames on the login page', async () => {
-		const browser = new Browser();
+		const browser = new Browser(APP);
 		const url = new URL(`${idp.github.baseUrl}/login/oauth/authorize`);
 		url.search = new URLSearchParams({
 			client_id: idp.github.clientId,
@@ -445,11 +276,53 @@ describe('GitHub-shaped IdP', () => {
 	});
 
 	it('reports a cancelled sign-in to the app as access_denied', async () => {
-		const { callback, pages } = await githubAuthorize(idp.github, new Browser(), 'nobody', {
+		const { callback, pages } = await authorize(idp, 'github', new Browser(APP), 'nobody', {
 			deny: true
 		});
 		expect(pages).toEqual(['cancel']);
 		expect(callback.searchParams.get('error')).toBe('access_denied');
+	});
+});
+
+describe('onTokenEndpoint', () => {
+	it('reports each token endpoint request, granted or refused', async () => {
+		/** @type {import('./provider.js').TokenEndpointEvent[]} */
+		const events = [];
+		const unsubscribe = idp.onTokenEndpoint((event) => events.push(event));
+		try {
+			const tokens = await obtainTokens(idp, 'google', 'joan', APP);
+			const { token_endpoint } = await metadata(idp.google.issuer);
+			const refresh = () =>
+				tokenRequest(token_endpoint, idp.google, {
+					grant_type: 'refresh_token',
+					refresh_token: tokens.refresh_token
+				});
+			const rotated = await refresh();
+			expect(rotated.status).toBe(200);
+			expect((await refresh()).status).toBe(400);
+
+			expect(events).toEqual([
+				{
+					provider: 'google',
+					grantType: 'authorization_code',
+					ok: true,
+					body: expect.objectContaining({
+						access_token: tokens.access_token,
+						refresh_token: tokens.refresh_token,
+						id_token: tokens.id_token
+					})
+				},
+				{
+					provider: 'google',
+					grantType: 'refresh_token',
+					ok: true,
+					body: expect.objectContaining({ refresh_token: rotated.body.refresh_token })
+				},
+				{ provider: 'google', grantType: 'refresh_token', ok: false, error: 'invalid_grant' }
+			]);
+		} finally {
+			unsubscribe();
+		}
 	});
 });
 
@@ -462,7 +335,7 @@ describe('access token lifetime', () => {
 			accessTokenTtl: 2
 		});
 		try {
-			const { tokens } = await githubSignIn(shortLived.github, new Browser(), 'brief');
+			const { tokens } = await signIn(shortLived, 'github', new Browser(APP), 'brief');
 			expect(tokens.expires_in).toBe(2);
 			expect((await githubApi(shortLived.github, tokens.access_token)).status).toBe(200);
 			await new Promise((resolve) => setTimeout(resolve, 2100));

@@ -1,4 +1,5 @@
-import type { ProviderId, SessionUser } from '$lib/auth/types';
+import type { ProviderId, SessionError, SessionUser } from '$lib/auth/types';
+import type { SessionAccount } from '$lib/server/auth/rotation';
 
 declare global {
 	namespace App {
@@ -18,13 +19,16 @@ declare global {
 declare module '@auth/core/types' {
 	interface Session {
 		user: SessionUser;
-		/** The providers linked to the user when the session was issued. */
+		/** The providers linked to the user. */
 		providers: ProviderId[];
+		error?: SessionError;
 	}
 }
 
 declare module '@auth/core/jwt' {
 	interface JWT {
-		providers?: ProviderId[];
+		/** References to the user's accounts: never a token (those stay in the database). */
+		accounts?: SessionAccount[];
+		error?: SessionError;
 	}
 }

@@ -37,10 +37,14 @@ const memoizeAuth: Handle = ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** Every route in `(protected)` needs a session: pages, data requests and form actions alike. */
+/**
+ * Every route in `(protected)` needs a usable session (pages, data requests and form actions
+ * alike): none, or one whose provider tokens can no longer be refreshed, goes to sign-in.
+ */
 const protectRoutes: Handle = async ({ event, resolve }) => {
-	if (event.route.id?.startsWith('/(protected)') && (await event.locals.auth()) === null) {
-		redirect(303, signInPath(event.url));
+	if (event.route.id?.startsWith('/(protected)')) {
+		const session = await event.locals.auth();
+		if (session === null || session.error !== undefined) redirect(303, signInPath(event.url));
 	}
 	return resolve(event);
 };

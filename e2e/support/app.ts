@@ -24,13 +24,22 @@ export function runBuild(env: Env) {
 	return { child, exited, output: () => output };
 }
 
+/** A local IdP on free ports that accepts sign-ins for apps on `ports`. */
+export function startTestIdp(ports: number[], accessTokenTtl?: number): Promise<Idp> {
+	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
+	return startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
+}
+
 /**
- * Starts a private app instance on `port` with its own local IdP, for tests that need to see
- * the IdP's side or to run the app with other settings than Playwright's webServer.
+ * Starts a private app instance on `port`, for tests that need to see the IdP's side or to run
+ * the app with other settings than Playwright's webServer. Without `idp`, it gets its own.
  */
-export async function startTestApp(port: number, env: Env = {}): Promise<TestApp> {
+export async function startTestApp(
+	port: number,
+	{ env = {}, idp: sharedIdp }: { env?: Env; idp?: Idp } = {}
+): Promise<TestApp> {
 	const url = `http://127.0.0.1:${port}`;
-	const idp = await startIdp({ appOrigins: [url], googlePort: 0, githubPort: 0 });
+	const idp = sharedIdp ?? (await startTestIdp([port]));
 	const app = runBuild({
 		PATH: process.env.PATH,
 		AUTH_SECRET: TEST_SECRET,
@@ -49,7 +58,7 @@ export async function startTestApp(port: number, env: Env = {}): Promise<TestApp
 	const stop = async () => {
 		app.child.kill();
 		await app.exited;
-		await idp.close();
+		if (sharedIdp === undefined) await idp.close();
 	};
 	// Note: PGlite boots and migrates in WASM; on a busy 2-core machine that takes seconds.
 	const deadline = Date.now() + 45_000;

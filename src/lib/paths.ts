@@ -4,6 +4,7 @@ export const PATHS = {
 	signIn: '/signin',
 	signOut: '/signout',
 	profile: '/profile',
+	connections: '/connections',
 	sessionStatus: '/api/get-session-status'
 } as const;
 

@@ -1,4 +1,5 @@
 import { readProviderSettings } from './auth/providers';
+import { configureTokenServices } from './auth/tokens';
 import { ConfigError } from './config-error';
 import { connectDatabase, databaseConfigFromEnv } from './db';
 
@@ -33,6 +34,7 @@ export async function startServer(env: Env): Promise<void> {
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
 			);
 		}
+		configureTokenServices(env);
 		await connectDatabase(databaseConfigFromEnv(env));
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { listLinkedProviders } from './auth/accounts';
+import type { ProviderId } from '$lib/auth/types';
+import { listSessionAccounts } from './auth/accounts';
 import { db } from './db';
 import { users } from './db/schema';
 
@@ -8,7 +9,7 @@ export interface Profile {
 	name: string | null;
 	email: string | null;
 	image: string | null;
-	providers: Awaited<ReturnType<typeof listLinkedProviders>>;
+	providers: ProviderId[];
 }
 
 export async function findProfile(userId: string): Promise<Profile | null> {
@@ -17,7 +18,8 @@ export async function findProfile(userId: string): Promise<Profile | null> {
 		.from(users)
 		.where(eq(users.id, userId));
 	if (user === undefined) return null;
-	return { ...user, providers: await listLinkedProviders(userId) };
+	const linked = await listSessionAccounts(userId);
+	return { ...user, providers: linked.map((account) => account.provider) };
 }
 
 export async function renameUser(userId: string, name: string): Promise<void> {

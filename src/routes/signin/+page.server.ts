@@ -9,7 +9,8 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const redirectTo = safeRedirect(url.searchParams.get('redirectedFrom'), url.origin);
-	if ((await locals.auth()) !== null) redirect(303, redirectTo);
+	const session = await locals.auth();
+	if (session !== null && session.error === undefined) redirect(303, redirectTo);
 	return {
 		providers: readProviderSettings(env).map(({ id, name }) => ({ id, name })),
 		redirectTo,

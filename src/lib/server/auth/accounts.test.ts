@@ -4,7 +4,7 @@ import { db } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
-import { listLinkedProviders, storeAccountTokens } from './accounts';
+import { listSessionAccounts, storeAccountTokens } from './accounts';
 import { createAdapter } from './adapter';
 import { createTokenCipher } from './token-crypto';
 
@@ -51,17 +51,21 @@ describeWithDatabases('provider accounts', () => {
 		expect(row.expires_at).toBe(second.expires_at);
 	});
 
-	it('lists the linked providers of a user in a stable order', async () => {
+	it('lists the accounts a session refers to, in a stable order', async () => {
 		const user = await createUser();
 		const other = await createUser();
 		const adapter = createAdapter(cipher);
-		await adapter.linkAccount!(buildAccount(user.id, { provider: 'google' }));
-		await adapter.linkAccount!(buildAccount(user.id, { provider: 'github' }));
+		const google = buildAccount(user.id, { provider: 'google', expires_at: 1_900_000_000 });
+		const github = buildAccount(user.id, { provider: 'github', expires_at: undefined });
+		await adapter.linkAccount!(google);
+		await adapter.linkAccount!(github);
 		await adapter.linkAccount!(buildAccount(other.id, { provider: 'google' }));
 
-		expect(await listLinkedProviders(user.id)).toEqual(['github', 'google']);
-		expect(await listLinkedProviders(other.id)).toEqual(['google']);
-		expect(await listLinkedProviders('nobody')).toEqual([]);
+		expect(await listSessionAccounts(user.id)).toEqual([
+			{ provider: 'github', providerAccountId: github.providerAccountId, expiresAt: null },
+			{ provider: 'google', providerAccountId: google.providerAccountId, expiresAt: 1_900_000_000 }
+		]);
+		expect(await listSessionAccounts('nobody')).toEqual([]);
 	});
 });
 

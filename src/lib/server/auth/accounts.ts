@@ -2,7 +2,8 @@ import type { Account as AuthAccount } from '@auth/core/types';
 import { and, asc, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { db } from '../db';
-import { accounts } from '../db/schema';
+import { accounts, type Account } from '../db/schema';
+import type { SessionAccount } from './rotation';
 import type { TokenCipher } from './token-crypto';
 
 const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
@@ -37,18 +38,32 @@ export async function storeAccountTokens(account: AuthAccount, cipher: TokenCiph
 		})
 		.where(
 			and(
-				eq(accounts.provider, account.provider),
+				// Note: Auth.js types provider ids as plain strings; ours are the configured ones.
+				eq(accounts.provider, account.provider as ProviderId),
 				eq(accounts.providerAccountId, account.providerAccountId)
 			)
 		);
 }
 
-/** The providers linked to a user, in a stable order. */
-export async function listLinkedProviders(userId: string): Promise<ProviderId[]> {
+/** The accounts a session refers to, with the expiry of each stored access token. */
+export async function listSessionAccounts(userId: string): Promise<SessionAccount[]> {
 	const rows = await db
-		.select({ provider: accounts.provider })
+		.select({
+			provider: accounts.provider,
+			providerAccountId: accounts.providerAccountId,
+			expiresAt: accounts.expires_at
+		})
 		.from(accounts)
 		.where(eq(accounts.userId, userId))
 		.orderBy(asc(accounts.provider));
-	return rows.map((row) => row.provider as ProviderId);
+	return rows;
+}
+
+/** The account row of a user at one provider, or null when that provider is not linked. */
+export async function findAccount(userId: string, provider: ProviderId): Promise<Account | null> {
+	const [row] = await db
+		.select()
+		.from(accounts)
+		.where(and(eq(accounts.userId, userId), eq(accounts.provider, provider)));
+	return row ?? null;
 }

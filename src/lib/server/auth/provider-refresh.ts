@@ -69,7 +69,9 @@ function rejected(reason: string): RefreshResult {
 }
 
 function isErrorBody(body: unknown): body is { error: string } {
-	return typeof body === 'object' && body !== null && typeof Reflect.get(body, 'error') === 'string';
+	return (
+		typeof body === 'object' && body !== null && typeof Reflect.get(body, 'error') === 'string'
+	);
 }
 
 function describe(error: unknown): string {

@@ -13,6 +13,12 @@ export interface AccountKey {
 	providerAccountId: string;
 }
 
+/** An account as the session cookie carries it: a reference and the access token's expiry. */
+export interface SessionAccount extends AccountKey {
+	/** Seconds since the epoch; null when the token does not expire (nothing to rotate). */
+	expiresAt: number | null;
+}
+
 export type RefreshOutcome =
 	/** The stored access token is valid beyond the skew (maybe another instance just rotated it). */
 	| { status: 'fresh'; expiresAt: number | null }
@@ -53,10 +59,13 @@ export class TokenRotator {
 		};
 	}
 
-	/** True when an access token with this expiry (seconds since the epoch) should be refreshed. */
-	isExpiring(expiresAt: number | null | undefined): boolean {
-		if (expiresAt === null || expiresAt === undefined) return false;
-		return expiresAt * 1000 - this.#options.skewMs <= this.#options.now();
+	/**
+	 * True when an access token with this expiry (seconds since the epoch) should be refreshed:
+	 * it expires within the skew (or, with `skewMs` 0, has expired).
+	 */
+	isExpiring(expiresAt: number | null, skewMs = this.#options.skewMs): boolean {
+		if (expiresAt === null) return false;
+		return expiresAt * 1000 - skewMs <= this.#options.now();
 	}
 
 	/** Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. */

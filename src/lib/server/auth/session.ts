@@ -14,7 +14,8 @@ export function toSession(token: JWT, expires: string): Session {
 			email: token.email ?? null,
 			image: token.picture ?? null
 		},
-		providers: token.providers ?? [],
+		providers: (token.accounts ?? []).map((account) => account.provider),
+		...(token.error !== undefined && { error: token.error }),
 		expires
 	};
 }

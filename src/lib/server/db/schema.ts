@@ -1,4 +1,5 @@
 import type { AdapterAccountType } from '@auth/core/adapters';
+import type { ProviderId } from '$lib/auth/types';
 import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 // The Auth.js tables, shaped as @auth/drizzle-adapter expects (property names included),
@@ -25,7 +26,7 @@ export const accounts = pgTable(
 			.notNull()
 			.references(() => users.id, { onDelete: 'cascade' }),
 		type: text('type').$type<AdapterAccountType>().notNull(),
-		provider: text('provider').notNull(),
+		provider: text('provider').$type<ProviderId>().notNull(),
 		providerAccountId: text('provider_account_id').notNull(),
 		refresh_token: text('refresh_token'),
 		access_token: text('access_token'),

@@ -1,0 +1,166 @@
+import postgres from 'postgres';
+import { expect, test, type Page } from '@playwright/test';
+import type { Idp } from '../idp/provider.js';
+import { revokeToken } from '../idp/testing.js';
+import { startTestApp, startTestIdp, type TestApp } from './support/app';
+import { signIn, uniqueLogin } from './support/sign-in';
+
+// Access tokens live 4 s at this IdP, and the app refreshes them 1 s before they expire.
+const TTL_SECONDS = 4;
+const env = { AUTH_REFRESH_SKEW_SECONDS: '1' };
+
+type TokenEvent = Parameters<Parameters<Idp['onTokenEndpoint']>[0]>[0];
+
+function recordTokenEndpoint(idp: Idp) {
+	const events: TokenEvent[] = [];
+	idp.onTokenEndpoint((event) => events.push(event));
+	return {
+		refreshes: () => events.filter((event) => event.grantType === 'refresh_token'),
+		failures: () => events.filter((event) => !event.ok),
+		clear: () => void events.splice(0),
+		lastIssued: (field: string) => {
+			const event = events.findLast((e) => e.ok && typeof e.body?.[field] === 'string');
+			return event?.ok ? String(event.body[field]) : undefined;
+		}
+	};
+}
+
+async function expiresAt(page: Page, provider: string): Promise<number> {
+	const time = page.getByTestId(`${provider}-expires`).locator('time');
+	return Date.parse((await time.getAttribute('datetime')) ?? '');
+}
+
+test.describe('refresh-token rotation', () => {
+	let idp: Idp;
+	let app: TestApp;
+	let tokenEndpoint: ReturnType<typeof recordTokenEndpoint>;
+
+	test.beforeAll(async () => {
+		idp = await startTestIdp([4184], TTL_SECONDS);
+		tokenEndpoint = recordTokenEndpoint(idp);
+		app = await startTestApp(4184, { idp, env });
+	});
+	test.afterAll(async () => {
+		await app?.stop();
+		await idp?.close();
+	});
+	test.beforeEach(() => tokenEndpoint.clear());
+
+	test('parallel requests after expiry keep the user signed in with one refresh', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		await page.goto('/connections');
+		await signIn(page, 'GitHub', uniqueLogin('rotate'));
+		await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
+		await expect(page.getByTestId('github-rotated')).toHaveText('not yet');
+		const before = await expiresAt(page, 'github');
+
+		await page.waitForTimeout(TTL_SECONDS * 1000);
+		const statuses = await page.evaluate(() =>
+			Promise.all(
+				Array.from({ length: 8 }, (_, i) =>
+					fetch(i % 2 ? '/connections/__data.json' : '/api/get-session-status').then(
+						(response) => response.status
+					)
+				)
+			)
+		);
+
+		expect(statuses).toEqual(Array(8).fill(200));
+		expect(tokenEndpoint.refreshes()).toHaveLength(1);
+		expect(tokenEndpoint.failures()).toEqual([]);
+		await page.reload();
+		await expect(page.getByTestId('github-profile')).toBeVisible();
+		expect(await expiresAt(page, 'github')).toBeGreaterThan(before);
+		await expect(page.getByTestId('github-rotated').locator('time')).toBeVisible();
+		await context.close();
+	});
+
+	test('a grant revoked at the provider asks the user to sign in again, never a 500', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		const login = uniqueLogin('revoked');
+		await signIn(page, 'Google', login);
+		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
+		await page.waitForTimeout(TTL_SECONDS * 1000);
+
+		const home = await page.goto('/');
+		expect(home?.status()).toBe(200);
+		const banner = page.getByRole('status').filter({ hasText: 'Your sign-in has expired' });
+		await expect(banner).toBeVisible();
+		const status = await page.request.get('/api/get-session-status');
+		expect(status.status()).toBe(401);
+		expect(await status.json()).toEqual({ status: 401, error: 'RefreshTokenError' });
+
+		await page.goto('/profile');
+		await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile');
+		// Signing in again stores new tokens for the same account, and the session works again.
+		await signIn(page, 'Google', login);
+		await expect(page).toHaveURL('/profile');
+		await expect(banner).toBeHidden();
+		await context.close();
+	});
+});
+
+// Note: instances share state only through a database server, so this needs TEST_DATABASE_URL.
+const serverUrl = process.env.TEST_DATABASE_URL;
+if (serverUrl === undefined) {
+	console.warn('rotation.spec: two-instance rotation not run: TEST_DATABASE_URL is not set');
+} else {
+	test.describe('refresh-token rotation across two instances', () => {
+		const DATABASE = 'latchkey_e2e_rotation';
+		let idp: Idp;
+		let instances: TestApp[];
+		let tokenEndpoint: ReturnType<typeof recordTokenEndpoint>;
+
+		test.beforeAll(async () => {
+			const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+			await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
+			await admin.unsafe(`create database ${DATABASE}`);
+			await admin.end();
+			const databaseUrl = new URL(serverUrl);
+			databaseUrl.pathname = `/${DATABASE}`;
+
+			idp = await startTestIdp([4185, 4186], TTL_SECONDS);
+			tokenEndpoint = recordTokenEndpoint(idp);
+			const shared = { ...env, DATABASE_URL: databaseUrl.href, PGLITE_DATA_DIR: undefined };
+			instances = [];
+			for (const port of [4185, 4186]) {
+				instances.push(await startTestApp(port, { idp, env: shared }));
+			}
+		});
+		test.afterAll(async () => {
+			await Promise.all(instances?.map((instance) => instance.stop()) ?? []);
+			await idp?.close();
+		});
+
+		test('50 concurrent requests with one expired session make exactly 1 refresh', async ({
+			browser
+		}) => {
+			const [first, second] = instances as [TestApp, TestApp];
+			const context = await browser.newContext({ baseURL: first.url });
+			const page = await context.newPage();
+			await signIn(page, 'GitHub', uniqueLogin('storm'));
+			const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
+			await context.close();
+
+			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+			tokenEndpoint.clear();
+			const statuses = await Promise.all(
+				Array.from({ length: 50 }, (_, i) =>
+					fetch(`${(i % 2 ? first : second).url}/api/get-session-status`, {
+						headers: { cookie: `authjs.session-token=${cookie?.value}` }
+					}).then((response) => response.status)
+				)
+			);
+
+			expect(statuses).toEqual(Array(50).fill(200));
+			expect(tokenEndpoint.refreshes()).toHaveLength(1);
+			expect(tokenEndpoint.failures()).toEqual([]);
+		});
+	});
+}

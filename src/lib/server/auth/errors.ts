@@ -1,0 +1,25 @@
+import type { ProviderId } from '$lib/auth/types';
+
+/** The provider refused to refresh the tokens for good: the user has to sign in again. */
+export class RefreshTokenError extends Error {
+	name = 'RefreshTokenError';
+	constructor(readonly provider?: ProviderId) {
+		super(`The ${provider ?? 'provider'} tokens can no longer be refreshed`);
+	}
+}
+
+/** The provider could not be reached to refresh an expired token; worth trying again later. */
+export class ProviderUnavailableError extends Error {
+	name = 'ProviderUnavailableError';
+	constructor(readonly provider: ProviderId) {
+		super(`${provider} could not be reached to refresh its access token`);
+	}
+}
+
+/** The user has no account at that provider. */
+export class AccountNotLinkedError extends Error {
+	name = 'AccountNotLinkedError';
+	constructor(readonly provider: ProviderId) {
+		super(`No ${provider} account is linked`);
+	}
+}

@@ -1,0 +1,59 @@
+import type { ProviderId } from '$lib/auth/types';
+import { PROVIDER_TIMEOUT_MS } from '$lib/timings';
+import { readAccessToken } from './auth/access-token';
+import { listSessionAccounts } from './auth/accounts';
+import { ProviderUnavailableError } from './auth/errors';
+import { providerEndpoints } from './auth/provider-endpoints';
+import { tokenServices } from './auth/tokens';
+
+export interface Connection {
+	provider: ProviderId;
+	/** Seconds since the epoch; null when the token does not expire. */
+	expiresAt: number | null;
+	rotatedAt: Date | null;
+	/** What the provider's user endpoint says, called with the current access token. */
+	profile: { name: string | null; email: string | null; login: string | null } | null;
+	problem: string | null;
+}
+
+/**
+ * Each linked provider's view of the user, fetched with a fresh access token. Throws
+ * `RefreshTokenError` when a provider refused to refresh (the user must sign in again).
+ */
+export async function describeConnections(userId: string): Promise<Connection[]> {
+	const linked = await listSessionAccounts(userId);
+	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider)));
+}
+
+async function describeConnection(userId: string, provider: ProviderId): Promise<Connection> {
+	let token;
+	try {
+		token = await readAccessToken(userId, provider);
+	} catch (error) {
+		if (!(error instanceof ProviderUnavailableError)) throw error;
+		const none = { expiresAt: null, rotatedAt: null, profile: null };
+		return { provider, ...none, problem: `${error.message}. Try again in a moment.` };
+	}
+	const { expiresAt, rotatedAt } = token;
+	try {
+		const profile = await fetchProviderProfile(provider, token.value);
+		return { provider, expiresAt, rotatedAt, profile, problem: null };
+	} catch (error) {
+		const reason = error instanceof Error ? error.message : String(error);
+		return { provider, expiresAt, rotatedAt, profile: null, problem: reason };
+	}
+}
+
+async function fetchProviderProfile(provider: ProviderId, accessToken: string) {
+	const settings = tokenServices().providers.find(({ id }) => id === provider);
+	if (settings === undefined) throw new Error(`${provider} is no longer configured`);
+	const { userUrl } = await providerEndpoints(settings);
+	const response = await fetch(userUrl, {
+		headers: { authorization: `Bearer ${accessToken}`, 'user-agent': 'latchkey' },
+		signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS)
+	});
+	if (!response.ok) throw new Error(`The ${provider} API answered ${response.status}`);
+	const body = (await response.json()) as Record<string, unknown>;
+	const text = (value: unknown) => (typeof value === 'string' ? value : null);
+	return { name: text(body.name), email: text(body.email), login: text(body.login ?? body.sub) };
+}
