@@ -1,6 +1,6 @@
-import postgres from 'postgres';
 import { expect, test } from '@playwright/test';
 import { startTestApp, type TestApp } from './support/app';
+import { createFreshDatabase } from './support/database';
 import { signIn, uniqueLogin } from './support/sign-in';
 import { startTcpProxy } from './support/tcp-proxy';
 
@@ -15,16 +15,9 @@ if (serverUrl) {
 		let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
 
 		test.beforeAll(async () => {
-			const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-			await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-			await admin.unsafe(`create database ${DATABASE}`);
-			await admin.end();
-
-			const server = new URL(serverUrl);
-			proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
-			const viaProxy = new URL(serverUrl);
+			const viaProxy = await createFreshDatabase(serverUrl, DATABASE);
+			proxy = await startTcpProxy({ host: viaProxy.hostname, port: Number(viaProxy.port || 5432) });
 			viaProxy.host = `127.0.0.1:${proxy.port}`;
-			viaProxy.pathname = `/${DATABASE}`;
 			app = await startTestApp(4182, {
 				env: { DATABASE_URL: viaProxy.href, PGLITE_DATA_DIR: undefined }
 			});

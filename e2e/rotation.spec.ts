@@ -1,8 +1,8 @@
-import postgres from 'postgres';
 import { expect, test, type Page } from '@playwright/test';
 import type { Idp } from '../idp/provider.js';
 import { revokeToken } from '../idp/testing.js';
 import { startTestApp, startTestIdp, type TestApp } from './support/app';
+import { createFreshDatabase } from './support/database';
 import { signIn, uniqueLogin } from './support/sign-in';
 
 // Access tokens live 4 s at this IdP, and the app refreshes them 1 s before they expire.
@@ -118,12 +118,7 @@ if (serverUrl === undefined) {
 		let tokenEndpoint: ReturnType<typeof recordTokenEndpoint>;
 
 		test.beforeAll(async () => {
-			const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-			await admin.unsafe(`drop database if exists ${DATABASE} with (force)`);
-			await admin.unsafe(`create database ${DATABASE}`);
-			await admin.end();
-			const databaseUrl = new URL(serverUrl);
-			databaseUrl.pathname = `/${DATABASE}`;
+			const databaseUrl = await createFreshDatabase(serverUrl, DATABASE);
 
 			idp = await startTestIdp([4185, 4186], TTL_SECONDS);
 			tokenEndpoint = recordTokenEndpoint(idp);
