@@ -104,6 +104,25 @@ test.describe('refresh-token rotation', () => {
 		await expect(banner).toBeHidden();
 		await context.close();
 	});
+
+	test('after a revoked grant, signing in as someone else starts a new session', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		await signIn(page, 'Google', uniqueLogin('dead'));
+		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
+		await page.waitForTimeout(TTL_SECONDS * 1000);
+
+		await page.goto('/profile');
+		await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile');
+		const other = uniqueLogin('other');
+		await signIn(page, 'Google', other);
+		await expect(page).toHaveURL('/profile');
+		await expect(page.getByText(`${other}@example.test`)).toBeVisible();
+		await expect(page.getByRole('list', { name: 'Linked providers' })).toHaveText('Google');
+		await context.close();
+	});
 });
 
 // Note: instances share state only through a database server, so this needs TEST_DATABASE_URL.

@@ -4,6 +4,7 @@ import { signInErrorMessage } from '$lib/auth/signin-errors';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readProviderSettings } from '$lib/server/auth/providers';
+import { clearSessionCookies } from '$lib/server/auth/session';
 import { signIn } from '../../auth';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -21,6 +22,9 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 export const actions: Actions = {
 	// Answers with a redirect to the provider. `redirectTo` is made safe by the redirect callback.
 	default: async (event) => {
+		// A session whose tokens can no longer be refreshed is ended first: otherwise Auth.js
+		// would link the new sign-in to that user, whose dead account keeps the session flagged.
+		if ((await event.locals.auth())?.error !== undefined) clearSessionCookies(event.cookies);
 		try {
 			await signIn(event);
 		} catch (error) {

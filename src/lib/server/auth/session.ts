@@ -1,6 +1,6 @@
 import type { Session } from '@auth/core/types';
 import type { JWT } from '@auth/core/jwt';
-import type { RequestEvent } from '@sveltejs/kit';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
 
 /**
  * The session the app and the browser see, built field by field from the JWT claims.
@@ -33,4 +33,14 @@ export async function refreshSession(event: RequestEvent): Promise<void> {
 	if (!response.ok) return;
 	const session = await response.json();
 	event.locals.auth = async () => session;
+}
+
+// Auth.js's session cookie, with its https prefix and its chunks (`.0`, `.1`, …) when large.
+const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
+
+/** Ends the session in this browser by deleting the Auth.js session cookie and its chunks. */
+export function clearSessionCookies(cookies: Cookies): void {
+	for (const { name } of cookies.getAll()) {
+		if (SESSION_COOKIE.test(name)) cookies.delete(name, { path: '/' });
+	}
 }
