@@ -46,6 +46,13 @@ test.describe('refresh-token rotation', () => {
 	});
 	test.beforeEach(() => tokenEndpoint.clear());
 
+	/** Signs in with Google, then revokes the grant at the IdP and waits for the token to expire. */
+	async function signInWithRevokedGrant(page: Page, login: string) {
+		await signIn(page, 'Google', login);
+		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
+		await page.waitForTimeout(TTL_SECONDS * 1000);
+	}
+
 	test('parallel requests after expiry keep the user signed in with one refresh', async ({
 		browser
 	}) => {
@@ -84,9 +91,7 @@ test.describe('refresh-token rotation', () => {
 		const context = await browser.newContext({ baseURL: app.url });
 		const page = await context.newPage();
 		const login = uniqueLogin('revoked');
-		await signIn(page, 'Google', login);
-		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
-		await page.waitForTimeout(TTL_SECONDS * 1000);
+		await signInWithRevokedGrant(page, login);
 
 		const home = await page.goto('/');
 		expect(home?.status()).toBe(200);
@@ -110,9 +115,7 @@ test.describe('refresh-token rotation', () => {
 	}) => {
 		const context = await browser.newContext({ baseURL: app.url });
 		const page = await context.newPage();
-		await signIn(page, 'Google', uniqueLogin('dead'));
-		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
-		await page.waitForTimeout(TTL_SECONDS * 1000);
+		await signInWithRevokedGrant(page, uniqueLogin('dead'));
 
 		await page.goto('/profile');
 		await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile');
