@@ -16,13 +16,19 @@ type Env = Record<string, string | undefined>;
 /** The Auth.js configuration, built once from env after the database is connected. */
 export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 	const secret = requireSecret(env);
-	const { cipher, rotator } = tokenServices();
+	const { cipher, rotator, session } = tokenServices();
 	return {
 		secret,
 		trustHost: isHostTrusted(env),
 		adapter: createAdapter(cipher),
 		providers: readProviderSettings(env).map(toAuthProvider),
-		session: { strategy: 'jwt' },
+		session: {
+			strategy: 'jwt',
+			maxAge: session.maxAgeSeconds,
+			updateAge: session.updateAgeSeconds
+		},
+		// Auth.js's own token format, with the key derived once and decoded tokens memoized.
+		jwt: { encode: session.codec.encode, decode: session.codec.decode },
 		pages: { signIn: PATHS.signIn, error: PATHS.signIn },
 		logger: authLogger,
 		callbacks: {

@@ -17,7 +17,8 @@ export default {
 					'../playwright.config.ts',
 					'../e2e/**/*.ts',
 					'../idp/**/*.js',
-					'../scripts/**/*.js'
+					'../e2e/**/*.js',
+					'../bench/**/*.js'
 				);
 			}
 		}

@@ -57,8 +57,27 @@ test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and not Secure on ht
 	context
 }) => {
 	await signIn(page, 'GitHub', uniqueLogin('cookie'));
-	// This page view re-issues the cookie through locals.auth(), not the Auth.js callback.
-	await page.goto('/profile');
 	const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
 	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
+});
+
+test('signed-in page views send no Set-Cookie: the session cookie stays as sign-in set it', async ({
+	page,
+	context
+}) => {
+	await signIn(page, 'GitHub', uniqueLogin('quiet'));
+	const sessionCookie = async () =>
+		(await context.cookies()).find(({ name }) => name === 'authjs.session-token');
+	const before = await sessionCookie();
+	expect(before).toBeDefined();
+
+	for (const path of ['/', '/profile', '/connections']) {
+		const response = await page.goto(path);
+		expect(response?.status()).toBe(200);
+		expect(await response?.headerValue('set-cookie')).toBeNull();
+	}
+	const status = await page.request.get('/api/get-session-status');
+	expect(status.status()).toBe(200);
+	expect(status.headers()['set-cookie']).toBeUndefined();
+	expect(await sessionCookie()).toEqual(before);
 });

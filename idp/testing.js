@@ -48,7 +48,11 @@ export class Browser {
 			redirect: 'manual',
 			headers: {
 				cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-				...(form && { 'content-type': 'application/x-www-form-urlencoded' })
+				// Every form posted here is same-origin, and browsers send Origin on a POST.
+				...(form && {
+					'content-type': 'application/x-www-form-urlencoded',
+					origin: new URL(url).origin
+				})
 			},
 			body: form && new URLSearchParams(form)
 		});

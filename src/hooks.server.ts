@@ -3,6 +3,7 @@ import { redirect } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { signInPath } from '$lib/paths';
+import { memoizeSession } from '$lib/server/auth/session-reader';
 import { startServer } from '$lib/server/config';
 import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
@@ -26,14 +27,6 @@ const secureCookiesOnHttps: Handle = ({ event, resolve }) => {
 		...cookies,
 		set: (name, value, options) => cookies.set(name, value, { secure, ...options })
 	};
-	return resolve(event);
-};
-
-/** Auth.js's `locals.auth()` decodes and re-encrypts the cookie on every call: once is enough. */
-const memoizeAuth: Handle = ({ event, resolve }) => {
-	const decode = event.locals.auth;
-	let session: ReturnType<typeof decode> | undefined;
-	event.locals.auth = () => (session ??= decode());
 	return resolve(event);
 };
 
@@ -62,7 +55,7 @@ export const handle = sequence(
 	reportOutages,
 	secureCookiesOnHttps,
 	authHandle,
-	memoizeAuth,
+	memoizeSession,
 	protectRoutes
 );
 

@@ -5,7 +5,8 @@ export const PATHS = {
 	signOut: '/signout',
 	profile: '/profile',
 	connections: '/connections',
-	sessionStatus: '/api/get-session-status'
+	sessionStatus: '/api/get-session-status',
+	health: '/api/health'
 } as const;
 
 /** Pages anyone may open. The client guard lets navigations to these through unchecked. */

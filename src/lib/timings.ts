@@ -6,3 +6,13 @@ export const TOKEN_REFRESH_SKEW_SECONDS = 60;
 
 /** The longest a call to a provider (discovery, token endpoint, user API) may take. */
 export const PROVIDER_TIMEOUT_MS = 5_000;
+
+/** How long a session lasts without a visit (env: AUTH_SESSION_MAX_AGE). */
+export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * How old a session cookie gets before a visit re-issues it with a new expiry (env:
+ * AUTH_SESSION_UPDATE_AGE). Until then, requests send no Set-Cookie: sliding expiry with at most
+ * one cookie write per session per this interval (and one per provider token rotation).
+ */
+export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;

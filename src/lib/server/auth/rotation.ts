@@ -2,10 +2,14 @@ import { and, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { db } from '../db';
 import { describeDatabaseError } from '../db/errors';
+import { BoundedCache } from '../bounded-cache';
 import { accounts, type Account } from '../db/schema';
 import { refreshAtProvider, type IssuedTokens } from './provider-refresh';
 import type { ProviderSettings } from './providers';
 import type { TokenCipher } from './token-crypto';
+
+// Note: an entry only spares a database read until its token expires; 10 000 is plenty.
+const SETTLED_ACCOUNTS = 10_000;
 
 /** Which account a session refers to: the key of its `accounts` row. */
 export interface AccountKey {
@@ -45,10 +49,14 @@ export interface RotatorOptions {
  * - in one process, concurrent callers for an account share one in-flight refresh;
  * - across processes, the refresh runs in a transaction holding `SELECT … FOR UPDATE` on the
  *   account row, and re-reads the row after taking the lock, so an instance that waited uses
- *   the tokens the winner stored instead of sending the (now dead) refresh token again.
+ *   the tokens the winner stored instead of sending the (now dead) refresh token again;
+ * - a process remembers the expiry that each account's last refresh left, so that requests
+ *   arriving just after a rotation, still carrying the old expiry in their cookie, are answered
+ *   from memory instead of queueing one by one on the row lock (`refreshSessionAccount`).
  */
 export class TokenRotator {
 	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
+	readonly #settled = new BoundedCache<string, number | null>(SETTLED_ACCOUNTS);
 	readonly #options: Required<RotatorOptions>;
 
 	constructor(options: RotatorOptions) {
@@ -68,12 +76,33 @@ export class TokenRotator {
 		return expiresAt * 1000 - skewMs <= this.#options.now();
 	}
 
+	/**
+	 * For the jwt callback, whose only knowledge is the expiry in the cookie: when a refresh in
+	 * this process already left the account fresh, that answers without the database.
+	 */
+	refreshSessionAccount(account: SessionAccount): Promise<RefreshOutcome> {
+		const settled = this.#settled.get(accountId(account));
+		if (settled !== undefined && !this.isExpiring(settled)) {
+			return Promise.resolve({ status: 'fresh', expiresAt: settled });
+		}
+		return this.ensureFresh(account);
+	}
+
 	/** Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. */
 	ensureFresh(key: AccountKey, { force = false } = {}): Promise<RefreshOutcome> {
-		const id = `${key.provider}:${key.providerAccountId}`;
+		const id = accountId(key);
 		let flight = this.#inFlight.get(id);
 		if (flight === undefined) {
-			flight = this.#refreshUnderLock(key, force).finally(() => this.#inFlight.delete(id));
+			flight = this.#refreshUnderLock(key, force)
+				.then((outcome) => {
+					if (outcome.status === 'fresh' || outcome.status === 'rotated') {
+						this.#settled.set(id, outcome.expiresAt);
+					} else {
+						this.#settled.delete(id);
+					}
+					return outcome;
+				})
+				.finally(() => this.#inFlight.delete(id));
 			this.#inFlight.set(id, flight);
 		}
 		return flight;
@@ -161,6 +190,10 @@ async function sealIssuedTokens(
 		token_type: tokens.tokenType,
 		rotatedAt
 	};
+}
+
+function accountId(key: AccountKey): string {
+	return `${key.provider}:${key.providerAccountId}`;
 }
 
 function matches(key: AccountKey) {

@@ -9,15 +9,13 @@ import type { TokenRotator } from './rotation';
  * so the next request tries again.
  */
 export async function refreshSessionAccounts(token: JWT, rotator: TokenRotator): Promise<JWT> {
+	if (!needsRefresh(token, rotator)) return token;
 	const accounts = token.accounts ?? [];
-	if (token.error !== undefined || !accounts.some((a) => rotator.isExpiring(a.expiresAt))) {
-		return token;
-	}
 	let error: SessionError | undefined;
 	const refreshed = await Promise.all(
 		accounts.map(async (account) => {
 			if (!rotator.isExpiring(account.expiresAt)) return account;
-			const outcome = await rotator.ensureFresh(account);
+			const outcome = await rotator.refreshSessionAccount(account);
 			if (outcome.status === 'rejected') error = 'RefreshTokenError';
 			if (outcome.status === 'fresh' || outcome.status === 'rotated') {
 				return { ...account, expiresAt: outcome.expiresAt };
@@ -26,4 +24,10 @@ export async function refreshSessionAccounts(token: JWT, rotator: TokenRotator):
 		})
 	);
 	return { ...token, accounts: refreshed, ...(error !== undefined && { error }) };
+}
+
+/** True when some account's access token expires within the skew, in a session still usable. */
+export function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
+	if (token.error !== undefined) return false;
+	return (token.accounts ?? []).some((account) => rotator.isExpiring(account.expiresAt));
 }

@@ -38,6 +38,16 @@ export async function refreshSession(event: RequestEvent): Promise<void> {
 // Auth.js's session cookie, with its https prefix and its chunks (`.0`, `.1`, …) when large.
 const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
 
+/** The session cookie's name as Auth.js chooses it: `__Secure-` prefixed on https. */
+export function sessionCookieName(url: URL): string {
+	return `${url.protocol === 'https:' ? '__Secure-' : ''}authjs.session-token`;
+}
+
+/** True when the request carries the session split into chunks (it outgrew one cookie). */
+export function hasSessionChunks(cookies: Cookies, name: string): boolean {
+	return cookies.getAll().some((cookie) => cookie.name.startsWith(`${name}.`));
+}
+
 /** Ends the session in this browser by deleting the Auth.js session cookie and its chunks. */
 export function clearSessionCookies(cookies: Cookies): void {
 	for (const { name } of cookies.getAll()) {

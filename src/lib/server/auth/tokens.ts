@@ -1,7 +1,13 @@
-import { PROVIDER_TIMEOUT_MS, TOKEN_REFRESH_SKEW_SECONDS } from '$lib/timings';
+import {
+	PROVIDER_TIMEOUT_MS,
+	SESSION_MAX_AGE_SECONDS,
+	SESSION_UPDATE_AGE_SECONDS,
+	TOKEN_REFRESH_SKEW_SECONDS
+} from '$lib/timings';
 import { ConfigError } from '../config-error';
 import { readProviderSettings, type ProviderSettings } from './providers';
 import { TokenRotator } from './rotation';
+import { createSessionCodec, type SessionCodec } from './session-token';
 import { createTokenCipher, type TokenCipher } from './token-crypto';
 
 type Env = Record<string, string | undefined>;
@@ -10,6 +16,15 @@ export interface TokenServices {
 	cipher: TokenCipher;
 	rotator: TokenRotator;
 	providers: ProviderSettings[];
+	session: SessionPolicy;
+}
+
+/** How the session cookie (Auth.js's JWT) is encoded and how long it lives. */
+export interface SessionPolicy {
+	codec: SessionCodec;
+	secret: string;
+	maxAgeSeconds: number;
+	updateAgeSeconds: number;
 }
 
 let services: TokenServices | null = null;
@@ -21,9 +36,11 @@ let services: TokenServices | null = null;
 export function configureTokenServices(env: Env): TokenServices {
 	const secret = env.AUTH_SECRET;
 	if (!secret) throw new ConfigError('AUTH_SECRET is not set');
-	const skewSeconds = Number(env.AUTH_REFRESH_SKEW_SECONDS || TOKEN_REFRESH_SKEW_SECONDS);
-	if (!Number.isFinite(skewSeconds) || skewSeconds < 0) {
-		throw new ConfigError('AUTH_REFRESH_SKEW_SECONDS must be a number of seconds');
+	const skewSeconds = readSeconds(env, 'AUTH_REFRESH_SKEW_SECONDS', TOKEN_REFRESH_SKEW_SECONDS);
+	const maxAgeSeconds = readSeconds(env, 'AUTH_SESSION_MAX_AGE', SESSION_MAX_AGE_SECONDS);
+	const updateAgeSeconds = readSeconds(env, 'AUTH_SESSION_UPDATE_AGE', SESSION_UPDATE_AGE_SECONDS);
+	if (maxAgeSeconds === 0 || updateAgeSeconds > maxAgeSeconds) {
+		throw new ConfigError('AUTH_SESSION_UPDATE_AGE must not exceed AUTH_SESSION_MAX_AGE (> 0)');
 	}
 	const cipher = createTokenCipher(secret);
 	const providers = readProviderSettings(env);
@@ -33,8 +50,17 @@ export function configureTokenServices(env: Env): TokenServices {
 		skewMs: skewSeconds * 1000,
 		timeoutMs: PROVIDER_TIMEOUT_MS
 	});
-	services = { cipher, rotator, providers };
+	const session = { codec: createSessionCodec(), secret, maxAgeSeconds, updateAgeSeconds };
+	services = { cipher, rotator, providers, session };
 	return services;
+}
+
+function readSeconds(env: Env, name: string, fallback: number): number {
+	const seconds = Number(env[name] || fallback);
+	if (!Number.isInteger(seconds) || seconds < 0) {
+		throw new ConfigError(`${name} must be a whole number of seconds`);
+	}
+	return seconds;
 }
 
 export function tokenServices(): TokenServices {

@@ -1,31 +1,49 @@
+// @ts-check
+/**
+ * Runs the production build (`node build`) beside the local IdP: for Playwright specs that need
+ * their own instance, and for `npm run bench`. Plain JavaScript so that both can import it.
+ */
 import { spawn } from 'node:child_process';
-import { startIdp, type Idp } from '../../idp/provider.js';
+import { startIdp } from '../../idp/provider.js';
+
+/** @typedef {import('../../idp/provider.js').Idp} Idp */
+/** @typedef {Record<string, string | undefined>} Env */
+
+/**
+ * @typedef {object} TestApp
+ * @property {string} url
+ * @property {Idp} idp
+ * @property {number} pid the `node build` process
+ * @property {() => Promise<void>} stop
+ */
 
 export const TEST_SECRET = 'e2e-only-secret-0123456789abcdefghijklmnopqrstuv';
 
-export interface TestApp {
-	url: string;
-	idp: Idp;
-	stop(): Promise<void>;
-}
-
-type Env = Record<string, string | undefined>;
-
-/** Runs the production build (`node build`) as a child process with `env`, until it exits. */
-export function runBuild(env: Env) {
+/**
+ * Runs the production build (`node build`) as a child process with `env`, until it exits.
+ * @param {Env} env
+ */
+export function runBuild(env) {
 	const child = spawn(process.execPath, ['build'], {
-		env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
+		env: /** @type {Record<string, string>} */ (
+			Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined))
+		),
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
-	const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+	/** @type {Promise<number | null>} */
+	const exited = new Promise((resolve) => child.on('exit', resolve));
 	return { child, exited, output: () => output };
 }
 
-/** A local IdP on free ports that accepts sign-ins for apps on `ports`. */
-export function startTestIdp(ports: number[], accessTokenTtl?: number): Promise<Idp> {
+/**
+ * A local IdP on free ports that accepts sign-ins for apps on `ports`.
+ * @param {number[]} ports
+ * @param {number} [accessTokenTtl] seconds
+ */
+export function startTestIdp(ports, accessTokenTtl) {
 	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
 	return startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
 }
@@ -33,11 +51,11 @@ export function startTestIdp(ports: number[], accessTokenTtl?: number): Promise<
 /**
  * Starts a private app instance on `port`, for tests that need to see the IdP's side or to run
  * the app with other settings than Playwright's webServer. Without `idp`, it gets its own.
+ * @param {number} port
+ * @param {{ env?: Env, idp?: Idp }} [options]
+ * @returns {Promise<TestApp>}
  */
-export async function startTestApp(
-	port: number,
-	{ env = {}, idp: sharedIdp }: { env?: Env; idp?: Idp } = {}
-): Promise<TestApp> {
+export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
 	const url = `http://127.0.0.1:${port}`;
 	const idp = sharedIdp ?? (await startTestIdp([port]));
 	const app = runBuild({
@@ -71,7 +89,7 @@ export async function startTestApp(
 			() => true,
 			() => false
 		);
-		if (up) return { url, idp, stop };
+		if (up) return { url, idp, pid: /** @type {number} */ (app.child.pid), stop };
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }

@@ -1,0 +1,26 @@
+// @ts-check
+import { Browser } from '../idp/testing.js';
+
+/**
+ * Signs `login` in to the app at `appUrl` with `provider`, through the local IdP's real pages
+ * (Auth.js's sign-in POST, the IdP's login and consent, the callback), and returns the Cookie
+ * header that carries the session.
+ * @param {string} appUrl
+ * @param {'github' | 'google'} provider
+ * @param {string} login
+ * @returns {Promise<string>}
+ */
+export async function signInToApp(appUrl, provider, login) {
+	const browser = new Browser(appUrl);
+	// Note: @auth/sveltekit leaves CSRF to SvelteKit's Origin check, so no csrfToken is posted.
+	const start = await browser.request(`${appUrl}/auth/signin/${provider}`, { callbackUrl: appUrl });
+	const location = start.headers.get('location');
+	if (location === null) throw new Error(`Sign-in did not start: ${start.status}`);
+	const { callback } = await browser.signIn(new URL(location), login);
+	const landed = await browser.request(callback);
+	const session = [...browser.cookies].filter(([name]) => name.includes('session-token'));
+	if (landed.status !== 302 || session.length === 0) {
+		throw new Error(`The callback answered ${landed.status} without a session cookie`);
+	}
+	return session.map(([name, value]) => `${name}=${value}`).join('; ');
+}

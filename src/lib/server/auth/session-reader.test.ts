@@ -1,0 +1,133 @@
+import type { JWT } from '@auth/core/jwt';
+import type { RequestEvent } from '@sveltejs/kit';
+import * as jose from 'jose';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeWithDatabases } from '../testing/databases';
+import { memoizeSession } from './session-reader';
+import { createSessionCodec } from './session-token';
+import { configureTokenServices, type TokenServices } from './tokens';
+
+vi.mock('jose', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('jose')>();
+	return { ...actual, jwtDecrypt: vi.fn(actual.jwtDecrypt) };
+});
+
+const ORIGIN = 'http://127.0.0.1:5173';
+const COOKIE = 'authjs.session-token';
+const env = vi.hoisted(() => ({
+	AUTH_SECRET: 'hooks-test-secret',
+	AUTH_TRUST_HOST: 'true',
+	AUTH_GITHUB_ID: 'hooks-test-client',
+	AUTH_GITHUB_SECRET: 'hooks-test-client-secret',
+	AUTH_SESSION_UPDATE_AGE: '3600'
+}));
+vi.mock('$env/dynamic/private', () => ({ env }));
+const UPDATE_AGE_SECONDS = Number(env.AUTH_SESSION_UPDATE_AGE);
+
+let services: TokenServices;
+let authHandle: typeof import('../../../auth').handle;
+
+beforeAll(async () => {
+	services = configureTokenServices(env);
+	vi.spyOn(services.session.codec, 'decode');
+	// Imported once env is in place: it builds the Auth.js config from env on first use.
+	({ handle: authHandle } = await import('../../../auth'));
+});
+afterEach(() => {
+	vi.mocked(services.session.codec.decode).mockClear();
+	vi.mocked(jose.jwtDecrypt).mockClear();
+});
+
+/** A session cookie issued `ageSeconds` ago by another instance (so not in this one's cache). */
+async function sessionCookie(ageSeconds = 0): Promise<string> {
+	const issuedAt = Math.floor(Date.now() / 1000) - ageSeconds;
+	const claims: JWT = {
+		sub: 'user-1',
+		name: 'Ada',
+		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: issuedAt + 8 * 3600 }],
+		iat: issuedAt
+	};
+	vi.useFakeTimers({ now: issuedAt * 1000, toFake: ['Date'] });
+	const token = await createSessionCodec().encode({
+		token: claims,
+		secret: env.AUTH_SECRET,
+		salt: COOKIE
+	});
+	vi.useRealTimers();
+	return token;
+}
+
+/** Runs one request through the hooks; `loads` stands for the page's loads, each reading the session. */
+async function request(path: string, cookie: string | undefined, loads: number) {
+	const jar = new Map(cookie === undefined ? [] : [[COOKIE, cookie]]);
+	const written: string[] = [];
+	const cookies = {
+		get: (name: string) => jar.get(name),
+		getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+		set: (name: string, value: string) => {
+			written.push(name);
+			jar.set(name, value);
+		},
+		delete: (name: string) => {
+			written.push(name);
+			jar.delete(name);
+		},
+		serialize: () => ''
+	};
+	const url = new URL(path, ORIGIN);
+	const headers: Record<string, string> =
+		cookie === undefined ? {} : { cookie: `${COOKIE}=${cookie}` };
+	const event = {
+		url,
+		request: new Request(url, { headers }),
+		cookies,
+		locals: {},
+		route: { id: path }
+	} as unknown as RequestEvent;
+	const sessions: unknown[] = [];
+	const resolve = async (event: RequestEvent) => {
+		for (let i = 0; i < loads; i++) sessions.push(await event.locals.auth());
+		return new Response('page');
+	};
+	// The two handles in the order hooks.server.ts runs them.
+	await authHandle({ event, resolve: (event) => memoizeSession({ event, resolve }) });
+	return { sessions, written, cookie: jar.get(COOKIE) };
+}
+
+// Note: the hot path reads no database, but Auth.js's Drizzle adapter needs one connected.
+describeWithDatabases('reading the session in hooks and loads', () => {
+	it('3 loads calling locals.auth() make exactly 1 decode and 1 decryption', async () => {
+		const { sessions } = await request('/', await sessionCookie(), 3);
+
+		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
+		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+		expect(sessions).toHaveLength(3);
+		for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
+	});
+
+	it('a request that changes nothing sends no Set-Cookie', async () => {
+		const cookie = await sessionCookie(UPDATE_AGE_SECONDS - 60);
+		const { written, sessions } = await request('/', cookie, 2);
+
+		expect(sessions[0]).toMatchObject({ user: { name: 'Ada' } });
+		expect(written).toEqual([]);
+	});
+
+	it('a session past its renewal age is re-issued once, with 1 decryption', async () => {
+		const old = await sessionCookie(UPDATE_AGE_SECONDS + 60);
+		const { written, cookie, sessions } = await request('/', old, 2);
+
+		expect(written.filter((name) => name === COOKIE)).toHaveLength(1);
+		expect(cookie).not.toBe(old);
+		expect(sessions[1]).toMatchObject({ user: { id: 'user-1' } });
+		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+	});
+
+	it('a request with no session cookie is signed out, with no decode and no Set-Cookie', async () => {
+		const { written, sessions } = await request('/', undefined, 2);
+
+		expect(sessions).toEqual([null, null]);
+		expect(services.session.codec.decode).not.toHaveBeenCalled();
+		expect(written).toEqual([]);
+	});
+});

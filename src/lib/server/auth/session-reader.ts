@@ -1,0 +1,47 @@
+import type { Session } from '@auth/core/types';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { hasSessionChunks, sessionCookieName, toSession } from './session';
+import { needsRefresh } from './session-refresh';
+import { tokenServices } from './tokens';
+
+type ReadSession = () => Promise<Session | null>;
+
+/**
+ * The handle after Auth.js's: one session read per request, however many loads call
+ * `locals.auth()`, usually from the cookie alone (`readSession`).
+ */
+export const memoizeSession: Handle = ({ event, resolve }) => {
+	const authjs = event.locals.auth;
+	let session: Promise<Session | null> | undefined;
+	event.locals.auth = () => (session ??= readSession(event, authjs));
+	return resolve(event);
+};
+
+/**
+ * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
+ * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
+ * refresh and is younger than the renewal age, the jwt callback would change nothing, so the
+ * session is built from the claims and no cookie is re-issued. Everything else (no valid
+ * cookie, a refresh due, a renewal due, a chunked cookie) goes to Auth.js's own session flow,
+ * `authjs`, which runs the callbacks, re-issues or clears the cookie and logs what failed.
+ */
+export async function readSession(
+	event: RequestEvent,
+	authjs: ReadSession
+): Promise<Session | null> {
+	const { session: policy, rotator } = tokenServices();
+	const name = sessionCookieName(event.url);
+	const token = event.cookies.get(name);
+	if (token === undefined) return hasSessionChunks(event.cookies, name) ? authjs() : null;
+
+	const claims = await policy.codec
+		.decode({ token, salt: name, secret: policy.secret })
+		.catch(() => null);
+	if (claims === null || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+		return authjs();
+	}
+	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
+	if (renewalDue || needsRefresh(claims, rotator)) return authjs();
+	// The cookie the browser holds, and so the session, ends at the token's own expiry.
+	return toSession(claims, new Date(claims.exp * 1000).toISOString());
+}
