@@ -33,19 +33,18 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		logger: authLogger,
 		callbacks: {
 			async jwt({ token, user, account, trigger }) {
+				// Note: a decoded token is frozen (see session-token.ts): changes make a new one.
 				if (account) {
 					// Sign-in: the cookie keeps a reference to the user; the tokens go to the database.
 					await storeAccountTokens(account, cipher);
-					token.accounts = await listSessionAccounts(user.id!);
-					return token;
+					return { ...token, accounts: await listSessionAccounts(user.id!) };
 				}
 				if (trigger === 'update' && token.sub) {
 					// Note: the posted data is ignored; the database is the source of truth.
 					const profile = await findProfile(token.sub);
 					if (profile === null) return null;
-					token.name = profile.name;
-					token.picture = profile.image;
-					token.accounts = await listSessionAccounts(token.sub);
+					const accounts = await listSessionAccounts(token.sub);
+					token = { ...token, name: profile.name, picture: profile.image, accounts };
 				}
 				return refreshSessionAccounts(token, rotator);
 			},

@@ -12,7 +12,7 @@ import { writeReport } from './report.js';
 import { signInToApp } from './sign-in.js';
 import { runStorm } from './storm.js';
 
-const LOAD = { rounds: 3, duration: 3, warmup: 2, connections: 10 };
+const LOAD = { rounds: 5, duration: 3, warmup: 2, connections: 10 };
 // Access tokens live 3 s in the storm, and the app refreshes them within 1 s of their end.
 const STORM = { ttlSeconds: 3, requests: 100, storms: 3 };
 const STORM_ENV = { AUTH_REFRESH_SKEW_SECONDS: '1' };

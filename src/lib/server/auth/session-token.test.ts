@@ -48,11 +48,12 @@ describe('session token codec', () => {
 		expect(jose.jwtDecrypt).not.toHaveBeenCalled();
 	});
 
-	it('gives each caller its own copy of the claims', async () => {
+	it('shares one frozen copy of the claims, so no caller can change them for another', async () => {
 		const codec = createSessionCodec();
 		const token = await codec.encode({ token: claims, secret, salt });
 		const first = await codec.decode({ token, secret, salt });
-		first!.name = 'Mallory';
+		expect(() => Object.assign(first!, { name: 'Mallory' })).toThrow(TypeError);
+		expect(() => first!.accounts!.push(first!.accounts![0]!)).toThrow(TypeError);
 		expect((await codec.decode({ token, secret, salt }))?.name).toBe('Ada');
 	});
 

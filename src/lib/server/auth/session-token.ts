@@ -30,11 +30,22 @@ export interface SessionCodec {
  * - keys and their thumbprints are derived once per secret, salt and encryption, not per call;
  * - decoded tokens are memoized by their exact ciphertext in a bounded LRU. A JWE is
  *   authenticated, so the same bytes always give the same claims; `exp` is still checked on
- *   every use, and each caller gets its own copy of the claims.
+ *   every use. The claims come back deeply frozen, shared by every use of that token: callers
+ *   build a new object to change them (a copy per call cost more than the decode itself).
  */
 export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 	const keys = new Map<string, Promise<SessionKey>>();
-	const decoded = new BoundedCache<string, JWT>(cacheSize);
+	// Decoded claims by ciphertext, one cache per secret list and salt (cookie name).
+	const decodedBy = new Map<string, BoundedCache<string, JWT>>();
+	function decodedCache(secrets: string[], salt: string): BoundedCache<string, JWT> {
+		const id = `${salt}\n${secrets.join('\n')}`;
+		let cache = decodedBy.get(id);
+		if (cache === undefined) {
+			cache = new BoundedCache(cacheSize);
+			decodedBy.set(id, cache);
+		}
+		return cache;
+	}
 
 	function keyFor(secret: string, salt: string, enc: Encryption): Promise<SessionKey> {
 		const id = JSON.stringify([secret, salt, enc]);
@@ -53,27 +64,27 @@ export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 			const { key, kid } = await keyFor(current, salt, ENC);
 			const iat = nowSeconds();
 			// The claims exactly as a decode will read them back (JSON drops undefined fields).
-			const claims: JWT = JSON.parse(
-				JSON.stringify({ ...token, iat, exp: iat + maxAge, jti: crypto.randomUUID() })
+			const claims: JWT = deepFreeze(
+				JSON.parse(JSON.stringify({ ...token, iat, exp: iat + maxAge, jti: crypto.randomUUID() }))
 			);
 			const jwe = await new EncryptJWT(claims)
 				.setProtectedHeader({ alg: 'dir', enc: ENC, kid })
 				.encrypt(key);
 			// The browser sends it back on its next request: that decode needs no decryption.
-			decoded.set(JSON.stringify([[secret].flat(), salt, jwe]), claims);
+			decodedCache([secret].flat(), salt).set(jwe, claims);
 			return jwe;
 		},
 		async decode({ token, secret, salt }) {
 			if (!token) return null;
 			const secrets = [secret].flat();
-			const cacheKey = JSON.stringify([secrets, salt, token]);
-			const cached = decoded.get(cacheKey);
+			const decoded = decodedCache(secrets, salt);
+			const cached = decoded.get(token);
 			if (cached !== undefined) {
 				if (isExpired(cached)) {
-					decoded.delete(cacheKey);
+					decoded.delete(token);
 					return null;
 				}
-				return structuredClone(cached);
+				return cached;
 			}
 			const { payload } = await jwtDecrypt<JWT>(
 				token,
@@ -91,8 +102,9 @@ export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 					contentEncryptionAlgorithms: Object.keys(KEY_BYTES)
 				}
 			);
-			decoded.set(cacheKey, payload);
-			return structuredClone(payload);
+			const claims = deepFreeze(payload);
+			decoded.set(token, claims);
+			return claims;
 		}
 	};
 }
@@ -133,6 +145,15 @@ async function deriveSessionKey(
 
 function isEncryption(enc: string): enc is Encryption {
 	return Object.hasOwn(KEY_BYTES, enc);
+}
+
+/** Freezes JSON claims and everything in them. */
+function deepFreeze<T>(value: T): T {
+	if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+		for (const inner of Object.values(value)) deepFreeze(inner);
+		Object.freeze(value);
+	}
+	return value;
 }
 
 function isExpired(claims: JWT): boolean {
