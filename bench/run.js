@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { startTestApp, startTestIdp } from '../e2e/support/app.js';
 import { measureRoutes } from './load.js';
 import { writeReport } from './report.js';
-import { signInToApp } from './sign-in.js';
+import { signInToApp } from '../e2e/support/session.js';
 import { runStorm } from './storm.js';
 
 const LOAD = { rounds: 5, duration: 3, warmup: 2, connections: 10 };

@@ -7,6 +7,7 @@ import { memoizeSession } from '$lib/server/auth/session-reader';
 import { startServer } from '$lib/server/config';
 import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
+import { securityHeaders } from '$lib/server/security-headers';
 import { handle as authHandle } from './auth';
 
 export const init: ServerInit = async () => {
@@ -52,6 +53,7 @@ const reportOutages: Handle = async ({ event, resolve }) => {
 };
 
 export const handle = sequence(
+	securityHeaders,
 	reportOutages,
 	secureCookiesOnHttps,
 	authHandle,

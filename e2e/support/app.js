@@ -14,6 +14,7 @@ import { startIdp } from '../../idp/provider.js';
  * @property {string} url
  * @property {Idp} idp
  * @property {number} pid the `node build` process
+ * @property {() => string} output what the process printed so far, stdout and stderr
  * @property {() => Promise<void>} stop
  */
 
@@ -89,7 +90,10 @@ export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
 			() => true,
 			() => false
 		);
-		if (up) return { url, idp, pid: /** @type {number} */ (app.child.pid), stop };
+		if (up) {
+			const pid = /** @type {number} */ (app.child.pid);
+			return { url, idp, pid, output: app.output, stop };
+		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
 }
