@@ -9,7 +9,10 @@ import { toSession } from '$lib/server/auth/session';
 import { refreshSessionAccounts } from '$lib/server/auth/session-refresh';
 import { tokenServices } from '$lib/server/auth/tokens';
 import { isHostTrusted, requireSecret } from '$lib/server/config';
+import { recordAuditEvent } from '$lib/server/audit';
+import { checkUserSession, startUserSession } from '$lib/server/auth/user-sessions';
 import { findProfile } from '$lib/server/profile';
+import { currentClient } from '$lib/server/request-client';
 
 type Env = Record<string, string | undefined>;
 
@@ -37,8 +40,16 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 				if (account) {
 					// Sign-in: the cookie keeps a reference to the user; the tokens go to the database.
 					await storeAccountTokens(account, cipher);
-					return { ...token, accounts: await listSessionAccounts(user.id!) };
+					const client = currentClient();
+					const sid = await startUserSession(user.id!, client);
+					await recordAuditEvent(user.id!, 'sign_in', client, account.provider);
+					const accounts = await listSessionAccounts(user.id!);
+					return { ...token, accounts, sid, sidCheckedAt: Math.floor(Date.now() / 1000) };
 				}
+				// A revoked or unknown session signs out, checked at most once per interval.
+				const checked = await checkUserSession(token, session.checkIntervalSeconds);
+				if (checked === null) return null;
+				token = checked;
 				if (trigger === 'update' && token.sub) {
 					// Note: the posted data is ignored; the database is the source of truth.
 					const profile = await findProfile(token.sub);
@@ -50,6 +61,10 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 			},
 			session: ({ session, token }) => toSession(token, session.expires),
 			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
+		},
+		events: {
+			linkAccount: ({ user, account }) =>
+				recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider)
 		}
 	};
 }

@@ -47,7 +47,18 @@ test('no response body or cookie sent to the browser holds a provider token', as
 			salt: 'authjs.session-token'
 		});
 		expect(Object.keys(claims ?? {}).sort()).toEqual(
-			['accounts', 'email', 'exp', 'iat', 'jti', 'name', 'picture', 'sub'].sort()
+			[
+				'accounts',
+				'email',
+				'exp',
+				'iat',
+				'jti',
+				'name',
+				'picture',
+				'sid',
+				'sidCheckedAt',
+				'sub'
+			].sort()
 		);
 		bodies.push(JSON.stringify(claims));
 

@@ -22,6 +22,8 @@ declare module '@auth/core/types' {
 		/** The providers linked to the user. */
 		providers: ProviderId[];
 		error?: SessionError;
+		/** The `user_sessions` row of this sign-in (server side; the layout does not send it). */
+		sessionId?: string;
 	}
 }
 
@@ -30,5 +32,8 @@ declare module '@auth/core/jwt' {
 		/** References to the user's accounts: never a token (those stay in the database). */
 		accounts?: SessionAccount[];
 		error?: SessionError;
+		/** This sign-in's `user_sessions` row, and when it was last found live (epoch seconds). */
+		sid?: string;
+		sidCheckedAt?: number;
 	}
 }

@@ -5,6 +5,7 @@ export const PATHS = {
 	signOut: '/signout',
 	profile: '/profile',
 	connections: '/connections',
+	accountSessions: '/account/sessions',
 	sessionStatus: '/api/get-session-status',
 	health: '/api/health'
 } as const;

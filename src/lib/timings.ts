@@ -7,6 +7,12 @@ export const TOKEN_REFRESH_SKEW_SECONDS = 60;
 /** The longest a call to a provider (discovery, token endpoint, user API) may take. */
 export const PROVIDER_TIMEOUT_MS = 5_000;
 
+/**
+ * How often, at most, a request checks its session against `user_sessions` (env:
+ * AUTH_SESSION_CHECK_SECONDS): a revoked session is signed out within this time.
+ */
+export const SESSION_CHECK_SECONDS = 60;
+
 /** How long a session lasts without a visit (env: AUTH_SESSION_MAX_AGE). */
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 

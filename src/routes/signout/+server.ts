@@ -1,10 +1,16 @@
 import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
+import { endUserSession } from '$lib/server/auth/user-sessions';
+import { currentClient } from '$lib/server/request-client';
 import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
 
 // A form POST, so SvelteKit's origin check guards it against cross-site requests.
 export const POST: RequestHandler = async (event) => {
+	const session = await event.locals.auth();
+	if (session?.sessionId !== undefined) {
+		await endUserSession(session.user.id, session.sessionId, currentClient());
+	}
 	await signOut(event);
 	// Note: not reached: signOut clears the session cookies and throws its redirect to `redirectTo`.
 	redirect(303, PATHS.signIn);

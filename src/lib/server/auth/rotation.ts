@@ -2,10 +2,12 @@ import { and, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { db } from '../db';
 import { describeDatabaseError } from '../db/errors';
+import { recordAuditEvent } from '../audit';
 import { BoundedCache } from '../bounded-cache';
 import { accounts, type Account } from '../db/schema';
 import { refreshAtProvider, type IssuedTokens } from './provider-refresh';
 import type { ProviderSettings } from './providers';
+import { currentClient } from '../request-client';
 import type { TokenCipher } from './token-crypto';
 
 // Note: an entry only spares a database read until its token expires; 10 000 is plenty.
@@ -112,6 +114,7 @@ export class TokenRotator {
 		const started = this.#options.now();
 		let outcome: RefreshOutcome;
 		let detail: string | undefined;
+		let refusedFor: string | undefined;
 		try {
 			outcome = await db.transaction(async (tx) => {
 				const [row] = await tx.select().from(accounts).where(matches(key)).for('update');
@@ -150,8 +153,12 @@ export class TokenRotator {
 				if (!result.definitive) return { status: 'unavailable' };
 				// Note: forget the dead refresh token, so that no instance ever sends it again.
 				await tx.update(accounts).set({ refresh_token: null }).where(matches(key));
+				refusedFor = row.userId;
 				return { status: 'rejected' };
 			});
+			if (refusedFor !== undefined) {
+				await recordAuditEvent(refusedFor, 'refresh_failed', currentClient(), key.provider);
+			}
 		} catch (error) {
 			detail = describeDatabaseError(error);
 			outcome = { status: 'unavailable' };

@@ -3,9 +3,11 @@ import type { RequestEvent } from '@sveltejs/kit';
 import * as jose from 'jose';
 import { afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
 import { memoizeSession } from './session-reader';
 import { createSessionCodec } from './session-token';
 import { configureTokenServices, type TokenServices } from './tokens';
+import { revokeUserSession, startUserSession } from './user-sessions';
 
 vi.mock('jose', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('jose')>();
@@ -19,10 +21,12 @@ const env = vi.hoisted(() => ({
 	AUTH_TRUST_HOST: 'true',
 	AUTH_GITHUB_ID: 'hooks-test-client',
 	AUTH_GITHUB_SECRET: 'hooks-test-client-secret',
-	AUTH_SESSION_UPDATE_AGE: '3600'
+	AUTH_SESSION_UPDATE_AGE: '3600',
+	AUTH_SESSION_CHECK_SECONDS: '600'
 }));
 vi.mock('$env/dynamic/private', () => ({ env }));
 const UPDATE_AGE_SECONDS = Number(env.AUTH_SESSION_UPDATE_AGE);
+const CHECK_SECONDS = Number(env.AUTH_SESSION_CHECK_SECONDS);
 
 let services: TokenServices;
 let authHandle: typeof import('../../../auth').handle;
@@ -38,14 +42,25 @@ afterEach(() => {
 	vi.mocked(jose.jwtDecrypt).mockClear();
 });
 
-/** A session cookie issued `ageSeconds` ago by another instance (so not in this one's cache). */
-async function sessionCookie(ageSeconds = 0): Promise<string> {
-	const issuedAt = Math.floor(Date.now() / 1000) - ageSeconds;
+interface CookieOptions {
+	/** When the cookie was issued. */
+	ageSeconds?: number;
+	/** When its session was last found live; defaults to when it was issued. */
+	checkedSecondsAgo?: number;
+	sid?: string;
+}
+
+/** A session cookie for `userId` issued by another instance (so not in this one's cache). */
+async function sessionCookie(userId: string, options: CookieOptions = {}): Promise<string> {
+	const { ageSeconds = 0, checkedSecondsAgo = ageSeconds, sid = 'no-such-session' } = options;
+	const now = Math.floor(Date.now() / 1000);
+	const issuedAt = now - ageSeconds;
 	const claims: JWT = {
-		sub: 'user-1',
+		sub: userId,
 		name: 'Ada',
-		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: issuedAt + 8 * 3600 }],
-		iat: issuedAt
+		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: now + 8 * 3600 }],
+		sid,
+		sidCheckedAt: now - checkedSecondsAgo
 	};
 	vi.useFakeTimers({ now: issuedAt * 1000, toFake: ['Date'] });
 	const token = await createSessionCodec().encode({
@@ -94,10 +109,9 @@ async function request(path: string, cookie: string | undefined, loads: number) 
 	return { sessions, written, cookie: jar.get(COOKIE) };
 }
 
-// Note: the hot path reads no database, but Auth.js's Drizzle adapter needs one connected.
 describeWithDatabases('reading the session in hooks and loads', () => {
 	it('3 loads calling locals.auth() make exactly 1 decode and 1 decryption', async () => {
-		const { sessions } = await request('/', await sessionCookie(), 3);
+		const { sessions } = await request('/', await sessionCookie('user-1'), 3);
 
 		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
 		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
@@ -106,7 +120,10 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 	});
 
 	it('a request that changes nothing sends no Set-Cookie', async () => {
-		const cookie = await sessionCookie(UPDATE_AGE_SECONDS - 60);
+		const cookie = await sessionCookie('user-1', {
+			ageSeconds: UPDATE_AGE_SECONDS - 60,
+			checkedSecondsAgo: CHECK_SECONDS - 60
+		});
 		const { written, sessions } = await request('/', cookie, 2);
 
 		expect(sessions[0]).toMatchObject({ user: { name: 'Ada' } });
@@ -114,13 +131,55 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 	});
 
 	it('a session past its renewal age is re-issued once, with 1 decryption', async () => {
-		const old = await sessionCookie(UPDATE_AGE_SECONDS + 60);
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const old = await sessionCookie(user.id, {
+			sid,
+			ageSeconds: UPDATE_AGE_SECONDS + 60,
+			checkedSecondsAgo: 0
+		});
 		const { written, cookie, sessions } = await request('/', old, 2);
 
 		expect(written.filter((name) => name === COOKIE)).toHaveLength(1);
 		expect(cookie).not.toBe(old);
-		expect(sessions[1]).toMatchObject({ user: { id: 'user-1' } });
+		expect(sessions[1]).toMatchObject({ user: { id: user.id }, sessionId: sid });
 		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+	});
+
+	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const due = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
+		const first = await request('/', due, 2);
+		expect(first.sessions[0]).toMatchObject({ user: { id: user.id } });
+		expect(first.written.filter((name) => name === COOKIE)).toHaveLength(1);
+
+		// The re-issued cookie is not due again: no database, no Set-Cookie.
+		const second = await request('/', first.cookie, 1);
+		expect(second.sessions[0]).toMatchObject({ user: { id: user.id } });
+		expect(second.written).toEqual([]);
+	});
+
+	it('a revoked session is signed out at its next check, and its cookie cleared', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const cookie = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS - 1 });
+		expect((await request('/', cookie, 1)).sessions[0]).not.toBeNull();
+
+		expect(await revokeUserSession(user.id, sid)).toBe(true);
+		// Within the interval the cookie alone still answers; once it passes, the row decides.
+		vi.useFakeTimers({ now: Date.now() + 2_000, toFake: ['Date'] });
+		const { sessions, written, cookie: after } = await request('/', cookie, 2);
+		vi.useRealTimers();
+		expect(sessions).toEqual([null, null]);
+		expect(written).toContain(COOKIE);
+		expect(after).toBeFalsy();
+	});
+
+	it('a cookie without a known session is signed out at its first check', async () => {
+		const user = await createUser();
+		const cookie = await sessionCookie(user.id, { checkedSecondsAgo: CHECK_SECONDS });
+		expect((await request('/', cookie, 1)).sessions[0]).toBeNull();
 	});
 
 	it('a request with no session cookie is signed out, with no decode and no Set-Cookie', async () => {

@@ -3,6 +3,7 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { hasSessionChunks, sessionCookieName, toSession } from './session';
 import { needsRefresh } from './session-refresh';
 import { tokenServices } from './tokens';
+import { isSessionCheckDue } from './user-sessions';
 
 type ReadSession = () => Promise<Session | null>;
 
@@ -20,7 +21,8 @@ export const memoizeSession: Handle = ({ event, resolve }) => {
 /**
  * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
  * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
- * refresh and is younger than the renewal age, the jwt callback would change nothing, so the
+ * refresh, was checked against `user_sessions` within the interval and is younger than the
+ * renewal age, the jwt callback would change nothing, so the
  * session is built from the claims and no cookie is re-issued. Everything else (no valid
  * cookie, a refresh due, a renewal due, a chunked cookie) goes to Auth.js's own session flow,
  * `authjs`, which runs the callbacks, re-issues or clears the cookie and logs what failed.
@@ -41,7 +43,8 @@ export async function readSession(
 		return authjs();
 	}
 	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
-	if (renewalDue || needsRefresh(claims, rotator)) return authjs();
+	const checkDue = isSessionCheckDue(claims, policy.checkIntervalSeconds);
+	if (renewalDue || checkDue || needsRefresh(claims, rotator)) return authjs();
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
 }

@@ -16,6 +16,7 @@ export function toSession(token: JWT, expires: string): Session {
 		},
 		providers: (token.accounts ?? []).map((account) => account.provider),
 		...(token.error !== undefined && { error: token.error }),
+		...(token.sid !== undefined && { sessionId: token.sid }),
 		expires
 	};
 }

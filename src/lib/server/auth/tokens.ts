@@ -1,5 +1,6 @@
 import {
 	PROVIDER_TIMEOUT_MS,
+	SESSION_CHECK_SECONDS,
 	SESSION_MAX_AGE_SECONDS,
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
@@ -25,6 +26,8 @@ export interface SessionPolicy {
 	secret: string;
 	maxAgeSeconds: number;
 	updateAgeSeconds: number;
+	/** How often, at most, a session is checked against `user_sessions`. */
+	checkIntervalSeconds: number;
 }
 
 let services: TokenServices | null = null;
@@ -50,7 +53,18 @@ export function configureTokenServices(env: Env): TokenServices {
 		skewMs: skewSeconds * 1000,
 		timeoutMs: PROVIDER_TIMEOUT_MS
 	});
-	const session = { codec: createSessionCodec(), secret, maxAgeSeconds, updateAgeSeconds };
+	const checkIntervalSeconds = readSeconds(
+		env,
+		'AUTH_SESSION_CHECK_SECONDS',
+		SESSION_CHECK_SECONDS
+	);
+	const session = {
+		codec: createSessionCodec(),
+		secret,
+		maxAgeSeconds,
+		updateAgeSeconds,
+		checkIntervalSeconds
+	};
 	services = { cipher, rotator, providers, session };
 	return services;
 }

@@ -1,6 +1,14 @@
 import type { AdapterAccountType } from '@auth/core/adapters';
 import type { ProviderId } from '$lib/auth/types';
-import { index, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+	bigserial,
+	index,
+	integer,
+	pgTable,
+	primaryKey,
+	text,
+	timestamp
+} from 'drizzle-orm/pg-core';
 
 // The Auth.js tables, shaped as @auth/drizzle-adapter expects (property names included),
 // with plural table names and snake_case columns.
@@ -64,5 +72,51 @@ export const verificationTokens = pgTable(
 	]
 );
 
+/**
+ * One row per sign-in (a browser's session): the JWT carries its id as `sid`, and the jwt
+ * callback checks it at most once a minute, so that a revoked row signs that browser out.
+ */
+export const userSessions = pgTable(
+	'user_sessions',
+	{
+		id: text('id').primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		createdAt: timestamp('created_at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+		lastSeenAt: timestamp('last_seen_at', { mode: 'date', withTimezone: true })
+			.notNull()
+			.defaultNow(),
+		/** Short and readable, e.g. "Chrome on Linux"; the raw header is not kept. */
+		userAgent: text('user_agent').notNull(),
+		ip: text('ip').notNull(),
+		revokedAt: timestamp('revoked_at', { mode: 'date', withTimezone: true })
+	},
+	(session) => [index('user_sessions_user_id_idx').on(session.userId)]
+);
+
+/** What happened to a user's sign-ins, newest last: shown on /account/sessions. */
+export const auditEvents = pgTable(
+	'audit_events',
+	{
+		id: bigserial('id', { mode: 'number' }).primaryKey(),
+		userId: text('user_id')
+			.notNull()
+			.references(() => users.id, { onDelete: 'cascade' }),
+		event: text('event').$type<AuditEventName>().notNull(),
+		/** e.g. the provider of a sign-in or a link, never a token. */
+		detail: text('detail'),
+		at: timestamp('at', { mode: 'date', withTimezone: true }).notNull().defaultNow(),
+		ip: text('ip'),
+		userAgent: text('user_agent')
+	},
+	(event) => [index('audit_events_user_id_at_idx').on(event.userId, event.at)]
+);
+
+export type AuditEventName =
+	'sign_in' | 'sign_out' | 'session_revoked' | 'refresh_failed' | 'account_linked';
+
 export type User = typeof users.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
+export type UserSession = typeof userSessions.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;

@@ -1,0 +1,95 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startTestApp, type TestApp } from './support/app';
+import { signIn, uniqueLogin } from './support/sign-in';
+
+// Each session is checked against the database at most once a second here (60 s by default).
+let app: TestApp;
+test.beforeAll(async () => {
+	app = await startTestApp(4188, { env: { AUTH_SESSION_CHECK_SECONDS: '1' } });
+});
+test.afterAll(async () => {
+	await app?.stop();
+});
+
+/** A browser of its own (own cookies) signed in as `login`, on the sessions page. */
+async function device(browser: Browser, login: string): Promise<Page> {
+	const context = await browser.newContext({ baseURL: app.url });
+	const page = await context.newPage();
+	await signIn(page, 'GitHub', login);
+	await page.goto('/account/sessions');
+	return page;
+}
+
+const sessionList = (page: Page) => page.getByRole('list', { name: 'Active sessions' });
+
+/** The browser is signed out: a protected page now sends it to sign in. */
+async function expectSignedOut(page: Page) {
+	await expect(async () => {
+		await page.goto('/profile');
+		await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile', { timeout: 500 });
+	}).toPass({ timeout: 5_000 });
+}
+
+test('two browsers see both sessions; revoking one signs it out, and a forged revoke does nothing', async ({
+	browser
+}) => {
+	const login = uniqueLogin('two-devices');
+	const laptop = await device(browser, login);
+	const phone = await device(browser, login);
+	await laptop.reload();
+
+	const items = sessionList(laptop).getByRole('listitem');
+	await expect(items).toHaveCount(2);
+	await expect(sessionList(laptop).getByText('This device')).toHaveCount(1);
+	await expect(items.first()).toContainText('Chrome on Linux');
+
+	// A cross-site revoke is refused and changes nothing.
+	const forged = await laptop.request.post('/account/sessions?/revokeOthers', {
+		form: {},
+		headers: { origin: 'https://evil.example' }
+	});
+	expect(forged.status()).toBe(403);
+	await laptop.reload();
+	await expect(items).toHaveCount(2);
+
+	await items
+		.filter({ hasNotText: 'This device' })
+		.getByRole('button', { name: 'Sign out this session' })
+		.click();
+	await expect(laptop.getByRole('status')).toHaveText('Signed out 1 other session.');
+	await expect(items).toHaveCount(1);
+
+	await expectSignedOut(phone);
+	await laptop.goto('/profile');
+	await expect(laptop).toHaveURL('/profile');
+	await laptop.goto('/account/sessions');
+	await expect(laptop.getByRole('list', { name: 'Recent activity' })).toContainText(
+		'Session revoked'
+	);
+});
+
+test('"sign out everywhere else" ends every other session, and signing out ends this one', async ({
+	browser
+}) => {
+	const login = uniqueLogin('everywhere');
+	const [first, second, third] = [
+		await device(browser, login),
+		await device(browser, login),
+		await device(browser, login)
+	];
+	await first.reload();
+	await expect(sessionList(first).getByRole('listitem')).toHaveCount(3);
+
+	await first.getByRole('button', { name: 'Sign out everywhere else' }).click();
+	await expect(first.getByRole('status')).toHaveText('Signed out 2 other sessions.');
+	await expectSignedOut(second);
+	await expectSignedOut(third);
+
+	await first.getByRole('button', { name: 'Sign out', exact: true }).click();
+	await expect(first).toHaveURL('/signin');
+	const again = await device(browser, login);
+	await expect(sessionList(again).getByRole('listitem')).toHaveCount(1);
+	const activity = again.getByRole('list', { name: 'Recent activity' });
+	await expect(activity).toContainText('Signed out');
+	await expect(activity).toContainText('Signed in (github)');
+});

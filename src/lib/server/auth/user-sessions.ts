@@ -1,0 +1,102 @@
+import type { JWT } from '@auth/core/jwt';
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { recordAuditEvent } from '../audit';
+import { db } from '../db';
+import { userSessions, type UserSession } from '../db/schema';
+import type { RequestClient } from '../request-client';
+
+/** Records a new sign-in and returns its id, which the JWT carries as `sid`. */
+export async function startUserSession(
+	userId: string,
+	client: RequestClient | null
+): Promise<string> {
+	const id = crypto.randomUUID();
+	await db.insert(userSessions).values({
+		id,
+		userId,
+		ip: client?.ip ?? 'unknown',
+		userAgent: client?.userAgent ?? 'Unknown browser'
+	});
+	return id;
+}
+
+/** True when the JWT's session has not been checked against the table for `intervalSeconds`. */
+export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Date.now()): boolean {
+	if (token.sid === undefined || token.sidCheckedAt === undefined) return true;
+	return now / 1000 - token.sidCheckedAt >= intervalSeconds;
+}
+
+/**
+ * Marks the session seen now, if it is still live. False when it was revoked, deleted or never
+ * existed: that JWT must no longer sign anyone in. One indexed update.
+ */
+export async function touchUserSession(id: string, userId: string): Promise<boolean> {
+	const touched = await db
+		.update(userSessions)
+		.set({ lastSeenAt: new Date() })
+		.where(live(userId, id))
+		.returning({ id: userSessions.id });
+	return touched.length > 0;
+}
+
+/** The user's live sessions, most recently seen first. */
+export function listUserSessions(userId: string): Promise<UserSession[]> {
+	return db
+		.select()
+		.from(userSessions)
+		.where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+		.orderBy(desc(userSessions.lastSeenAt));
+}
+
+/** Revokes one of the user's sessions; false when it is not theirs or already ended. */
+export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
+	const revoked = await db
+		.update(userSessions)
+		.set({ revokedAt: new Date() })
+		.where(live(userId, id))
+		.returning({ id: userSessions.id });
+	return revoked.length > 0;
+}
+
+/** Revokes every live session of the user but `keepId`; returns how many. */
+export async function revokeOtherUserSessions(userId: string, keepId: string): Promise<number> {
+	const revoked = await db
+		.update(userSessions)
+		.set({ revokedAt: new Date() })
+		.where(
+			and(
+				eq(userSessions.userId, userId),
+				ne(userSessions.id, keepId),
+				isNull(userSessions.revokedAt)
+			)
+		)
+		.returning({ id: userSessions.id });
+	return revoked.length;
+}
+
+function live(userId: string, id: string) {
+	return and(
+		eq(userSessions.id, id),
+		eq(userSessions.userId, userId),
+		isNull(userSessions.revokedAt)
+	);
+}
+
+/**
+ * For the jwt callback: when the check is due, the JWT stays valid only if its session is still
+ * live, and then records when it was checked. Null means signed out (Auth.js clears the cookie).
+ */
+export async function checkUserSession(token: JWT, intervalSeconds: number): Promise<JWT | null> {
+	if (!isSessionCheckDue(token, intervalSeconds)) return token;
+	if (!token.sub || !token.sid || !(await touchUserSession(token.sid, token.sub))) return null;
+	return { ...token, sidCheckedAt: Math.floor(Date.now() / 1000) };
+}
+
+/** Sign-out: the session is revoked, and the audit log says so. */
+export async function endUserSession(
+	userId: string,
+	id: string,
+	client: RequestClient | null
+): Promise<void> {
+	if (await revokeUserSession(userId, id)) await recordAuditEvent(userId, 'sign_out', client);
+}

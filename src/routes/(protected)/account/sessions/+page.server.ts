@@ -1,0 +1,39 @@
+import { fail } from '@sveltejs/kit';
+import { loadAccountSessions } from '$lib/server/account-sessions';
+import { recordAuditEvent } from '$lib/server/audit';
+import { assertUser, requireUser } from '$lib/server/auth/guards';
+import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/auth/user-sessions';
+import { currentClient } from '$lib/server/request-client';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const user = await requireUser(event);
+	const session = await event.locals.auth();
+	return loadAccountSessions(user.id, session?.sessionId);
+};
+
+export const actions: Actions = {
+	revoke: async (event) => {
+		const user = await assertUser(event);
+		const id = (await event.request.formData()).get('id');
+		if (typeof id !== 'string' || id === '') return fail(400, { error: 'No session chosen.' });
+		if (id === (await event.locals.auth())?.sessionId) {
+			return fail(400, { error: 'To end this session, sign out.' });
+		}
+		if (!(await revokeUserSession(user.id, id))) {
+			return fail(404, { error: 'That session has already ended.' });
+		}
+		await recordAuditEvent(user.id, 'session_revoked', currentClient());
+		return { revoked: 1 };
+	},
+	revokeOthers: async (event) => {
+		const user = await assertUser(event);
+		const current = (await event.locals.auth())?.sessionId;
+		if (current === undefined) return fail(400, { error: 'This session cannot be identified.' });
+		const revoked = await revokeOtherUserSessions(user.id, current);
+		if (revoked > 0) {
+			await recordAuditEvent(user.id, 'session_revoked', currentClient(), `${revoked} sessions`);
+		}
+		return { revoked };
+	}
+};
