@@ -3,7 +3,9 @@ import { signIn, uniqueLogin } from './support/sign-in';
 
 test.beforeEach(async ({ page }) => {
 	await page.goto('/profile');
-	await signIn(page, 'GitHub', uniqueLogin('editor'));
+	const login = uniqueLogin('editor');
+	test.info().annotations.push({ type: 'login', description: login });
+	await signIn(page, 'GitHub', login);
 	await expect(page).toHaveURL('/profile');
 });
 
@@ -51,4 +53,29 @@ test('signing out lands on /signin and ends the session', async ({ page, context
 
 	await page.goto('/profile');
 	await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile');
+});
+
+test('deleting the account needs confirmation, then signs out and forgets the user', async ({
+	page
+}) => {
+	const id = await page.getByTestId('profile-id').textContent();
+	const remove = page.getByRole('button', { name: 'Delete my account' });
+
+	await remove.click();
+	await expect(page.getByText('Type DELETE to confirm.')).toBeVisible();
+	await expect(page).toHaveURL('/profile');
+
+	await page.getByLabel('Type DELETE to confirm').fill('DELETE');
+	await remove.click();
+	await expect(page).toHaveURL('/');
+	await expect(page.getByRole('link', { name: 'Sign in to get started' })).toBeVisible();
+	expect((await page.request.get('/api/get-session-status')).status()).toBe(401);
+
+	// The same login signs up afresh: the old user is gone.
+	await page.goto('/profile');
+	const login = test.info().annotations.find((a) => a.type === 'login')?.description;
+	expect(login).toBeDefined();
+	await signIn(page, 'GitHub', login!);
+	await expect(page).toHaveURL('/profile');
+	await expect(page.getByTestId('profile-id')).not.toHaveText(id ?? '');
 });

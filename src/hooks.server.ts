@@ -4,6 +4,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { signInPath } from '$lib/paths';
 import { memoizeSession } from '$lib/server/auth/session-reader';
+import { limitSignIns } from '$lib/server/auth/sign-in-limit';
 import { startServer } from '$lib/server/config';
 import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
@@ -54,6 +55,7 @@ const reportOutages: Handle = async ({ event, resolve }) => {
 
 export const handle = sequence(
 	securityHeaders,
+	limitSignIns,
 	reportOutages,
 	secureCookiesOnHttps,
 	authHandle,

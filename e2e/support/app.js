@@ -72,6 +72,8 @@ export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		ORIGIN: url,
+		// Note: tests sign in from one IP far faster than any person; rate-limit.spec sets its own.
+		AUTH_RATE_LIMIT: '100000',
 		...env
 	});
 	const stop = async () => {

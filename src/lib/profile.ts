@@ -1,5 +1,8 @@
 export const DISPLAY_NAME_MAX = 80;
 
+/** What a user types to confirm deleting their account. */
+export const DELETE_CONFIRMATION = 'DELETE';
+
 export type DisplayNameResult = { ok: true; name: string } | { ok: false; error: string };
 
 /** Trims the name and checks it is 1–80 characters (code points, so emoji count once). */

@@ -22,3 +22,9 @@ export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
  * one cookie write per session per this interval (and one per provider token rotation).
  */
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
+
+/** Sign-in attempts (starts and provider callbacks) allowed per IP per window (env: AUTH_RATE_LIMIT). */
+export const SIGN_IN_RATE_LIMIT = 20;
+
+/** The sliding window of that limit (env: AUTH_RATE_LIMIT_WINDOW_SECONDS). */
+export const SIGN_IN_RATE_WINDOW_SECONDS = 60;

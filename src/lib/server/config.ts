@@ -1,4 +1,5 @@
 import { readProviderSettings } from './auth/providers';
+import { configureSignInLimit } from './auth/sign-in-limit';
 import { configureTokenServices } from './auth/tokens';
 import { ConfigError } from './config-error';
 import { connectDatabase, databaseConfigFromEnv } from './db';
@@ -35,6 +36,7 @@ export async function startServer(env: Env): Promise<void> {
 			);
 		}
 		configureTokenServices(env);
+		configureSignInLimit(env);
 		await connectDatabase(databaseConfigFromEnv(env));
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;

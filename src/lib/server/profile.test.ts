@@ -1,7 +1,10 @@
 import { expect, it } from 'vitest';
 import { createAdapter } from './auth/adapter';
 import { createTokenCipher } from './auth/token-crypto';
-import { findProfile, renameUser } from './profile';
+import { listAuditEvents, recordAuditEvent } from './audit';
+import { listUserSessions, startUserSession } from './auth/user-sessions';
+import { findAccount } from './auth/accounts';
+import { deleteUser, findProfile, renameUser } from './profile';
 import { describeWithDatabases } from './testing/databases';
 import { buildAccount, createUser } from './testing/factories';
 
@@ -28,5 +31,25 @@ describeWithDatabases('profile', () => {
 		await renameUser(user.id, 'Ada Lovelace');
 		expect((await findProfile(user.id))?.name).toBe('Ada Lovelace');
 		expect((await findProfile(other.id))?.name).toBe('Other');
+	});
+
+	it('deletes a user with their accounts, tokens, sessions and audit log, and no one else', async () => {
+		const [user, other] = [await createUser(), await createUser()];
+		const adapter = createAdapter(createTokenCipher('s'));
+		for (const owner of [user, other]) {
+			await adapter.linkAccount!(buildAccount(owner.id));
+			await startUserSession(owner.id, null);
+			await recordAuditEvent(owner.id, 'sign_in', null, 'github');
+		}
+
+		await deleteUser(user.id);
+
+		expect(await findProfile(user.id)).toBeNull();
+		expect(await findAccount(user.id, 'github')).toBeNull();
+		expect(await listUserSessions(user.id)).toEqual([]);
+		expect(await listAuditEvents(user.id)).toEqual([]);
+		expect(await findAccount(other.id, 'github')).not.toBeNull();
+		expect(await listUserSessions(other.id)).toHaveLength(1);
+		expect(await listAuditEvents(other.id)).toHaveLength(1);
 	});
 });

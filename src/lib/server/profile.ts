@@ -25,3 +25,11 @@ export async function findProfile(userId: string): Promise<Profile | null> {
 export async function renameUser(userId: string, name: string): Promise<void> {
 	await db.update(users).set({ name }).where(eq(users.id, userId));
 }
+
+/**
+ * Deletes the user and, through the foreign keys' cascades, their linked accounts with the
+ * stored tokens, their sessions and their audit log.
+ */
+export async function deleteUser(userId: string): Promise<void> {
+	await db.delete(users).where(eq(users.id, userId));
+}

@@ -5,7 +5,7 @@ import {
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
 } from '$lib/timings';
-import { ConfigError } from '../config-error';
+import { ConfigError, readWholeNumber } from '../config-error';
 import { readProviderSettings, type ProviderSettings } from './providers';
 import { TokenRotator } from './rotation';
 import { createSessionCodec, type SessionCodec } from './session-token';
@@ -39,9 +39,13 @@ let services: TokenServices | null = null;
 export function configureTokenServices(env: Env): TokenServices {
 	const secret = env.AUTH_SECRET;
 	if (!secret) throw new ConfigError('AUTH_SECRET is not set');
-	const skewSeconds = readSeconds(env, 'AUTH_REFRESH_SKEW_SECONDS', TOKEN_REFRESH_SKEW_SECONDS);
-	const maxAgeSeconds = readSeconds(env, 'AUTH_SESSION_MAX_AGE', SESSION_MAX_AGE_SECONDS);
-	const updateAgeSeconds = readSeconds(env, 'AUTH_SESSION_UPDATE_AGE', SESSION_UPDATE_AGE_SECONDS);
+	const skewSeconds = readWholeNumber(env, 'AUTH_REFRESH_SKEW_SECONDS', TOKEN_REFRESH_SKEW_SECONDS);
+	const maxAgeSeconds = readWholeNumber(env, 'AUTH_SESSION_MAX_AGE', SESSION_MAX_AGE_SECONDS);
+	const updateAgeSeconds = readWholeNumber(
+		env,
+		'AUTH_SESSION_UPDATE_AGE',
+		SESSION_UPDATE_AGE_SECONDS
+	);
 	if (maxAgeSeconds === 0 || updateAgeSeconds > maxAgeSeconds) {
 		throw new ConfigError('AUTH_SESSION_UPDATE_AGE must not exceed AUTH_SESSION_MAX_AGE (> 0)');
 	}
@@ -53,7 +57,7 @@ export function configureTokenServices(env: Env): TokenServices {
 		skewMs: skewSeconds * 1000,
 		timeoutMs: PROVIDER_TIMEOUT_MS
 	});
-	const checkIntervalSeconds = readSeconds(
+	const checkIntervalSeconds = readWholeNumber(
 		env,
 		'AUTH_SESSION_CHECK_SECONDS',
 		SESSION_CHECK_SECONDS
@@ -67,14 +71,6 @@ export function configureTokenServices(env: Env): TokenServices {
 	};
 	services = { cipher, rotator, providers, session };
 	return services;
-}
-
-function readSeconds(env: Env, name: string, fallback: number): number {
-	const seconds = Number(env[name] || fallback);
-	if (!Number.isInteger(seconds) || seconds < 0) {
-		throw new ConfigError(`${name} must be a whole number of seconds`);
-	}
-	return seconds;
 }
 
 export function tokenServices(): TokenServices {

@@ -1,8 +1,9 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
+import { PATHS } from '$lib/paths';
 import { assertUser, requireUser } from '$lib/server/auth/guards';
-import { refreshSession } from '$lib/server/auth/session';
-import { validateDisplayName } from '$lib/profile';
-import { findProfile, renameUser } from '$lib/server/profile';
+import { clearSessionCookies, refreshSession } from '$lib/server/auth/session';
+import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
+import { deleteUser, findProfile, renameUser } from '$lib/server/profile';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -21,5 +22,14 @@ export const actions: Actions = {
 		await renameUser(user.id, result.name);
 		await refreshSession(event);
 		return { saved: true };
+	},
+	deleteAccount: async (event) => {
+		const user = await assertUser(event);
+		if ((await event.request.formData()).get('confirm') !== DELETE_CONFIRMATION) {
+			return fail(400, { deleteError: `Type ${DELETE_CONFIRMATION} to confirm.` });
+		}
+		await deleteUser(user.id);
+		clearSessionCookies(event.cookies);
+		redirect(303, PATHS.home);
 	}
 };

@@ -1,0 +1,44 @@
+import { expect, test } from '@playwright/test';
+import { startTestApp, type TestApp } from './support/app';
+
+// 3 sign-in attempts per IP in any 2 s here (20 a minute by default).
+let app: TestApp;
+test.beforeAll(async () => {
+	app = await startTestApp(4189, {
+		env: { AUTH_RATE_LIMIT: '3', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2' }
+	});
+});
+test.afterAll(async () => {
+	await app?.stop();
+});
+
+test('sign-in attempts over the limit get a 429 page that says when to retry, then recover', async ({
+	request
+}) => {
+	const startSignIn = () =>
+		request.post(`${app.url}/signin`, {
+			form: { providerId: 'github', redirectTo: '/' },
+			headers: { origin: app.url, accept: 'text/html' },
+			maxRedirects: 0
+		});
+
+	// Allowed: 302, on to the provider.
+	for (let i = 0; i < 3; i++) expect((await startSignIn()).status()).toBe(302);
+	const refused = await startSignIn();
+	expect(refused.status()).toBe(429);
+	const retryAfter = Number(refused.headers()['retry-after']);
+	expect(retryAfter).toBeGreaterThanOrEqual(1);
+	expect(retryAfter).toBeLessThanOrEqual(2);
+	expect(await refused.text()).toContain(`Please try again in ${retryAfter} second`);
+
+	// Provider callbacks count against the same limit.
+	const callback = await request.get(`${app.url}/auth/callback/github?code=x&state=y`, {
+		maxRedirects: 0
+	});
+	expect(callback.status()).toBe(429);
+	// Pages that are not sign-in attempts are not limited.
+	expect((await request.get(`${app.url}/signin`)).status()).toBe(200);
+
+	await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
+	expect((await startSignIn()).status()).toBe(302);
+});
