@@ -8,6 +8,7 @@ import { profileFor } from './accounts.js';
 export const API_PREFIX = '/api/v3/';
 const USER = `${API_PREFIX}user`;
 const EMAILS = `${API_PREFIX}user/emails`;
+const APP_TOKEN = new RegExp(`^${API_PREFIX}applications/([^/]+)/token$`);
 
 /**
  * The slice of GitHub's REST API that Auth.js's GitHub provider reads after the token exchange:
@@ -18,6 +19,9 @@ const EMAILS = `${API_PREFIX}user/emails`;
  */
 export async function handleGithubApi(provider, req, res) {
 	const { pathname } = new URL(req.url ?? '/', 'http://idp.invalid');
+	const appToken = APP_TOKEN.exec(pathname);
+	if (req.method === 'DELETE' && appToken)
+		return deleteAppToken(provider, appToken[1] ?? '', req, res);
 	if (req.method !== 'GET' || (pathname !== USER && pathname !== EMAILS)) {
 		return sendJson(res, 404, { message: 'Not Found' });
 	}
@@ -35,6 +39,34 @@ export async function handleGithubApi(provider, req, res) {
 		return sendJson(res, 200, [{ email, primary: true, verified: true, visibility: 'private' }]);
 	}
 	return sendJson(res, 200, { id: githubId, login, name, email, avatar_url: picture });
+}
+
+/**
+ * GitHub's "delete an app token": DELETE /api/v3/applications/{client_id}/token with the app's
+ * client id and secret as Basic credentials and `{"access_token": …}`. Answers 204 and revokes
+ * the token's whole grant, so its refresh token dies with it.
+ * @param {import('oidc-provider').default} provider
+ * @param {string} clientId
+ * @param {Request} req
+ * @param {Response} res
+ */
+async function deleteAppToken(provider, clientId, req, res) {
+	const basic = /^Basic (\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+	const [id, secret] = Buffer.from(basic, 'base64').toString().split(':');
+	const client = id === clientId ? await provider.Client.find(clientId) : undefined;
+	if (client === undefined || client.clientSecret !== secret) {
+		return sendJson(res, 401, { message: 'Bad credentials' });
+	}
+	let body = '';
+	for await (const chunk of req) body += chunk;
+	const value = /** @type {{ access_token?: unknown }} */ (JSON.parse(body || '{}')).access_token;
+	const token = typeof value === 'string' ? await provider.AccessToken.find(value) : undefined;
+	if (token?.clientId !== clientId || token.grantId === undefined) {
+		return sendJson(res, 404, { message: 'Not Found' });
+	}
+	await provider.AccessToken.revokeByGrantId(token.grantId);
+	await provider.RefreshToken.revokeByGrantId(token.grantId);
+	res.writeHead(204).end();
 }
 
 /**

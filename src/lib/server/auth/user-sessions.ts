@@ -4,6 +4,7 @@ import { recordAuditEvent } from '../audit';
 import { db } from '../db';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../request-client';
+import { forgetProviderTokens } from './token-revocation';
 
 /** Records a new sign-in and returns its id, which the JWT carries as `sid`. */
 export async function startUserSession(
@@ -92,11 +93,16 @@ export async function checkUserSession(token: JWT, intervalSeconds: number): Pro
 	return { ...token, sidCheckedAt: Math.floor(Date.now() / 1000) };
 }
 
-/** Sign-out: the session is revoked, and the audit log says so. */
+/**
+ * Sign-out: the session is revoked and the audit log says so. When it was the user's last live
+ * session, no session needs the provider tokens any more: they are deleted and revoked.
+ */
 export async function endUserSession(
 	userId: string,
 	id: string,
 	client: RequestClient | null
 ): Promise<void> {
-	if (await revokeUserSession(userId, id)) await recordAuditEvent(userId, 'sign_out', client);
+	if (!(await revokeUserSession(userId, id))) return;
+	await recordAuditEvent(userId, 'sign_out', client);
+	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
 }

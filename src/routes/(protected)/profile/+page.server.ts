@@ -2,6 +2,7 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { assertUser, requireUser } from '$lib/server/auth/guards';
 import { clearSessionCookies, refreshSession } from '$lib/server/auth/session';
+import { forgetProviderTokens } from '$lib/server/auth/token-revocation';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
 import { deleteUser, findProfile, renameUser } from '$lib/server/profile';
 import type { Actions, PageServerLoad } from './$types';
@@ -28,6 +29,7 @@ export const actions: Actions = {
 		if ((await event.request.formData()).get('confirm') !== DELETE_CONFIRMATION) {
 			return fail(400, { deleteError: `Type ${DELETE_CONFIRMATION} to confirm.` });
 		}
+		await forgetProviderTokens(user.id);
 		await deleteUser(user.id);
 		clearSessionCookies(event.cookies);
 		redirect(303, PATHS.home);

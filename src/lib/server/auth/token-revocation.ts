@@ -1,0 +1,46 @@
+import { eq } from 'drizzle-orm';
+import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
+import { db } from '../db';
+import { accounts } from '../db/schema';
+import { revokeAtProvider } from './provider-revoke';
+import type { TokenCipher } from './token-crypto';
+import { tokenServices } from './tokens';
+
+/**
+ * Deletes the provider tokens stored for the user, then asks each provider to revoke them
+ * (best-effort, in parallel, each within PROVIDER_REVOCATION_TIMEOUT_MS). The account links
+ * stay: the next sign-in stores new tokens. Returns how many providers confirmed.
+ */
+export async function forgetProviderTokens(userId: string): Promise<number> {
+	const { cipher, providers } = tokenServices();
+	const rows = await db
+		.select({
+			provider: accounts.provider,
+			accessToken: accounts.access_token,
+			refreshToken: accounts.refresh_token
+		})
+		.from(accounts)
+		.where(eq(accounts.userId, userId));
+	await db
+		.update(accounts)
+		.set({ access_token: null, refresh_token: null, id_token: null })
+		.where(eq(accounts.userId, userId));
+
+	const confirmed = await Promise.all(
+		rows.map(async (row) => {
+			const settings = providers.find(({ id }) => id === row.provider);
+			if (settings === undefined) return false;
+			const tokens = {
+				accessToken: await openOrNull(cipher, row.accessToken),
+				refreshToken: await openOrNull(cipher, row.refreshToken)
+			};
+			return revokeAtProvider(settings, tokens, PROVIDER_REVOCATION_TIMEOUT_MS);
+		})
+	);
+	return confirmed.filter(Boolean).length;
+}
+
+async function openOrNull(cipher: TokenCipher, sealed: string | null): Promise<string | null> {
+	if (sealed === null) return null;
+	return cipher.decrypt(sealed).catch(() => null);
+}
