@@ -92,4 +92,5 @@ test('"sign out everywhere else" ends every other session, and signing out ends 
 	const activity = again.getByRole('list', { name: 'Recent activity' });
 	await expect(activity).toContainText('Signed out');
 	await expect(activity).toContainText('Signed in (github)');
+	await expect(activity).toContainText('Account linked (github)');
 });

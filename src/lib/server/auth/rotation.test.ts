@@ -4,6 +4,7 @@ import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
 import { obtainTokens, revokeToken } from '$idp/testing.js';
 import type { ProviderId } from '$lib/auth/types';
+import { listAuditEvents } from '../audit';
 import { db } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
@@ -173,6 +174,11 @@ describeWithDatabases('token rotation', () => {
 		expect(session.error).toBe('RefreshTokenError');
 		expect(refreshes).toEqual([{ provider: 'google', ok: false, error: 'invalid_grant' }]);
 		expect(await storedRefreshToken(account.providerAccountId)).toBeNull();
+		// The refusal is in the user's audit log, once.
+		const events = await listAuditEvents(user.id);
+		expect(events.map(({ event, detail }) => [event, detail])).toEqual([
+			['refresh_failed', 'google']
+		]);
 	});
 
 	it('a token without expiry (classic GitHub OAuth app) is used as is', async () => {
