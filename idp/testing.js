@@ -305,3 +305,19 @@ export async function revokeToken(idp, provider, token) {
 		);
 	}
 }
+
+/**
+ * The environment that points the app's GitHub and Google providers at this IdP, exactly as a
+ * deployment would point them at real ones.
+ * @param {Idp} idp as returned by `startIdp`
+ */
+export function providerEnv(idp) {
+	return {
+		AUTH_GITHUB_ID: idp.github.clientId,
+		AUTH_GITHUB_SECRET: idp.github.clientSecret,
+		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
+		AUTH_GOOGLE_ID: idp.google.clientId,
+		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
+		AUTH_GOOGLE_ISSUER: idp.google.issuer
+	};
+}

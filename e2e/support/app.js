@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { startIdp } from '../../idp/provider.js';
+import { providerEnv } from '../../idp/testing.js';
 
 /** @typedef {import('../../idp/provider.js').Idp} Idp */
 /** @typedef {Record<string, string | undefined>} Env */
@@ -62,12 +63,7 @@ export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
 	const app = runBuild({
 		PATH: process.env.PATH,
 		AUTH_SECRET: TEST_SECRET,
-		AUTH_GITHUB_ID: idp.github.clientId,
-		AUTH_GITHUB_SECRET: idp.github.clientSecret,
-		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
-		AUTH_GOOGLE_ID: idp.google.clientId,
-		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
-		AUTH_GOOGLE_ISSUER: idp.google.issuer,
+		...providerEnv(idp),
 		PGLITE_DATA_DIR: 'memory://',
 		HOST: '127.0.0.1',
 		PORT: String(port),

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { obtainTokens, revokeToken } from '$idp/testing.js';
+import { obtainTokens, providerEnv, revokeToken } from '$idp/testing.js';
 import type { ProviderId } from '$lib/auth/types';
 import { listAuditEvents } from '../audit';
 import { db } from '../db';
@@ -36,12 +36,7 @@ beforeAll(async () => {
 	});
 	env = {
 		AUTH_SECRET: SECRET,
-		AUTH_GITHUB_ID: idp.github.clientId,
-		AUTH_GITHUB_SECRET: idp.github.clientSecret,
-		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
-		AUTH_GOOGLE_ID: idp.google.clientId,
-		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
-		AUTH_GOOGLE_ISSUER: idp.google.issuer
+		...providerEnv(idp)
 	};
 	services = configureTokenServices(env);
 	vi.spyOn(console, 'info').mockImplementation((line: string) => void logged.push(line));

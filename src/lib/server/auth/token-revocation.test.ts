@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { metadata, obtainTokens, tokenRequest } from '$idp/testing.js';
+import { metadata, obtainTokens, providerEnv, tokenRequest } from '$idp/testing.js';
 import type { ProviderId } from '$lib/auth/types';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
@@ -18,12 +18,7 @@ beforeAll(async () => {
 	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
 	services = configureTokenServices({
 		AUTH_SECRET: 'revocation-test-secret',
-		AUTH_GITHUB_ID: idp.github.clientId,
-		AUTH_GITHUB_SECRET: idp.github.clientSecret,
-		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
-		AUTH_GOOGLE_ID: idp.google.clientId,
-		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
-		AUTH_GOOGLE_ISSUER: idp.google.issuer
+		...providerEnv(idp)
 	});
 });
 afterAll(async () => {

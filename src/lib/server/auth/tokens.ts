@@ -33,8 +33,9 @@ export interface SessionPolicy {
 let services: TokenServices | null = null;
 
 /**
- * Sets up token encryption and rotation from env, once per process (at start-up, or by a
- * test). One rotator per process is what makes its single-flight map work.
+ * Sets up provider-token encryption and rotation, and the session cookie codec and policy, from
+ * env, once per process (at start-up, or by a test). One rotator and one codec per process is
+ * what makes the single-flight map and the decode cache work.
  */
 export function configureTokenServices(env: Env): TokenServices {
 	const secret = env.AUTH_SECRET;
