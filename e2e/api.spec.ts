@@ -14,7 +14,9 @@ test('session status is 200 JSON when signed in', async ({ page }) => {
 	const response = await page.request.get('/api/get-session-status');
 	expect(response.status()).toBe(200);
 	expect(response.headers()['cache-control']).toBe('no-store');
-	expect(await response.json()).toEqual({ status: 200 });
+	const body = await response.json();
+	expect(body).toEqual({ status: 200, userId: expect.any(String), expires: expect.any(String) });
+	expect(Date.parse(body.expires)).toBeGreaterThan(Date.now());
 });
 
 test('a bad session cookie means signed out, never a 500', async ({ request }) => {
@@ -52,7 +54,7 @@ test('a signed-out visitor is redirected from a protected page and its data', as
 	expect(action.status()).toBe(303);
 });
 
-test('cross-site POSTs to profile edit and sign-out (15 cases) get 403 and change nothing', async ({
+test('cross-site POSTs to profile edit, sign-out and session extension (20 cases) get 403 and change nothing', async ({
 	page
 }) => {
 	await signIn(page, 'GitHub', uniqueLogin('csrf'));
@@ -71,7 +73,8 @@ test('cross-site POSTs to profile edit and sign-out (15 cases) get 403 and chang
 	const targets: { path: string; form: Record<string, string> }[] = [
 		{ path: '/profile?/rename', form: { name: 'Mallory' } },
 		{ path: '/signout', form: {} },
-		{ path: '/auth/signout', form: { csrfToken: 'forged' } }
+		{ path: '/auth/signout', form: { csrfToken: 'forged' } },
+		{ path: '/api/extend-session', form: {} }
 	];
 	for (const [label, origin] of Object.entries(origins)) {
 		for (const { path, form } of targets) {

@@ -7,6 +7,7 @@ export const PATHS = {
 	connections: '/connections',
 	accountSessions: '/account/sessions',
 	sessionStatus: '/api/get-session-status',
+	extendSession: '/api/extend-session',
 	health: '/api/health'
 } as const;
 
@@ -17,8 +18,15 @@ export function isPublicPath(pathname: string): boolean {
 	return PUBLIC_PATHS.includes(pathname);
 }
 
-/** `/signin?redirectedFrom=<path+query>` for a page the user could not open yet. */
-export function signInPath(from: URL): string {
+/** The query flag that shows /signin to a signed-in user who chose to sign in again. */
+export const REAUTH_PARAM = 'reauth';
+
+/**
+ * `/signin?redirectedFrom=<path+query>` for a page the user could not open yet, or, with
+ * `reauth`, for a signed-in user renewing their sign-in before it ends.
+ */
+export function signInPath(from: URL, { reauth = false } = {}): string {
 	const params = new URLSearchParams({ redirectedFrom: from.pathname + from.search });
+	if (reauth) params.set(REAUTH_PARAM, '1');
 	return `${PATHS.signIn}?${params}`;
 }

@@ -1,5 +1,11 @@
-/** How long the browser trusts its last session-status answer before asking again. */
+/**
+ * How long the browser trusts its last word on the session (a status answer, or the session the
+ * server rendered) before a guarded navigation asks again.
+ */
 export const SESSION_STATUS_TTL_MS = 20_000;
+
+/** How close to its end a session must be before the browser offers to extend it. */
+export const SESSION_EXPIRY_WARNING_MS = 5 * 60_000;
 
 /** Refresh a provider access token when it expires within this many seconds (env can lower it). */
 export const TOKEN_REFRESH_SKEW_SECONDS = 60;

@@ -12,3 +12,7 @@ export interface SessionUser {
 	email: string | null;
 	image: string | null;
 }
+
+/** What `/api/get-session-status` answers (with the same HTTP status): never a token. */
+export type SessionStatusBody =
+	{ status: 200; userId: string; expires: string } | { status: 401; error?: SessionError };

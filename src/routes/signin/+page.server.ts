@@ -1,7 +1,7 @@
 import { isRedirect, redirect } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
-import { PATHS } from '$lib/paths';
+import { PATHS, REAUTH_PARAM } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readProviderSettings } from '$lib/server/auth/providers';
 import { clearSessionCookies } from '$lib/server/auth/session';
@@ -11,7 +11,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const redirectTo = safeRedirect(url.searchParams.get('redirectedFrom'), url.origin);
 	const session = await locals.auth();
-	if (session !== null && session.error === undefined) redirect(303, redirectTo);
+	const reauth = url.searchParams.has(REAUTH_PARAM);
+	if (session !== null && session.error === undefined && !reauth) redirect(303, redirectTo);
 	return {
 		providers: readProviderSettings(env).map(({ id, name }) => ({ id, name })),
 		redirectTo,
