@@ -37,3 +37,6 @@ export const SIGN_IN_RATE_WINDOW_SECONDS = 60;
 
 /** The longest sign-out waits for a provider to confirm it revoked the tokens (best-effort). */
 export const PROVIDER_REVOCATION_TIMEOUT_MS = 3_000;
+
+/** How often /connections redraws its token countdowns and "now" markers. */
+export const COUNTDOWN_TICK_MS = 1_000;

@@ -2,6 +2,11 @@ export type ProviderId = 'github' | 'google';
 
 export const PROVIDER_NAMES: Record<ProviderId, string> = { github: 'GitHub', google: 'Google' };
 
+/** True when `value` (e.g. a form field) names one of our providers. */
+export function isProviderId(value: unknown): value is ProviderId {
+	return typeof value === 'string' && Object.hasOwn(PROVIDER_NAMES, value);
+}
+
 /** Set on a session whose provider refused to refresh its tokens: the user must sign in again. */
 export type SessionError = 'RefreshTokenError';
 

@@ -5,12 +5,15 @@ import { listSessionAccounts } from './auth/accounts';
 import { ProviderUnavailableError } from './auth/errors';
 import { providerEndpoints } from './auth/provider-endpoints';
 import { tokenServices } from './auth/tokens';
+import { readTokenHistory, type TokenHistory } from './token-history';
 
 export interface Connection {
 	provider: ProviderId;
 	/** Seconds since the epoch; null when the token does not expire. */
 	expiresAt: number | null;
 	rotatedAt: Date | null;
+	/** Null when the token could not be read. */
+	history: TokenHistory | null;
 	/** What the provider's user endpoint says, called with the current access token. */
 	profile: { name: string | null; email: string | null; login: string | null } | null;
 	problem: string | null;
@@ -31,17 +34,31 @@ async function describeConnection(userId: string, provider: ProviderId): Promise
 		token = await readAccessToken(userId, provider);
 	} catch (error) {
 		if (!(error instanceof ProviderUnavailableError)) throw error;
-		const none = { expiresAt: null, rotatedAt: null, profile: null };
+		const none = { expiresAt: null, rotatedAt: null, history: null, profile: null };
 		return { provider, ...none, problem: `${error.message}. Try again in a moment.` };
 	}
 	const { expiresAt, rotatedAt } = token;
+	const history = await readTokenHistory(userId, provider, rotatedAt);
 	try {
 		const profile = await fetchProviderProfile(provider, token.value);
-		return { provider, expiresAt, rotatedAt, profile, problem: null };
+		return { provider, expiresAt, rotatedAt, history, profile, problem: null };
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		return { provider, expiresAt, rotatedAt, profile: null, problem: reason };
+		return { provider, expiresAt, rotatedAt, history, profile: null, problem: reason };
 	}
+}
+
+/**
+ * Rotates the user's `provider` tokens now, fresh or not, through the same single-flight,
+ * row-locked path as every other refresh, and returns the new access token's expiry.
+ * Throws as `readAccessToken` does (`RefreshTokenError`, `ProviderUnavailableError`, …).
+ */
+export async function rotateConnectionTokens(
+	userId: string,
+	provider: ProviderId
+): Promise<number | null> {
+	const { expiresAt } = await readAccessToken(userId, provider, { force: true });
+	return expiresAt;
 }
 
 async function fetchProviderProfile(provider: ProviderId, accessToken: string) {

@@ -147,6 +147,11 @@ export class TokenRotator {
 						rotatedAt
 					);
 					await tx.update(accounts).set(update).where(matches(key));
+					// Note: in the transaction, so the log never shows a rotation that did not commit.
+					await recordAuditEvent(row.userId, 'token_refreshed', currentClient(), key.provider, {
+						database: tx,
+						at: rotatedAt
+					});
 					return { status: 'rotated', expiresAt: result.tokens.expiresAt };
 				}
 				detail = result.reason;

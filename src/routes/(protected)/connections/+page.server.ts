@@ -1,9 +1,15 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
+import { isProviderId, PROVIDER_NAMES, type ProviderId } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
-import { RefreshTokenError } from '$lib/server/auth/errors';
-import { requireUser } from '$lib/server/auth/guards';
-import { describeConnections } from '$lib/server/connections';
-import type { PageServerLoad } from './$types';
+import {
+	AccountNotLinkedError,
+	ProviderUnavailableError,
+	RefreshTokenError
+} from '$lib/server/auth/errors';
+import { assertUser, requireUser } from '$lib/server/auth/guards';
+import { refreshSession } from '$lib/server/auth/session';
+import { describeConnections, rotateConnectionTokens } from '$lib/server/connections';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
@@ -14,3 +20,35 @@ export const load: PageServerLoad = async (event) => {
 		throw error;
 	}
 };
+
+export const actions: Actions = {
+	refresh: async (event) => {
+		const user = await assertUser(event);
+		const provider = (await event.request.formData()).get('provider');
+		if (!isProviderId(provider)) return fail(400, { provider: null, error: 'No provider chosen.' });
+		let expiresAt;
+		try {
+			expiresAt = await rotateConnectionTokens(user.id, provider);
+		} catch (error) {
+			return failRefresh(error, provider);
+		}
+		// The session cookie carries each token's expiry: re-issue it with the new one.
+		await refreshSession(event);
+		return { provider, expiresAt };
+	}
+};
+
+function failRefresh(error: unknown, provider: ProviderId) {
+	const name = PROVIDER_NAMES[provider];
+	if (error instanceof RefreshTokenError) {
+		const message = `${name} refused to refresh the token. Sign in again to reconnect.`;
+		return fail(409, { provider, error: message });
+	}
+	if (error instanceof ProviderUnavailableError) {
+		return fail(503, { provider, error: `${name} could not be reached. Try again soon.` });
+	}
+	if (error instanceof AccountNotLinkedError) {
+		return fail(404, { provider, error: `No ${name} account is linked.` });
+	}
+	throw error;
+}

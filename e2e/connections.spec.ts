@@ -1,0 +1,103 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { Idp } from '../idp/provider.js';
+import { revokeToken } from '../idp/testing.js';
+import { startTestApp, startTestIdp, type TestApp } from './support/app';
+import { signIn, uniqueLogin } from './support/sign-in';
+
+// Access tokens live 30 s at this IdP: short enough for a countdown in seconds, long enough that
+// no automatic refresh (1 s before expiry here) adds a rotation while the test runs.
+const TTL_SECONDS = 30;
+const env = { AUTH_REFRESH_SKEW_SECONDS: '1' };
+
+async function expiresAt(page: Page, provider: string): Promise<number> {
+	const time = page.getByTestId(`${provider}-expires`).locator('time');
+	return Date.parse((await time.getAttribute('datetime')) ?? '');
+}
+
+/**
+ * Waits for the live countdown to tick. Expiries are whole seconds, so a refresh after a tick
+ * (a second boundary after the last token was issued) must show a later one.
+ */
+async function waitForTick(countdown: Locator) {
+	const shown = (await countdown.textContent()) ?? '';
+	await expect(countdown).not.toHaveText(shown);
+}
+
+test.describe('token timeline', () => {
+	let idp: Idp;
+	let app: TestApp;
+	let refreshes = 0;
+	let lastRefreshToken = '';
+
+	test.beforeAll(async () => {
+		idp = await startTestIdp([4192], TTL_SECONDS);
+		idp.onTokenEndpoint((event) => {
+			if (event.grantType === 'refresh_token' && event.ok) refreshes++;
+			if (event.ok && typeof event.body.refresh_token === 'string') {
+				lastRefreshToken = event.body.refresh_token;
+			}
+		});
+		app = await startTestApp(4192, { idp, env });
+	});
+	test.afterAll(async () => {
+		await app?.stop();
+		await idp?.close();
+	});
+
+	test("'Refresh now' rotates the token: a new expiry and one more rotation mark each time", async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		await page.goto('/connections');
+		await signIn(page, 'GitHub', uniqueLogin('timeline'));
+
+		const github = page.getByRole('region', { name: 'GitHub' });
+		const timeline = github.getByRole('img', { name: /^GitHub access token, issued/ });
+		const marks = timeline.getByTestId('rotation-mark');
+		const countdown = github.getByTestId('github-countdown');
+		await expect(timeline).toBeVisible();
+		await expect(marks).toHaveCount(0);
+		await expect(countdown).toHaveText(/^Expires in \d+ s$/);
+		refreshes = 0;
+
+		for (const rotations of [1, 2]) {
+			await waitForTick(countdown);
+			const before = await expiresAt(page, 'github');
+			await github.getByRole('button', { name: 'Refresh now' }).click();
+
+			await expect(marks).toHaveCount(rotations);
+			expect(await expiresAt(page, 'github')).toBeGreaterThan(before);
+			await expect(github.getByRole('status')).toHaveText(/^The access token now expires /);
+			await expect(timeline).toHaveAccessibleName(new RegExp(`, ${rotations} rotations? shown$`));
+		}
+		// Each click reached the provider once; nothing else rotated meanwhile.
+		expect(refreshes).toBe(2);
+
+		await page.goto('/account/sessions');
+		const activity = page.getByRole('list', { name: 'Recent activity' });
+		await expect(activity.getByText('Provider token rotated (github)')).toHaveCount(2);
+		await context.close();
+	});
+
+	test("'Refresh now' after the grant was revoked says to sign in again, never a 500", async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		await page.goto('/connections');
+		await signIn(page, 'GitHub', uniqueLogin('revoked-timeline'));
+		await revokeToken(idp, 'github', lastRefreshToken);
+
+		const github = page.getByRole('region', { name: 'GitHub' });
+		const response = page.waitForResponse((r) => r.url().includes('/connections?/refresh'));
+		await github.getByRole('button', { name: 'Refresh now' }).click();
+
+		expect((await response).status()).toBe(200);
+		await expect(github.getByRole('alert')).toHaveText(
+			'GitHub refused to refresh the token. Sign in again to reconnect.'
+		);
+		await expect(github.getByRole('img', { name: /^GitHub access token/ })).toBeVisible();
+		await context.close();
+	});
+});

@@ -1,0 +1,42 @@
+import type { ProviderId } from '$lib/auth/types';
+import { listAuditEventsFor } from './audit';
+
+/** How many past rotations /connections draws on a provider's timeline. */
+export const ROTATIONS_SHOWN = 5;
+
+/** The life of a provider's current token chain, from the audit log and the account row. */
+export interface TokenHistory {
+	/** The last sign-in with this provider (it stored a fresh grant), when the log still has it. */
+	signedInAt: Date | null;
+	/** Rotations since that sign-in, newest first, at most `ROTATIONS_SHOWN`. */
+	rotations: Date[];
+	/** When the current access token was issued: by that sign-in or by the latest rotation. */
+	issuedAt: Date | null;
+}
+
+/**
+ * Reads the token history of a user's `provider` account. `rotatedAt` is the account row's last
+ * rotation: it also covers rotations made before the log recorded them.
+ */
+export async function readTokenHistory(
+	userId: string,
+	provider: ProviderId,
+	rotatedAt: Date | null
+): Promise<TokenHistory> {
+	// Note: one more than shown, so that the sign-in is found when it closes a full list.
+	const events = await listAuditEventsFor(
+		userId,
+		['sign_in', 'token_refreshed'],
+		provider,
+		ROTATIONS_SHOWN + 1
+	);
+	const signInIndex = events.findIndex(({ event }) => event === 'sign_in');
+	const sinceSignIn = signInIndex === -1 ? events : events.slice(0, signInIndex);
+	const rotations = sinceSignIn.slice(0, ROTATIONS_SHOWN).map(({ at }) => at);
+	const signedInAt = signInIndex === -1 ? null : events[signInIndex]!.at;
+	// Note: a sign-in replaces the tokens but leaves rotatedAt, so the later of the two wins.
+	const latest = events[0]?.at ?? null;
+	const issuedAt =
+		latest === null || (rotatedAt !== null && rotatedAt > latest) ? rotatedAt : latest;
+	return { signedInAt, rotations, issuedAt };
+}
