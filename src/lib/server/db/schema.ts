@@ -114,7 +114,12 @@ export const auditEvents = pgTable(
 );
 
 export type AuditEventName =
-	'sign_in' | 'sign_out' | 'session_revoked' | 'refresh_failed' | 'account_linked';
+	| 'sign_in'
+	| 'sign_out'
+	| 'session_revoked'
+	| 'refresh_failed'
+	| 'account_linked'
+	| 'account_unlinked';
 
 export type User = typeof users.$inferSelect;
 export type Account = typeof accounts.$inferSelect;
