@@ -22,3 +22,8 @@ export function signInPath(from: URL): string {
 	const params = new URLSearchParams({ redirectedFrom: from.pathname + from.search });
 	return `${PATHS.signIn}?${params}`;
 }
+
+/** `/profile?linkError=<Auth.js error code>`: connecting a provider failed, and the page says why. */
+export function linkErrorPath(code: string): string {
+	return `${PATHS.profile}?${new URLSearchParams({ linkError: code })}`;
+}

@@ -12,3 +12,7 @@ export interface SessionUser {
 	email: string | null;
 	image: string | null;
 }
+
+export function isProviderId(value: unknown): value is ProviderId {
+	return typeof value === 'string' && Object.hasOwn(PROVIDER_NAMES, value);
+}
