@@ -6,11 +6,12 @@ import { createAdapter } from '$lib/server/auth/adapter';
 import { authLogger } from '$lib/server/auth/logger';
 import { readProviderSettings, toAuthProvider } from '$lib/server/auth/providers';
 import { toSession } from '$lib/server/auth/session';
+import { readRequestClaims } from '$lib/server/auth/session-reader';
 import { refreshSessionAccounts } from '$lib/server/auth/session-refresh';
 import { tokenServices } from '$lib/server/auth/tokens';
 import { isHostTrusted, requireSecret } from '$lib/server/config';
 import { recordAuditEvent } from '$lib/server/audit';
-import { checkUserSession, startUserSession } from '$lib/server/auth/user-sessions';
+import { checkUserSession, continueOrStartSession } from '$lib/server/auth/user-sessions';
 import { findProfile } from '$lib/server/profile';
 import { currentClient } from '$lib/server/request-client';
 
@@ -38,11 +39,17 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 			async jwt({ token, user, account, trigger }) {
 				// Note: a decoded token is frozen (see session-token.ts): changes make a new one.
 				if (account) {
-					// Sign-in: the cookie keeps a reference to the user; the tokens go to the database.
+					// Sign-in, or linking a provider while signed in (Auth.js linked it to the user of
+					// the request's cookie): the cookie keeps a reference to the user; the tokens go to
+					// the database.
 					await storeAccountTokens(account, cipher);
-					const client = currentClient();
-					const sid = await startUserSession(user.id!, client);
-					await recordAuditEvent(user.id!, 'sign_in', client, account.provider);
+					const current = await readRequestClaims();
+					const sid = await continueOrStartSession(
+						user.id!,
+						current,
+						account.provider,
+						currentClient()
+					);
 					const accounts = await listSessionAccounts(user.id!);
 					return { ...token, accounts, sid, sidCheckedAt: Math.floor(Date.now() / 1000) };
 				}

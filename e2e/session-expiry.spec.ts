@@ -25,13 +25,11 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 	}
 }
 
-const secondsLeft = (text: string | null) => {
-	const [minutes, seconds] = (text ?? '')
-		.match(/(\d+):(\d\d)/)!
-		.slice(1)
-		.map(Number);
-	return minutes! * 60 + seconds!;
-};
+/** The banner's countdown ("3 min 58 s") in seconds. */
+function secondsLeft(text: string | null): number {
+	const [, minutes = '0', seconds] = (text ?? '').match(/(?:(\d+) min )?(\d+) s/)!;
+	return Number(minutes) * 60 + Number(seconds);
+}
 
 test('near its end the session offers, accessibly, to stay signed in; that moves the end', async ({
 	browser

@@ -13,8 +13,18 @@ export function uniqueLogin(prefix: string): string {
  */
 export async function signIn(page: Page, provider: ProviderName, login: string): Promise<void> {
 	if (!new URL(page.url()).pathname.startsWith('/signin')) await page.goto('/signin');
+	await completeAtIdp(page, `Sign in with ${provider}`, provider, login);
+}
+
+/** Connects another provider from /profile: its "Connect" button, then the IdP as in signIn. */
+export async function connect(page: Page, provider: ProviderName, login: string): Promise<void> {
+	await completeAtIdp(page, `Connect ${provider}`, provider, login);
+}
+
+/** Clicks the app's `button`, signs in at the local IdP as `login`, and waits to be back. */
+async function completeAtIdp(page: Page, button: string, provider: ProviderName, login: string) {
 	const appOrigin = new URL(page.url()).origin;
-	await page.getByRole('button', { name: `Sign in with ${provider}` }).click();
+	await page.getByRole('button', { name: button }).click();
 
 	await expect(page.getByRole('heading', { name: `Local ${provider}` })).toBeVisible();
 	await page.getByLabel('Username').fill(login);

@@ -30,3 +30,8 @@ export function signInPath(from: URL, { reauth = false } = {}): string {
 	if (reauth) params.set(REAUTH_PARAM, '1');
 	return `${PATHS.signIn}?${params}`;
 }
+
+/** `/profile?linkError=<Auth.js error code>`: connecting a provider failed, and the page says why. */
+export function linkErrorPath(code: string): string {
+	return `${PATHS.profile}?${new URLSearchParams({ linkError: code })}`;
+}

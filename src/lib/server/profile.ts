@@ -19,7 +19,8 @@ export async function findProfile(userId: string): Promise<Profile | null> {
 		.where(eq(users.id, userId));
 	if (user === undefined) return null;
 	const linked = await listSessionAccounts(userId);
-	return { ...user, providers: linked.map((account) => account.provider) };
+	// Note: Auth.js would link a second account of one provider if asked directly: listed once.
+	return { ...user, providers: [...new Set(linked.map((account) => account.provider))] };
 }
 
 export async function renameUser(userId: string, name: string): Promise<void> {

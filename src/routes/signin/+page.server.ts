@@ -1,7 +1,7 @@
 import { isRedirect, redirect } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
-import { PATHS, REAUTH_PARAM } from '$lib/paths';
+import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readProviderSettings } from '$lib/server/auth/providers';
 import { clearSessionCookies } from '$lib/server/auth/session';
@@ -10,13 +10,17 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const redirectTo = safeRedirect(url.searchParams.get('redirectedFrom'), url.origin);
+	const error = url.searchParams.get('error');
 	const session = await locals.auth();
 	const reauth = url.searchParams.has(REAUTH_PARAM);
-	if (session !== null && session.error === undefined && !reauth) redirect(303, redirectTo);
+	if (session !== null && session.error === undefined && !reauth) {
+		// Signed in, a failed sign-in was an attempt to connect another provider from /profile.
+		redirect(303, error ? linkErrorPath(error) : redirectTo);
+	}
 	return {
 		providers: readProviderSettings(env).map(({ id, name }) => ({ id, name })),
 		redirectTo,
-		error: signInErrorMessage(url.searchParams.get('error'))
+		error: signInErrorMessage(error)
 	};
 };
 

@@ -1,5 +1,7 @@
+import type { JWT } from '@auth/core/jwt';
 import type { Session } from '@auth/core/types';
 import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { getRequestEvent } from '$app/server';
 import { hasSessionChunks, sessionCookieName, toSession } from './session';
 import { needsRefresh } from './session-refresh';
 import { tokenServices } from './tokens';
@@ -47,4 +49,23 @@ export async function readSession(
 	if (renewalDue || checkDue || needsRefresh(claims, rotator)) return authjs();
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
+}
+
+/**
+ * The claims of the session cookie that the request being handled carries, or null (none, not
+ * valid, or outside a request): for Auth.js callbacks, which are not given the cookie.
+ * Note: a session split into chunks is not read; it has never outgrown one cookie.
+ */
+export async function readRequestClaims(): Promise<JWT | null> {
+	let event: RequestEvent;
+	try {
+		event = getRequestEvent();
+	} catch {
+		return null;
+	}
+	const { session: policy } = tokenServices();
+	const name = sessionCookieName(event.url);
+	const token = event.cookies.get(name);
+	if (token === undefined) return null;
+	return policy.codec.decode({ token, salt: name, secret: policy.secret }).catch(() => null);
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { ProviderId } from '$lib/auth/types';
 import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
 import { db } from '../db';
 import { accounts } from '../db/schema';
@@ -6,13 +7,19 @@ import { revokeAtProvider } from './provider-revoke';
 import type { TokenCipher } from './token-crypto';
 import { tokenServices } from './tokens';
 
+/** Provider tokens as the `accounts` table stores them: sealed, or null. */
+export interface StoredTokens {
+	provider: ProviderId;
+	accessToken: string | null;
+	refreshToken: string | null;
+}
+
 /**
  * Deletes the provider tokens stored for the user, then asks each provider to revoke them
- * (best-effort, in parallel, each within PROVIDER_REVOCATION_TIMEOUT_MS). The account links
- * stay: the next sign-in stores new tokens. Returns how many providers confirmed.
+ * (best-effort, see `revokeStoredTokens`). The account links stay: the next sign-in stores new
+ * tokens. Returns how many providers confirmed.
  */
 export async function forgetProviderTokens(userId: string): Promise<number> {
-	const { cipher, providers } = tokenServices();
 	const rows = await db
 		.select({
 			provider: accounts.provider,
@@ -25,7 +32,15 @@ export async function forgetProviderTokens(userId: string): Promise<number> {
 		.update(accounts)
 		.set({ access_token: null, refresh_token: null, id_token: null })
 		.where(eq(accounts.userId, userId));
+	return revokeStoredTokens(rows);
+}
 
+/**
+ * Asks each row's provider to revoke its tokens, once they are no longer stored: best-effort,
+ * in parallel, each within PROVIDER_REVOCATION_TIMEOUT_MS. Returns how many providers confirmed.
+ */
+export async function revokeStoredTokens(rows: StoredTokens[]): Promise<number> {
+	const { cipher, providers } = tokenServices();
 	const confirmed = await Promise.all(
 		rows.map(async (row) => {
 			const settings = providers.find(({ id }) => id === row.provider);

@@ -21,6 +21,25 @@ export async function startUserSession(
 	return id;
 }
 
+/**
+ * The session of a completed OAuth sign-in. When the browser already holds a live session of
+ * this user, Auth.js has just linked another provider to them: linking is not a sign-in, so that
+ * session goes on (a new row would leave the old one live but unused). Otherwise a new session
+ * starts and the audit log records the sign-in. Returns the session's id.
+ */
+export async function continueOrStartSession(
+	userId: string,
+	current: JWT | null,
+	provider: string,
+	client: RequestClient | null
+): Promise<string> {
+	const sid = current?.sub === userId ? current.sid : undefined;
+	if (sid !== undefined && (await touchUserSession(sid, userId))) return sid;
+	const started = await startUserSession(userId, client);
+	await recordAuditEvent(userId, 'sign_in', client, provider);
+	return started;
+}
+
 /** True when the JWT's session has not been checked against the table for `intervalSeconds`. */
 export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Date.now()): boolean {
 	if (token.sid === undefined || token.sidCheckedAt === undefined) return true;

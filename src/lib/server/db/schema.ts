@@ -119,7 +119,8 @@ export type AuditEventName =
 	| 'session_revoked'
 	| 'token_refreshed'
 	| 'refresh_failed'
-	| 'account_linked';
+	| 'account_linked'
+	| 'account_unlinked';
 
 export type User = typeof users.$inferSelect;
 export type Account = typeof accounts.$inferSelect;

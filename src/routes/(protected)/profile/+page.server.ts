@@ -1,17 +1,35 @@
 import { error, fail, redirect } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
+import { connectErrorMessage } from '$lib/auth/signin-errors';
+import { isProviderId } from '$lib/auth/types';
 import { PATHS } from '$lib/paths';
+import { unlinkAccount } from '$lib/server/auth/account-links';
 import { assertUser, requireUser } from '$lib/server/auth/guards';
+import { readProviderSettings } from '$lib/server/auth/providers';
 import { clearSessionCookies, refreshSession } from '$lib/server/auth/session';
 import { forgetProviderTokens } from '$lib/server/auth/token-revocation';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
 import { deleteUser, findProfile, renameUser } from '$lib/server/profile';
+import { currentClient } from '$lib/server/request-client';
 import type { Actions, PageServerLoad } from './$types';
+
+const UNLINK_ERRORS = {
+	'not-linked': 'That provider is not linked to your account.',
+	'last-account': 'You cannot unlink your only sign-in method. Connect another provider first.'
+} as const;
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
 	const profile = await findProfile(user.id);
 	if (profile === null) error(404, 'Your account no longer exists.');
-	return { profile };
+	const connectable = readProviderSettings(env)
+		.filter(({ id }) => !profile.providers.includes(id))
+		.map(({ id, name }) => ({ id, name }));
+	return {
+		profile,
+		connectable,
+		linkError: connectErrorMessage(event.url.searchParams.get('linkError'))
+	};
 };
 
 export const actions: Actions = {
@@ -23,6 +41,16 @@ export const actions: Actions = {
 		await renameUser(user.id, result.name);
 		await refreshSession(event);
 		return { saved: true };
+	},
+	unlink: async (event) => {
+		const user = await assertUser(event);
+		const provider = (await event.request.formData()).get('provider');
+		if (!isProviderId(provider)) return fail(400, { unlinkError: UNLINK_ERRORS['not-linked'] });
+		const outcome = await unlinkAccount(user.id, provider, currentClient());
+		if (outcome !== 'unlinked') return fail(400, { unlinkError: UNLINK_ERRORS[outcome] });
+		// The cookie lists the linked accounts: re-issue it without this one.
+		await refreshSession(event);
+		return { unlinked: provider };
 	},
 	deleteAccount: async (event) => {
 		const user = await assertUser(event);
