@@ -38,6 +38,7 @@ export async function readAccessToken(
 	if (force || account.access_token === null || rotator.isExpiring(account.expires_at)) {
 		const outcome = await rotator.ensureFresh(account, { force });
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
+		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
 		account = (await findAccount(userId, provider)) ?? account;
 		if (account.access_token === null || rotator.isExpiring(account.expires_at, 0)) {
 			throw new ProviderUnavailableError(provider);

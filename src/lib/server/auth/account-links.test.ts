@@ -10,6 +10,7 @@ import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
 import { findAccount } from './accounts';
 import { unlinkAccount } from './account-links';
+import { refreshSessionAccounts } from './session-refresh';
 import { createAdapter } from './adapter';
 import { configureTokenServices, type TokenServices } from './tokens';
 
@@ -79,6 +80,27 @@ describeWithDatabases('unlinking a provider', () => {
 		expect(await refreshWorks(issued.google.refresh_token)).toBe(false);
 		const [event] = await listAuditEvents(user.id);
 		expect(event).toMatchObject({ event: 'account_unlinked', detail: 'google', ...client });
+	});
+
+	it('another browser whose session still lists the unlinked account stays signed in', async () => {
+		const { user } = await userWithBothProviders();
+		const google = (await findAccount(user.id, 'google'))!;
+		const github = (await findAccount(user.id, 'github'))!;
+		expect(await unlinkAccount(user.id, 'google', null)).toBe('unlinked');
+
+		// That browser's cookie says the Google token is due: its refresh finds no account.
+		const elsewhere = await refreshSessionAccounts(
+			{
+				sub: user.id,
+				accounts: [
+					{ provider: 'google', providerAccountId: google.providerAccountId, expiresAt: 0 },
+					{ provider: 'github', providerAccountId: github.providerAccountId, expiresAt: null }
+				]
+			},
+			services.rotator
+		);
+		expect(elsewhere.error).toBeUndefined();
+		expect(elsewhere.accounts?.map(({ provider }) => provider)).toEqual(['github']);
 	});
 
 	it('refuses to unlink the last provider, and changes nothing', async () => {

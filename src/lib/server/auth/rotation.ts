@@ -31,6 +31,8 @@ export type RefreshOutcome =
 	| { status: 'rotated'; expiresAt: number | null }
 	/** The provider refused the refresh token for good: the user must sign in again. */
 	| { status: 'rejected' }
+	/** The account is no longer linked (unlinked from another browser): nothing to refresh. */
+	| { status: 'unlinked' }
 	/** Provider or database unreachable: keep the session and try again on a later request. */
 	| { status: 'unavailable' };
 
@@ -118,7 +120,7 @@ export class TokenRotator {
 		try {
 			outcome = await db.transaction(async (tx) => {
 				const [row] = await tx.select().from(accounts).where(matches(key)).for('update');
-				if (row === undefined) return { status: 'rejected' };
+				if (row === undefined) return { status: 'unlinked' };
 				if (!force && !this.isExpiring(row.expires_at)) {
 					return { status: 'fresh', expiresAt: row.expires_at };
 				}
