@@ -1,9 +1,7 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type BrowserContext } from '@playwright/test';
 import { signIn, uniqueLogin } from './support/sign-in';
 
-test('signing out in one tab sends another tab on a protected page to /signin within 2 s', async ({
-	context
-}) => {
+async function signOutInAnotherTab(context: BrowserContext): Promise<void> {
 	const first = await context.newPage();
 	await signIn(first, 'GitHub', uniqueLogin('tabs'));
 	const second = await context.newPage();
@@ -14,6 +12,22 @@ test('signing out in one tab sends another tab on a protected page to /signin wi
 	await expect(first).toHaveURL('/signin');
 	await expect(second).toHaveURL('/signin?redirectedFrom=%2Fprofile', { timeout: 2_000 });
 	await expect(second.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+}
+
+test('signing out in one tab sends another tab on a protected page to /signin within 2 s', async ({
+	context
+}) => {
+	await signOutInAnotherTab(context);
+});
+
+test('without BroadcastChannel, the storage event carries the sign-out just as fast', async ({
+	context
+}) => {
+	await context.addInitScript(() => {
+		// @ts-expect-error -- an older browser, which has no BroadcastChannel
+		delete window.BroadcastChannel;
+	});
+	await signOutInAnotherTab(context);
 });
 
 test('a tab on a public page follows sign-in and sign-out in another tab, and stays put', async ({
