@@ -1,4 +1,4 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { Idp } from '../idp/provider.js';
 import { revokeToken } from '../idp/testing.js';
 import { startTestApp, startTestIdp, type TestApp } from './support/app';
@@ -15,12 +15,13 @@ async function expiresAt(page: Page, provider: string): Promise<number> {
 }
 
 /**
- * Waits for the live countdown to tick. Expiries are whole seconds, so a refresh after a tick
- * (a second boundary after the last token was issued) must show a later one.
+ * Waits until the second in which the app received the current token is over. The app stores
+ * expiries as whole seconds (receipt second + TTL, by the clock this test shares with it), so a
+ * refresh from then on must show a later expiry.
  */
-async function waitForTick(countdown: Locator) {
-	const shown = (await countdown.textContent()) ?? '';
-	await expect(countdown).not.toHaveText(shown);
+async function waitPastIssuingSecond(expiresAtMs: number): Promise<void> {
+	const issuingSecondEnds = expiresAtMs - TTL_SECONDS * 1000 + 1000;
+	await new Promise((resolve) => setTimeout(resolve, Math.max(0, issuingSecondEnds - Date.now())));
 }
 
 test.describe('token timeline', () => {
@@ -62,8 +63,8 @@ test.describe('token timeline', () => {
 		refreshes = 0;
 
 		for (const rotations of [1, 2]) {
-			await waitForTick(countdown);
 			const before = await expiresAt(page, 'github');
+			await waitPastIssuingSecond(before);
 			await github.getByRole('button', { name: 'Refresh now' }).click();
 
 			await expect(marks).toHaveCount(rotations);
