@@ -28,22 +28,17 @@ export async function recordAuditEvent(
 	});
 }
 
-/** The user's latest audit events, newest first. */
-export function listAuditEvents(userId: string, limit = 20): Promise<AuditEvent[]> {
-	return db
-		.select()
-		.from(auditEvents)
-		.where(eq(auditEvents.userId, userId))
-		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
-		.limit(limit);
+/** Which events to list: only these kinds, about this detail (e.g. a provider). */
+export interface AuditEventFilter {
+	events: AuditEventName[];
+	detail: string;
 }
 
-/** The user's latest events of these kinds with this detail (e.g. a provider), newest first. */
-export function listAuditEventsFor(
+/** The user's latest audit events, newest first; with `only`, just the matching ones. */
+export function listAuditEvents(
 	userId: string,
-	events: AuditEventName[],
-	detail: string,
-	limit: number
+	limit = 20,
+	only?: AuditEventFilter
 ): Promise<AuditEvent[]> {
 	return db
 		.select()
@@ -51,8 +46,8 @@ export function listAuditEventsFor(
 		.where(
 			and(
 				eq(auditEvents.userId, userId),
-				inArray(auditEvents.event, events),
-				eq(auditEvents.detail, detail)
+				only && inArray(auditEvents.event, only.events),
+				only && eq(auditEvents.detail, only.detail)
 			)
 		)
 		.orderBy(desc(auditEvents.at), desc(auditEvents.id))

@@ -1,12 +1,15 @@
 import type { ProviderId } from '$lib/auth/types';
-import { listAuditEventsFor } from './audit';
+import { listAuditEvents } from './audit';
 
 /** How many past rotations /connections draws on a provider's timeline. */
 export const ROTATIONS_SHOWN = 5;
 
 /** The life of a provider's current token chain, from the audit log and the account row. */
 export interface TokenHistory {
-	/** The last sign-in with this provider (it stored a fresh grant), when the log still has it. */
+	/**
+	 * The last sign-in with this provider, or its linking: either stored a fresh grant. Null when
+	 * the log no longer has it within reach.
+	 */
 	signedInAt: Date | null;
 	/** Rotations since that sign-in, newest first, at most `ROTATIONS_SHOWN`. */
 	rotations: Date[];
@@ -24,13 +27,12 @@ export async function readTokenHistory(
 	rotatedAt: Date | null
 ): Promise<TokenHistory> {
 	// Note: one more than shown, so that the sign-in is found when it closes a full list.
-	const events = await listAuditEventsFor(
-		userId,
-		['sign_in', 'token_refreshed'],
-		provider,
-		ROTATIONS_SHOWN + 1
-	);
-	const signInIndex = events.findIndex(({ event }) => event === 'sign_in');
+	const events = await listAuditEvents(userId, ROTATIONS_SHOWN + 1, {
+		events: ['sign_in', 'account_linked', 'token_refreshed'],
+		detail: provider
+	});
+	// A sign-in, or linking the provider while signed in, stored a fresh grant: the chain starts.
+	const signInIndex = events.findIndex(({ event }) => event !== 'token_refreshed');
 	const sinceSignIn = signInIndex === -1 ? events : events.slice(0, signInIndex);
 	const rotations = sinceSignIn.slice(0, ROTATIONS_SHOWN).map(({ at }) => at);
 	const signedInAt = signInIndex === -1 ? null : events[signInIndex]!.at;
