@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { SESSION_STATUS_TTL_MS } from '../src/lib/timings';
+import { waitForHydration } from './support/hydration';
 import { signIn, uniqueLogin } from './support/sign-in';
 
 /** Counts this page's session-status requests from now on. */
@@ -24,6 +25,7 @@ async function browseTenPages(page: Page): Promise<void> {
 
 test('10 client navigations within 20 s ask the status at most once', async ({ page }) => {
 	await signIn(page, 'GitHub', uniqueLogin('browse'));
+	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 	const started = Date.now();
 	await browseTenPages(page);
@@ -37,6 +39,7 @@ test('a sign-in and 10 client navigations within 20 s ask the status at most twi
 	const checks = countStatusChecks(page);
 	const started = Date.now();
 	await signIn(page, 'Google', uniqueLogin('sign-in-browse'));
+	await waitForHydration(page);
 	await browseTenPages(page);
 	expect(Date.now() - started).toBeLessThan(SESSION_STATUS_TTL_MS);
 	expect(checks.count).toBeLessThanOrEqual(2);
@@ -47,6 +50,7 @@ test('once the last word is stale, the next guarded navigation asks once, then t
 }) => {
 	await page.clock.install();
 	await signIn(page, 'Google', uniqueLogin('stale'));
+	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 
 	await page.clock.fastForward(SESSION_STATUS_TTL_MS + 1_000);
@@ -64,6 +68,7 @@ test('a failing status check keeps the user on the page, with one message and no
 }) => {
 	await page.clock.install();
 	await signIn(page, 'GitHub', uniqueLogin('offline'));
+	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 	await page.route('**/api/get-session-status', (route) => route.abort('internetdisconnected'));
 

@@ -1,4 +1,5 @@
 import { expect, test, type BrowserContext } from '@playwright/test';
+import { waitForHydration } from './support/hydration';
 import { signIn, uniqueLogin } from './support/sign-in';
 
 async function signOutInAnotherTab(context: BrowserContext): Promise<void> {
@@ -6,6 +7,7 @@ async function signOutInAnotherTab(context: BrowserContext): Promise<void> {
 	await signIn(first, 'GitHub', uniqueLogin('tabs'));
 	const second = await context.newPage();
 	await second.goto('/profile');
+	await waitForHydration(second);
 	await expect(second.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 
 	await first.getByRole('button', { name: 'Sign out' }).click();
@@ -35,6 +37,7 @@ test('a tab on a public page follows sign-in and sign-out in another tab, and st
 }) => {
 	const home = await context.newPage();
 	await home.goto('/');
+	await waitForHydration(home);
 	const header = home.getByRole('navigation', { name: 'Account' });
 	await expect(header.getByRole('link', { name: 'Sign in' })).toBeVisible();
 
@@ -55,6 +58,7 @@ test('a tab that comes back into view re-checks the status once it is stale', as
 	await context.clock.install();
 	await signIn(page, 'GitHub', uniqueLogin('visible'));
 	await page.goto('/profile');
+	await waitForHydration(page);
 	await context.clearCookies();
 	await context.clock.fastForward(30_000);
 
