@@ -11,7 +11,11 @@ import { refreshSessionAccounts } from '$lib/server/auth/session-refresh';
 import { tokenServices } from '$lib/server/auth/tokens';
 import { isHostTrusted, requireSecret } from '$lib/server/config';
 import { recordAuditEvent } from '$lib/server/audit';
-import { checkUserSession, continueOrStartSession } from '$lib/server/auth/user-sessions';
+import {
+	checkUserSession,
+	continueOrStartSession,
+	endUserSession
+} from '$lib/server/auth/user-sessions';
 import { findProfile } from '$lib/server/profile';
 import { currentClient } from '$lib/server/request-client';
 
@@ -71,7 +75,12 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		},
 		events: {
 			linkAccount: ({ user, account }) =>
-				recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider)
+				recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider),
+			// Auth.js's own sign-out (POST /auth/signout) ends the session exactly as /signout does.
+			signOut: async (message) => {
+				const token = 'token' in message ? message.token : null;
+				if (token?.sub && token.sid) await endUserSession(token.sub, token.sid, currentClient());
+			}
 		}
 	};
 }

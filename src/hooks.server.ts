@@ -3,6 +3,7 @@ import { redirect } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { signInPath } from '$lib/paths';
+import { guardAuthRoutes } from '$lib/server/auth/auth-routes';
 import { memoizeSession } from '$lib/server/auth/session-reader';
 import { limitSignIns } from '$lib/server/auth/sign-in-limit';
 import { startServer } from '$lib/server/config';
@@ -58,6 +59,7 @@ export const handle = sequence(
 	limitSignIns,
 	reportOutages,
 	secureCookiesOnHttps,
+	guardAuthRoutes,
 	authHandle,
 	memoizeSession,
 	protectRoutes

@@ -4,14 +4,19 @@ import { Browser } from '../../idp/testing.js';
 /**
  * Signs `login` in to the app at `appUrl` with `provider`, through the local IdP's real pages
  * (Auth.js's sign-in POST, the IdP's login and consent, the callback), and returns the Cookie
- * header that carries the session.
+ * header that carries the session. With `cookie`, the browser starts out holding that Cookie
+ * header (e.g. an earlier session's), as a browser that signs in again would.
  * @param {string} appUrl
  * @param {'github' | 'google'} provider
  * @param {string} login
+ * @param {{ cookie?: string }} [options]
  * @returns {Promise<string>}
  */
-export async function signInToApp(appUrl, provider, login) {
+export async function signInToApp(appUrl, provider, login, { cookie = '' } = {}) {
 	const browser = new Browser(appUrl);
+	for (const pair of cookie.split(/;\s*/).filter(Boolean)) {
+		browser.cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+	}
 	// Note: @auth/sveltekit leaves CSRF to SvelteKit's Origin check, so no csrfToken is posted.
 	const start = await browser.request(`${appUrl}/auth/signin/${provider}`, { callbackUrl: appUrl });
 	const location = start.headers.get('location');

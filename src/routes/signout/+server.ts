@@ -6,6 +6,8 @@ import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
 
 // A form POST, so SvelteKit's origin check guards it against cross-site requests.
+// Note: Auth.js's signOut event would end the session too, but it logs and swallows a database
+// error; ending it here first makes an outage a 503 instead of a session left live.
 export const POST: RequestHandler = async (event) => {
 	const session = await event.locals.auth();
 	if (session?.sessionId !== undefined) {

@@ -1,6 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
+import { touchUserSession } from './user-sessions';
 
 /** For loads: the signed-in user, or a redirect to sign-in that comes back here. */
 export async function requireUser(event: RequestEvent): Promise<SessionUser> {
@@ -9,9 +10,17 @@ export async function requireUser(event: RequestEvent): Promise<SessionUser> {
 	return session.user;
 }
 
-/** For actions and endpoints: the signed-in user, or 401. */
+/**
+ * For actions and endpoints: the user of a session that is live in `user_sessions` now, or 401.
+ * Reading a page may rely on the once-a-minute check; changing anything may not, so that a
+ * copied cookie has no power left the moment its session is revoked.
+ */
 export async function assertUser(event: RequestEvent): Promise<SessionUser> {
 	const session = await event.locals.auth();
 	if (!session?.user.id) error(401, 'Please sign in.');
-	return session.user;
+	const { sessionId, user } = session;
+	if (sessionId === undefined || !(await touchUserSession(sessionId, user.id))) {
+		error(401, 'This session has ended. Please sign in again.');
+	}
+	return user;
 }

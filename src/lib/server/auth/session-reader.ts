@@ -1,6 +1,6 @@
 import type { JWT } from '@auth/core/jwt';
 import type { Session } from '@auth/core/types';
-import type { Handle, RequestEvent } from '@sveltejs/kit';
+import type { Cookies, Handle, RequestEvent } from '@sveltejs/kit';
 import { getRequestEvent } from '$app/server';
 import { hasSessionChunks, sessionCookieName, toSession } from './session';
 import { needsRefresh } from './session-refresh';
@@ -54,7 +54,6 @@ export async function readSession(
 /**
  * The claims of the session cookie that the request being handled carries, or null (none, not
  * valid, or outside a request): for Auth.js callbacks, which are not given the cookie.
- * Note: a session split into chunks is not read; it has never outgrown one cookie.
  */
 export async function readRequestClaims(): Promise<JWT | null> {
 	let event: RequestEvent;
@@ -63,9 +62,17 @@ export async function readRequestClaims(): Promise<JWT | null> {
 	} catch {
 		return null;
 	}
+	return readCookieClaims(event.cookies, event.url);
+}
+
+/**
+ * The claims of the session cookie in `cookies`, or null when there is none or it does not
+ * decode. Note: a session split into chunks is not read; it has never outgrown one cookie.
+ */
+export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
 	const { session: policy } = tokenServices();
-	const name = sessionCookieName(event.url);
-	const token = event.cookies.get(name);
+	const name = sessionCookieName(url);
+	const token = cookies.get(name);
 	if (token === undefined) return null;
 	return policy.codec.decode({ token, salt: name, secret: policy.secret }).catch(() => null);
 }

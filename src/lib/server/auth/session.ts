@@ -55,3 +55,15 @@ export function clearSessionCookies(cookies: Cookies): void {
 		if (SESSION_COOKIE.test(name)) cookies.delete(name, { path: '/' });
 	}
 }
+
+/** `request` as it would be without the session cookie and its chunks (same method and body). */
+export function withoutSessionCookies(request: Request): Request {
+	const kept = (request.headers.get('cookie') ?? '')
+		.split(';')
+		.map((pair) => pair.trim())
+		.filter((pair) => pair !== '' && !SESSION_COOKIE.test(pair.slice(0, pair.indexOf('='))));
+	const headers = new Headers(request.headers);
+	if (kept.length === 0) headers.delete('cookie');
+	else headers.set('cookie', kept.join('; '));
+	return new Request(request, { headers });
+}

@@ -1,0 +1,115 @@
+import { expect, test } from '@playwright/test';
+import { startTestApp, type TestApp } from './support/app';
+import { appUrl } from './support/ports';
+import { signInToApp } from './support/session';
+import { uniqueLogin } from './support/sign-in';
+
+/** What the app says of the session `cookie` carries. */
+async function sessionStatus(base: string, cookie: string) {
+	const response = await fetch(`${base}/api/get-session-status`, { headers: { cookie } });
+	return (await response.json()) as { status: number; userId?: string };
+}
+
+/** A same-origin form POST, as a browser holding `cookie` sends it. */
+function postForm(base: string, path: string, cookie: string, form: Record<string, string> = {}) {
+	return fetch(`${base}${path}`, {
+		method: 'POST',
+		redirect: 'manual',
+		headers: {
+			cookie,
+			origin: base,
+			accept: 'text/html',
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		body: new URLSearchParams(form)
+	});
+}
+
+test.describe('a revoked session cannot link a provider', () => {
+	// Sessions are checked against the database at most once a second here (60 s by default).
+	let app: TestApp;
+	test.beforeAll(async () => {
+		app = await startTestApp(4196, { env: { AUTH_SESSION_CHECK_SECONDS: '1' } });
+	});
+	test.afterAll(async () => {
+		await app?.stop();
+	});
+
+	/**
+	 * The attacker keeps sending the victim's revoked cookie and signs in with Google as
+	 * themselves: that must be a plain sign-in into the attacker's own account, and leave the
+	 * victim with GitHub as their only provider.
+	 */
+	async function expectNoBackdoor(stolen: string, victimId: string, victimLogin: string) {
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		expect((await sessionStatus(app.url, stolen)).status).toBe(401);
+
+		const attacker = uniqueLogin('attacker');
+		const planted = await sessionStatus(
+			app.url,
+			await signInToApp(app.url, 'google', attacker, { cookie: stolen })
+		);
+		expect(planted.status).toBe(200);
+		expect(planted.userId).not.toBe(victimId);
+
+		const fresh = await sessionStatus(app.url, await signInToApp(app.url, 'google', attacker));
+		expect(fresh.userId).toBe(planted.userId);
+
+		const victim = await signInToApp(app.url, 'github', victimLogin);
+		expect((await sessionStatus(app.url, victim)).userId).toBe(victimId);
+		const profile = await fetch(`${app.url}/profile`, { headers: { cookie: victim } });
+		expect(await profile.text()).toContain('Connect Google');
+	}
+
+	test('after the victim signs out, their copied cookie cannot link the attacker’s Google', async () => {
+		const login = uniqueLogin('victim');
+		const stolen = await signInToApp(app.url, 'github', login);
+		const { userId } = await sessionStatus(app.url, stolen);
+		expect((await postForm(app.url, '/signout', stolen)).status).toBe(302);
+
+		await expectNoBackdoor(stolen, userId!, login);
+	});
+
+	test('after "sign out everywhere else" from a second browser, the copied cookie cannot link', async () => {
+		const login = uniqueLogin('victim-elsewhere');
+		const stolen = await signInToApp(app.url, 'github', login);
+		const { userId } = await sessionStatus(app.url, stolen);
+		const second = await signInToApp(app.url, 'github', login);
+		const ended = await postForm(app.url, '/account/sessions?/revokeOthers', second);
+		expect(ended.status).toBe(200);
+
+		await expectNoBackdoor(stolen, userId!, login);
+	});
+
+	test('Auth.js’s own POST /auth/signout ends the session, and its sign-out page is not served', async () => {
+		const cookie = await signInToApp(app.url, 'github', uniqueLogin('authjs-signout'));
+		const copy = cookie;
+		const signedOut = await postForm(app.url, '/auth/signout', cookie, { callbackUrl: '/' });
+		expect(signedOut.status).toBe(302);
+		expect(signedOut.headers.getSetCookie().join('\n')).toContain('authjs.session-token=;');
+
+		await new Promise((resolve) => setTimeout(resolve, 1_500));
+		expect(await sessionStatus(app.url, copy)).toEqual({ status: 401 });
+		expect((await fetch(`${app.url}/auth/signout`)).status).toBe(404);
+		expect((await fetch(`${app.url}/auth/verify-request`)).status).toBe(404);
+	});
+});
+
+test('a revoked cookie changes nothing, even before the once-a-minute check', async () => {
+	// The shared app checks sessions once a minute: reads may still trust this cookie a while.
+	const stolen = await signInToApp(appUrl, 'github', uniqueLogin('no-power'));
+	expect((await postForm(appUrl, '/signout', stolen)).status).toBe(302);
+
+	const extend = await fetch(`${appUrl}/api/extend-session`, {
+		method: 'POST',
+		headers: { cookie: stolen, origin: appUrl }
+	});
+	expect(extend.status).toBe(401);
+	expect((await postForm(appUrl, '/profile?/rename', stolen, { name: 'Mallory' })).status).toBe(
+		401
+	);
+	const refresh = await postForm(appUrl, '/connections?/refresh', stolen, { provider: 'github' });
+	expect(refresh.status).toBe(401);
+	const revokeOthers = await postForm(appUrl, '/account/sessions?/revokeOthers', stolen);
+	expect(revokeOthers.status).toBe(401);
+});
