@@ -1,12 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { endUserSession } from '$lib/server/auth/user-sessions';
+import { readForm } from '$lib/server/form';
 import { currentClient } from '$lib/server/request-client';
 import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
 
 // A form POST, so SvelteKit's origin check guards it against cross-site requests.
 export const POST: RequestHandler = async (event) => {
+	// signOut() reads the body as a form too: refuse one that is not (400) before anything ends.
+	await readForm(event.request.clone());
 	const session = await event.locals.auth();
 	if (session?.sessionId !== undefined) {
 		await endUserSession(session.user.id, session.sessionId, currentClient());
