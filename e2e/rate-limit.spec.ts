@@ -15,8 +15,8 @@ test.afterAll(async () => {
 test('sign-in attempts over the limit get a 429 page that says when to retry, then recover', async ({
 	request
 }) => {
-	const startSignIn = () =>
-		request.post(`${app.url}/signin`, {
+	const startSignIn = (path = '/signin') =>
+		request.post(`${app.url}${path}`, {
 			form: { providerId: 'github', redirectTo: '/' },
 			headers: { origin: app.url, accept: 'text/html' },
 			maxRedirects: 0
@@ -30,6 +30,13 @@ test('sign-in attempts over the limit get a 429 page that says when to retry, th
 	expect(retryAfter).toBeGreaterThanOrEqual(1);
 	expect(retryAfter).toBeLessThanOrEqual(2);
 	expect(await refused.text()).toContain(`Please try again in ${retryAfter} second`);
+
+	// SvelteKit routes on the decoded path: every spelling of /signin is the same action.
+	for (const path of ['/sign%69n', '/%73ignin', '/%73%69%67%6e%69%6e']) {
+		expect((await startSignIn(path)).status(), path).toBe(429);
+	}
+	// A malformed escape is SvelteKit's 400, never a crash in the limiter.
+	expect((await startSignIn('/sign%E0%A4%A')).status()).toBe(400);
 
 	// Provider callbacks count against the same limit.
 	const callback = await request.get(`${app.url}/auth/callback/github?code=x&state=y`, {

@@ -72,6 +72,11 @@ export const handleError: HandleServerError = ({ error, event, status, message }
 		return { message: 'The service is briefly unavailable. Please try again in a moment.' };
 	}
 	if (status === 404) return { message };
+	if (status < 500) {
+		// The client's mistake that SvelteKit caught (415, 413): one line, no stack trace.
+		console.warn(`[http] ${status} ${event.request.method} ${event.url.pathname}: ${message}`);
+		return { message };
+	}
 	console.error(error);
 	return { message: 'Something went wrong on our side.' };
 };

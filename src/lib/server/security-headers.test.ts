@@ -22,6 +22,15 @@ describe('security headers', () => {
 		expect(headers.get('strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
 	});
 
+	it('marks a response private, no-store unless it set its own Cache-Control', async () => {
+		const page = await respond('http://127.0.0.1:3000/profile');
+		expect(page.headers.get('cache-control')).toBe('private, no-store');
+		const own = await respond('http://127.0.0.1:3000/api/get-session-status', () =>
+			Response.json({}, { headers: { 'cache-control': 'no-store' } })
+		);
+		expect(own.headers.get('cache-control')).toBe('no-store');
+	});
+
 	it('also covers responses whose headers are immutable', async () => {
 		const response = await respond('https://app.example.com/', () =>
 			Response.redirect('https://app.example.com/signin', 303)
@@ -29,5 +38,6 @@ describe('security headers', () => {
 		expect(response.status).toBe(303);
 		expect(response.headers.get('location')).toBe('https://app.example.com/signin');
 		expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+		expect(response.headers.get('cache-control')).toBe('private, no-store');
 	});
 });

@@ -12,10 +12,18 @@ const HEADERS = {
 /** Over https only (browsers ignore it on http): two years, subdomains included. */
 const HSTS = 'max-age=63072000; includeSubDomains';
 
+/**
+ * For every response that sets no Cache-Control of its own: whatever passes through the hooks
+ * may depend on the session, so no shared cache keeps it. Note: adapter-node serves the static
+ * assets (`/_app/immutable/*`, long-lived) before the hooks run, so they keep theirs.
+ */
+const NO_STORE = 'private, no-store';
+
 export const securityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers: Record<string, string> = { ...HEADERS };
 	if (event.url.protocol === 'https:') headers['strict-transport-security'] = HSTS;
+	if (!response.headers.has('cache-control')) headers['cache-control'] = NO_STORE;
 	try {
 		for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
 		return response;

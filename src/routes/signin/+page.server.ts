@@ -5,6 +5,7 @@ import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readProviderSettings } from '$lib/server/auth/providers';
 import { clearSessionCookies } from '$lib/server/auth/session';
+import { readForm } from '$lib/server/form';
 import { signIn } from '../../auth';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,6 +28,8 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 export const actions: Actions = {
 	// Answers with a redirect to the provider. `redirectTo` is made safe by the redirect callback.
 	default: async (event) => {
+		// signIn() reads the body as a form too: refuse one that is not (400) before anything else.
+		await readForm(event.request.clone());
 		// A session whose tokens can no longer be refreshed is ended first: otherwise Auth.js
 		// would link the new sign-in to that user, whose dead account keeps the session flagged.
 		if ((await event.locals.auth())?.error !== undefined) clearSessionCookies(event.cookies);

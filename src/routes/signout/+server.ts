@@ -1,6 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { endUserSession } from '$lib/server/auth/user-sessions';
+import { readForm } from '$lib/server/form';
 import { currentClient } from '$lib/server/request-client';
 import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
@@ -9,6 +10,8 @@ import type { RequestHandler } from './$types';
 // Note: Auth.js's signOut event would end the session too, but it logs and swallows a database
 // error; ending it here first makes an outage a 503 instead of a session left live.
 export const POST: RequestHandler = async (event) => {
+	// signOut() reads the body as a form too: refuse one that is not (400) before anything ends.
+	await readForm(event.request.clone());
 	const session = await event.locals.auth();
 	if (session?.sessionId !== undefined) {
 		await endUserSession(session.user.id, session.sessionId, currentClient());

@@ -1,4 +1,4 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { SIGN_IN_RATE_LIMIT, SIGN_IN_RATE_WINDOW_SECONDS } from '$lib/timings';
 import { readWholeNumber } from '../config-error';
@@ -19,17 +19,31 @@ export function configureSignInLimit(env: Env): void {
 	limiter = new SlidingWindowLimiter({ limit, windowMs: windowSeconds * 1000 });
 }
 
-/** Starting a sign-in (our form or Auth.js's endpoint) and coming back from the provider. */
-function isSignInAttempt(method: string, pathname: string): boolean {
-	if (method === 'POST' && (pathname === PATHS.signIn || pathname.startsWith('/auth/signin/'))) {
-		return true;
-	}
+/**
+ * Starting a sign-in (our form or Auth.js's endpoint) and coming back from the provider.
+ * Note: SvelteKit routes on the decoded path (`/sign%69n` is `/signin`), so our action is matched
+ * by its route id, and Auth.js's paths, which have none, on the path decoded the same way.
+ */
+function isSignInAttempt(event: RequestEvent): boolean {
+	const method = event.request.method;
+	if (method === 'POST' && event.route.id === PATHS.signIn) return true;
+	const pathname = decodePathname(event.url.pathname);
+	if (method === 'POST' && pathname.startsWith('/auth/signin/')) return true;
 	return pathname.startsWith('/auth/callback/');
+}
+
+/** As SvelteKit decodes a path (`%25` stays); a malformed escape leaves it as it came. */
+function decodePathname(pathname: string): string {
+	try {
+		return pathname.split('%25').map(decodeURI).join('%25');
+	} catch {
+		return pathname;
+	}
 }
 
 /** Refuses sign-in attempts over the per-IP limit with a 429 page that says when to retry. */
 export const limitSignIns: Handle = ({ event, resolve }) => {
-	if (limiter === null || !isSignInAttempt(event.request.method, event.url.pathname)) {
+	if (limiter === null || !isSignInAttempt(event)) {
 		return resolve(event);
 	}
 	const decision = limiter.hit(event.getClientAddress());

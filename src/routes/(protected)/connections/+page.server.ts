@@ -9,6 +9,7 @@ import {
 import { assertUser, requireUser } from '$lib/server/auth/guards';
 import { refreshSession } from '$lib/server/auth/session';
 import { describeConnections, rotateConnectionTokens } from '$lib/server/connections';
+import { readForm } from '$lib/server/form';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,7 +25,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	refresh: async (event) => {
 		const user = await assertUser(event);
-		const provider = (await event.request.formData()).get('provider');
+		const provider = (await readForm(event.request)).get('provider');
 		if (!isProviderId(provider)) return fail(400, { provider: null, error: 'No provider chosen.' });
 		let expiresAt;
 		try {

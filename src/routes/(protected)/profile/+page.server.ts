@@ -9,6 +9,7 @@ import { readProviderSettings } from '$lib/server/auth/providers';
 import { clearSessionCookies, refreshSession } from '$lib/server/auth/session';
 import { forgetProviderTokens } from '$lib/server/auth/token-revocation';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
+import { readForm } from '$lib/server/form';
 import { deleteUser, findProfile, renameUser } from '$lib/server/profile';
 import { currentClient } from '$lib/server/request-client';
 import type { Actions, PageServerLoad } from './$types';
@@ -35,7 +36,7 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	rename: async (event) => {
 		const user = await assertUser(event);
-		const input = (await event.request.formData()).get('name');
+		const input = (await readForm(event.request)).get('name');
 		const result = validateDisplayName(input);
 		if (!result.ok) return fail(400, { name: String(input ?? ''), error: result.error });
 		await renameUser(user.id, result.name);
@@ -44,7 +45,7 @@ export const actions: Actions = {
 	},
 	unlink: async (event) => {
 		const user = await assertUser(event);
-		const provider = (await event.request.formData()).get('provider');
+		const provider = (await readForm(event.request)).get('provider');
 		if (!isProviderId(provider)) return fail(400, { unlinkError: UNLINK_ERRORS['not-linked'] });
 		const outcome = await unlinkAccount(user.id, provider, currentClient());
 		if (outcome !== 'unlinked') return fail(400, { unlinkError: UNLINK_ERRORS[outcome] });
@@ -54,7 +55,7 @@ export const actions: Actions = {
 	},
 	deleteAccount: async (event) => {
 		const user = await assertUser(event);
-		if ((await event.request.formData()).get('confirm') !== DELETE_CONFIRMATION) {
+		if ((await readForm(event.request)).get('confirm') !== DELETE_CONFIRMATION) {
 			return fail(400, { deleteError: `Type ${DELETE_CONFIRMATION} to confirm.` });
 		}
 		await forgetProviderTokens(user.id);

@@ -3,6 +3,7 @@ import { loadAccountSessions } from '$lib/server/account-sessions';
 import { recordAuditEvent } from '$lib/server/audit';
 import { assertUser, requireUser } from '$lib/server/auth/guards';
 import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/auth/user-sessions';
+import { readForm, readId } from '$lib/server/form';
 import { currentClient } from '$lib/server/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,8 +16,8 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	revoke: async (event) => {
 		const user = await assertUser(event);
-		const id = (await event.request.formData()).get('id');
-		if (typeof id !== 'string' || id === '') return fail(400, { error: 'No session chosen.' });
+		const id = readId(await readForm(event.request), 'id');
+		if (id === null) return fail(400, { error: 'No session chosen.' });
 		if (id === (await event.locals.auth())?.sessionId) {
 			return fail(400, { error: 'To end this session, sign out.' });
 		}
@@ -28,6 +29,7 @@ export const actions: Actions = {
 	},
 	revokeOthers: async (event) => {
 		const user = await assertUser(event);
+		await readForm(event.request);
 		const current = (await event.locals.auth())?.sessionId;
 		if (current === undefined) return fail(400, { error: 'This session cannot be identified.' });
 		const revoked = await revokeOtherUserSessions(user.id, current);
