@@ -44,11 +44,12 @@ const DAY = 24 * 60 * 60;
  */
 
 /**
- * One token endpoint request: its grant type (`''` if the request had none) and either the token
- * response sent (`ok: true`) or the OAuth error code sent, such as `invalid_grant` (`ok: false`).
+ * One token endpoint request: its grant type (`''` if the request had none), the login it was for
+ * (when the grant got that far) and either the token response sent (`ok: true`) or the OAuth
+ * error code sent, such as `invalid_grant` (`ok: false`).
  * (`error` and `body` are typed on both variants only so that either can be read before
  * narrowing; an event never has both.)
- * @typedef {{ provider: 'google' | 'github', grantType: string } & (
+ * @typedef {{ provider: 'google' | 'github', grantType: string, login?: string } & (
  *   | { ok: true, body: Record<string, unknown>, error?: undefined }
  *   | { ok: false, error: string, body?: undefined }
  * )} TokenEndpointEvent
@@ -191,16 +192,25 @@ function onTokenEndpoint({ provider, name, outageListeners }, listener) {
 		return typeof value === 'string' ? value : '';
 	};
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
+	const login = (ctx) => ctx.oidc.account?.accountId;
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
 	const success = (ctx) =>
 		listener({
 			provider: name,
 			grantType: grantType(ctx),
+			login: login(ctx),
 			ok: true,
 			body: { .../** @type {Record<string, unknown>} */ (ctx.body) }
 		});
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx @param {Error} error */
 	const failure = (ctx, error) =>
-		listener({ provider: name, grantType: grantType(ctx), ok: false, error: error.message });
+		listener({
+			provider: name,
+			grantType: grantType(ctx),
+			login: login(ctx),
+			ok: false,
+			error: error.message
+		});
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
 	const serverError = (ctx) => {
 		if (ctx.oidc?.route !== 'token') return;
