@@ -79,6 +79,7 @@ child.on('exit', async (code, signal) => {
 async function startLocalIdp() {
 	const googlePort = integerFromEnv('IDP_GOOGLE_PORT', port + 1);
 	const githubPort = integerFromEnv('IDP_GITHUB_PORT', port + 2);
+	const faults = faultsFromEnv();
 	// Loaded only when needed: oidc-provider warns about the Node version on import.
 	const { startIdp } = await import('./provider.js');
 	const started = await startIdp({
@@ -93,6 +94,7 @@ async function startLocalIdp() {
 		);
 		process.exit(1);
 	});
+	started.faults.set({ google: faults, github: faults });
 	if (local.github) {
 		env.AUTH_GITHUB_ID = started.github.clientId;
 		env.AUTH_GITHUB_SECRET = started.github.clientSecret;
@@ -104,6 +106,45 @@ async function startLocalIdp() {
 		env.AUTH_GOOGLE_ISSUER = started.google.issuer;
 	}
 	return started;
+}
+
+/**
+ * The local IdPs' fault knobs, for demos; every one is off unless set.
+ * @returns {Partial<import('./faults.js').TokenFaults>}
+ */
+function faultsFromEnv() {
+	return {
+		latencyMs: integerFromEnv('IDP_TOKEN_LATENCY_MS', 0),
+		outage: booleanFromEnv('IDP_TOKEN_OUTAGE'),
+		keepRefreshToken: booleanFromEnv('IDP_KEEP_REFRESH_TOKEN'),
+		accessTokenTtlByLogin: ttlsByLoginFromEnv()
+	};
+}
+
+/** IDP_ACCESS_TOKEN_TTL_BY_LOGIN, e.g. `alice=30,bob=600`: seconds per login. */
+function ttlsByLoginFromEnv() {
+	const raw = env.IDP_ACCESS_TOKEN_TTL_BY_LOGIN ?? '';
+	/** @type {Record<string, number>} */
+	const ttls = {};
+	for (const entry of raw.split(',').filter((part) => part.trim())) {
+		const [login = '', seconds = ''] = entry.split('=').map((part) => part.trim());
+		const ttl = Number(seconds);
+		if (!login || !Number.isInteger(ttl) || ttl <= 0) {
+			console.error(`Latchkey: IDP_ACCESS_TOKEN_TTL_BY_LOGIN wants login=seconds, not "${entry}"`);
+			process.exit(2);
+		}
+		ttls[login] = ttl;
+	}
+	return ttls;
+}
+
+/** @param {string} name */
+function booleanFromEnv(name) {
+	const raw = (env[name] ?? '').toLowerCase();
+	if (['', '0', 'false'].includes(raw)) return false;
+	if (['1', 'true'].includes(raw)) return true;
+	console.error(`Latchkey: ${name} must be 1, true, 0 or false, not "${raw}"`);
+	process.exit(2);
 }
 
 /** The AUTH_SECRET kept in .data/ (which git ignores), created on first use. */

@@ -8,6 +8,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import Provider, { interactionPolicy } from 'oidc-provider';
 import { findAccount } from './accounts.js';
+import { applyFaults, faultConfiguration, faultControls, noFaults } from './faults.js';
 import { API_PREFIX, handleGithubApi } from './github-api.js';
 import { INTERACTION_PATH, handleInteraction } from './interactions.js';
 import { createMemoryAdapter } from './memory-adapter.js';
@@ -37,15 +38,18 @@ const DAY = 24 * 60 * 60;
  *   `listener` once for each request to either instance's token endpoint, before the response is
  *   sent: tests use it to learn which tokens were issued (and must never reach a browser) and
  *   which grants failed. Returns a function that removes the listener.
+ * @property {import('./faults.js').IdpFaults} faults the token endpoints' fault knobs (latency,
+ *   outage, keeping refresh tokens, per-login access-token lifetimes), all off at start
  * @property {() => Promise<void>} close stops both servers
  */
 
 /**
- * One token endpoint request: its grant type (`''` if the request had none) and either the token
- * response sent (`ok: true`) or the OAuth error code sent, such as `invalid_grant` (`ok: false`).
+ * One token endpoint request: its grant type (`''` if the request had none), the login it was for
+ * (when the grant got that far) and either the token response sent (`ok: true`) or the OAuth
+ * error code sent, such as `invalid_grant` (`ok: false`).
  * (`error` and `body` are typed on both variants only so that either can be read before
  * narrowing; an event never has both.)
- * @typedef {{ provider: 'google' | 'github', grantType: string } & (
+ * @typedef {{ provider: 'google' | 'github', grantType: string, login?: string } & (
  *   | { ok: true, body: Record<string, unknown>, error?: undefined }
  *   | { ok: false, error: string, body?: undefined }
  * )} TokenEndpointEvent
@@ -64,6 +68,7 @@ export async function startIdp({
 	githubPort,
 	accessTokenTtl = 300
 }) {
+	const faults = { google: noFaults(), github: noFaults() };
 	const google = await startInstance({
 		name: 'google',
 		label: 'Local Google',
@@ -72,6 +77,7 @@ export async function startIdp({
 		mountPath: '',
 		appOrigins,
 		accessTokenTtl,
+		faults: faults.google,
 		scopes: ['openid', 'offline_access', 'email', 'profile'],
 		claims: { email: ['email', 'email_verified'], profile: ['name', 'picture'] }
 	});
@@ -86,6 +92,7 @@ export async function startIdp({
 		routes: { authorization: '/authorize', token: '/access_token' },
 		appOrigins,
 		accessTokenTtl,
+		faults: faults.github,
 		scopes: ['read:user', 'user:email'],
 		api: handleGithubApi
 	}).catch(async (error) => {
@@ -101,11 +108,10 @@ export async function startIdp({
 			clientSecret: github.clientSecret
 		},
 		onTokenEndpoint: (listener) => {
-			const unsubscribes = [google, github].map((instance) =>
-				onTokenEndpoint(instance.provider, instance.name, listener)
-			);
+			const unsubscribes = [google, github].map((instance) => onTokenEndpoint(instance, listener));
 			return () => unsubscribes.forEach((unsubscribe) => unsubscribe());
 		},
+		faults: faultControls(faults),
 		close: async () => {
 			await Promise.all([google.close(), github.close()]);
 		}
@@ -121,7 +127,8 @@ export async function startIdp({
  * @property {string} mountPath path of the issuer on the server, '' for the root
  * @property {Record<string, string>} [routes] endpoint paths relative to the issuer
  * @property {string[]} appOrigins
- * @property {number} accessTokenTtl
+ * @property {number} accessTokenTtl the default; `faults` can set it per login
+ * @property {import('./faults.js').TokenFaults} faults this instance's live knobs
  * @property {string[]} scopes
  * @property {Record<string, string[]>} [claims] claims released per scope
  * @property {(provider: Provider, req: Request, res: Response) => Promise<void>} [api] serves
@@ -147,11 +154,15 @@ async function startInstance(spec) {
 	provider.on('server_error', (ctx, error) => {
 		console.error(`${spec.label}: ${ctx.method} ${ctx.path} failed:`, error);
 	});
+	/** @type {Set<(grantType: string) => void>} */
+	const outageListeners = new Set();
+	applyFaults(provider, spec.faults, (grantType) => outageListeners.forEach((l) => l(grantType)));
 	server.on('request', router(provider, spec));
 
 	return {
 		name: spec.name,
 		provider,
+		outageListeners,
 		origin,
 		issuer,
 		clientId,
@@ -168,41 +179,55 @@ async function startInstance(spec) {
 /**
  * Reports each token endpoint request of `provider` to `listener`, from oidc-provider's events:
  * `grant.success` after a grant type handler set the token response, `grant.error` for an error
- * response, and `server_error` for an unexpected failure (which skips `grant.error`).
- * @param {Provider} provider
- * @param {'google' | 'github'} name
+ * response, and `server_error` for an unexpected failure (which skips `grant.error`); and each
+ * request a simulated outage turned away, as `temporarily_unavailable`.
+ * @param {{ provider: Provider, name: 'google' | 'github', outageListeners: Set<(grantType: string) => void> }} instance
  * @param {(event: TokenEndpointEvent) => void} listener
  * @returns {() => void} removes the listener
  */
-function onTokenEndpoint(provider, name, listener) {
+function onTokenEndpoint({ provider, name, outageListeners }, listener) {
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
 	const grantType = (ctx) => {
 		const value = ctx.oidc.params?.grant_type ?? ctx.oidc.body?.grant_type;
 		return typeof value === 'string' ? value : '';
 	};
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
+	const login = (ctx) => ctx.oidc.account?.accountId;
+	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
 	const success = (ctx) =>
 		listener({
 			provider: name,
 			grantType: grantType(ctx),
+			login: login(ctx),
 			ok: true,
 			body: { .../** @type {Record<string, unknown>} */ (ctx.body) }
 		});
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx @param {Error} error */
 	const failure = (ctx, error) =>
-		listener({ provider: name, grantType: grantType(ctx), ok: false, error: error.message });
+		listener({
+			provider: name,
+			grantType: grantType(ctx),
+			login: login(ctx),
+			ok: false,
+			error: error.message
+		});
 	/** @param {import('oidc-provider').KoaContextWithOIDC} ctx */
 	const serverError = (ctx) => {
 		if (ctx.oidc?.route !== 'token') return;
 		listener({ provider: name, grantType: grantType(ctx), ok: false, error: 'server_error' });
 	};
+	/** @param {string} grantType */
+	const outage = (grantType) =>
+		listener({ provider: name, grantType, ok: false, error: 'temporarily_unavailable' });
 	provider.on('grant.success', success);
 	provider.on('grant.error', failure);
 	provider.on('server_error', serverError);
+	outageListeners.add(outage);
 	return () => {
 		provider.off('grant.success', success);
 		provider.off('grant.error', failure);
 		provider.off('server_error', serverError);
+		outageListeners.delete(outage);
 	};
 }
 
@@ -213,6 +238,10 @@ function onTokenEndpoint(provider, name, listener) {
  * @returns {import('oidc-provider').Configuration}
  */
 function configuration(spec, clientId, clientSecret) {
+	const { rotateRefreshToken, accessTokenTtl } = faultConfiguration(
+		spec.faults,
+		spec.accessTokenTtl
+	);
 	return {
 		adapter: createMemoryAdapter(),
 		clients: [
@@ -239,14 +268,15 @@ function configuration(spec, clientId, clientSecret) {
 		clockTolerance: 0,
 		pkce: { required: () => true },
 		// Like Google with access_type=offline and a GitHub app with expiring tokens: always hand
-		// out a refresh token, and rotate it on use. Reusing a rotated one revokes the whole grant.
+		// out a refresh token, and rotate it on use (unless `faults.keepRefreshToken`). Reusing a
+		// rotated one revokes the whole grant.
 		issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
-		rotateRefreshToken: true,
+		rotateRefreshToken,
 		// Tokens outlive the IdP's browser session, so switching users here doesn't revoke them.
 		expiresWithSession: async () => false,
 		routes: spec.routes,
 		ttl: {
-			AccessToken: spec.accessTokenTtl,
+			AccessToken: accessTokenTtl,
 			AuthorizationCode: 60,
 			IdToken: 60 * 60,
 			Interaction: 60 * 60,

@@ -305,6 +305,7 @@ describe('onTokenEndpoint', () => {
 				{
 					provider: 'google',
 					grantType: 'authorization_code',
+					login: 'joan',
 					ok: true,
 					body: expect.objectContaining({
 						access_token: tokens.access_token,
@@ -315,10 +316,17 @@ describe('onTokenEndpoint', () => {
 				{
 					provider: 'google',
 					grantType: 'refresh_token',
+					login: 'joan',
 					ok: true,
 					body: expect.objectContaining({ refresh_token: rotated.body.refresh_token })
 				},
-				{ provider: 'google', grantType: 'refresh_token', ok: false, error: 'invalid_grant' }
+				{
+					provider: 'google',
+					grantType: 'refresh_token',
+					login: 'joan',
+					ok: false,
+					error: 'invalid_grant'
+				}
 			]);
 		} finally {
 			unsubscribe();

@@ -1,0 +1,119 @@
+// @ts-check
+/**
+ * Fault knobs for the local IdPs' token endpoints, for tests, benchmarks and demos: added
+ * latency, an outage, a Google-like mode that keeps the refresh token, and access-token lifetimes
+ * per login. Each instance has its own settings, all off unless set, and they take effect on the
+ * next request.
+ */
+import { normalizeLogin } from './accounts.js';
+
+/** @typedef {import('oidc-provider').default} Provider */
+/** @typedef {'google' | 'github'} ProviderName */
+
+/**
+ * One instance's knobs.
+ * @typedef {object} TokenFaults
+ * @property {number} latencyMs added before the token endpoint handles a request (before the
+ *   grant is used: a client that gives up first leaves its refresh token unspent)
+ * @property {boolean} outage the token endpoint answers 503 `temporarily_unavailable`
+ * @property {boolean} keepRefreshToken like Google: a refresh_token grant leaves the refresh token
+ *   valid and reusable, and the response has no `refresh_token` field
+ * @property {Record<string, number>} accessTokenTtlByLogin access-token lifetime in seconds for
+ *   these logins (any case); other logins get the instance's default
+ */
+
+/** @typedef {{ [name in ProviderName]?: Partial<TokenFaults> }} FaultSettings */
+
+/**
+ * @typedef {object} IdpFaults
+ * @property {(settings: FaultSettings) => void} set changes the given knobs of the given
+ *   instances, e.g. `set({ github: { latencyMs: 1000 } })`; the others keep their values
+ * @property {() => { [name in ProviderName]: TokenFaults }} get a copy of the current knobs
+ * @property {() => void} reset turns every knob off again
+ */
+
+/** @returns {TokenFaults} */
+export function noFaults() {
+	return { latencyMs: 0, outage: false, keepRefreshToken: false, accessTokenTtlByLogin: {} };
+}
+
+/**
+ * The `Idp.faults` controls over the instances' live knobs.
+ * @param {{ [name in ProviderName]: TokenFaults }} instances mutated in place
+ * @returns {IdpFaults}
+ */
+export function faultControls(instances) {
+	return {
+		set: (settings) => {
+			for (const [name, changes] of Object.entries(settings)) {
+				const faults = instances[/** @type {ProviderName} */ (name)];
+				if (faults === undefined) throw new Error(`No local IdP named ${JSON.stringify(name)}`);
+				Object.assign(faults, structuredClone(changes));
+			}
+		},
+		get: () => structuredClone(instances),
+		reset: () => {
+			for (const faults of Object.values(instances)) Object.assign(faults, noFaults());
+		}
+	};
+}
+
+/**
+ * The parts of an instance's oidc-provider configuration that the knobs decide: whether a
+ * refresh rotates, and each access token's lifetime (asked once per token, keyed by login).
+ * @param {TokenFaults} faults
+ * @param {number} defaultTtl seconds
+ * @returns {Pick<import('oidc-provider').Configuration, 'rotateRefreshToken'> & { accessTokenTtl: (ctx: unknown, token: import('oidc-provider').AccessToken) => number }}
+ */
+export function faultConfiguration(faults, defaultTtl) {
+	return {
+		rotateRefreshToken: () => !faults.keepRefreshToken,
+		accessTokenTtl: (_ctx, token) => {
+			const ttls = Object.entries(faults.accessTokenTtlByLogin);
+			const match = ttls.find(([login]) => normalizeLogin(login) === token.accountId);
+			return match?.[1] ?? defaultTtl;
+		}
+	};
+}
+
+/**
+ * Adds the request-time knobs to an instance, in front of its routes: latency and outage on the
+ * token endpoint, and dropping `refresh_token` from refresh responses when it is kept.
+ * @param {Provider} provider
+ * @param {TokenFaults} faults
+ * @param {(grantType: string) => void} onOutage told of each token request turned away
+ */
+export function applyFaults(provider, faults, onOutage) {
+	const tokenPath = provider.pathFor('token', { mountPath: '' });
+	provider.use(async (ctx, next) => {
+		if (ctx.path !== tokenPath || ctx.method !== 'POST') return next();
+		if (faults.latencyMs > 0) await new Promise((done) => setTimeout(done, faults.latencyMs));
+		if (!faults.outage) return next();
+		onOutage(await grantTypeOf(ctx.req));
+		ctx.status = 503;
+		ctx.set('retry-after', '1');
+		ctx.body = {
+			error: 'temporarily_unavailable',
+			error_description: 'the local IdP simulates an outage'
+		};
+	});
+	// Note: a listener, not middleware after `next()`: `grant.success` is emitted once the body is
+	// set and before it is sent, and this listener is registered before any `onTokenEndpoint` one,
+	// so those see the body as sent.
+	provider.on('grant.success', (ctx) => {
+		const body = /** @type {Record<string, unknown>} */ (ctx.body);
+		if (faults.keepRefreshToken && ctx.oidc.params?.grant_type === 'refresh_token') {
+			delete body.refresh_token;
+		}
+	});
+}
+
+/**
+ * The grant_type of a token request that oidc-provider will not parse (it is turned away first).
+ * @param {import('node:http').IncomingMessage} req
+ */
+async function grantTypeOf(req) {
+	let form = '';
+	for await (const chunk of req) form += chunk;
+	return new URLSearchParams(form).get('grant_type') ?? '';
+}

@@ -1,0 +1,131 @@
+// @ts-check
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startIdp } from './provider.js';
+import { metadata, obtainTokens, tokenRequest } from './testing.js';
+
+const APP = 'http://127.0.0.1:5173';
+
+/** @type {import('./provider.js').Idp} */
+let idp;
+/** @type {string} */
+let googleToken;
+const githubToken = () => `${idp.github.baseUrl}/login/oauth/access_token`;
+
+beforeAll(async () => {
+	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
+	googleToken = String((await metadata(idp.google.issuer)).token_endpoint);
+});
+afterEach(() => idp.faults.reset());
+afterAll(() => idp?.close());
+
+/**
+ * @param {'google' | 'github'} provider
+ * @param {string} refreshToken
+ */
+function refresh(provider, refreshToken) {
+	const endpoint = provider === 'google' ? googleToken : githubToken();
+	return tokenRequest(endpoint, idp[provider], {
+		grant_type: 'refresh_token',
+		refresh_token: refreshToken
+	});
+}
+
+describe('fault knobs', () => {
+	it('are all off at start', () => {
+		const off = { latencyMs: 0, outage: false, keepRefreshToken: false, accessTokenTtlByLogin: {} };
+		expect(idp.faults.get()).toEqual({ google: off, github: off });
+	});
+
+	it('latency delays the token endpoint of that instance only', async () => {
+		const { refresh_token } = await obtainTokens(idp, 'github', 'lat-github', APP);
+		const { refresh_token: other } = await obtainTokens(idp, 'google', 'lat-google', APP);
+		idp.faults.set({ github: { latencyMs: 400 } });
+
+		let started = performance.now();
+		expect((await refresh('github', refresh_token)).status).toBe(200);
+		expect(performance.now() - started).toBeGreaterThanOrEqual(400);
+
+		started = performance.now();
+		expect((await refresh('google', other)).status).toBe(200);
+		expect(performance.now() - started).toBeLessThan(400);
+	});
+
+	it('an outage answers 503 and reports it, then the same refresh token works again', async () => {
+		const { refresh_token } = await obtainTokens(idp, 'google', 'outage', APP);
+		/** @type {import('./provider.js').TokenEndpointEvent[]} */
+		const events = [];
+		const stop = idp.onTokenEndpoint((event) => events.push(event));
+		idp.faults.set({ google: { outage: true } });
+
+		const down = await refresh('google', refresh_token);
+		expect(down.status).toBe(503);
+		expect(down.body.error).toBe('temporarily_unavailable');
+
+		idp.faults.set({ google: { outage: false } });
+		const up = await refresh('google', refresh_token);
+		stop();
+		expect(up.status).toBe(200);
+		expect(up.body.refresh_token).toBeTruthy();
+		// The outage turns the request away before it is read as a grant, so no login is known.
+		expect(
+			events.map(({ grantType, login, ok, error }) => ({ grantType, login, ok, error }))
+		).toEqual([
+			{ grantType: 'refresh_token', login: undefined, ok: false, error: 'temporarily_unavailable' },
+			{ grantType: 'refresh_token', login: 'outage', ok: true, error: undefined }
+		]);
+	});
+
+	it.each(/** @type {const} */ (['google', 'github']))(
+		'the Google-like mode on %s keeps the refresh token: no new one, reusable 3 times',
+		async (provider) => {
+			idp.faults.set({ [provider]: { keepRefreshToken: true } });
+			const tokens = await obtainTokens(idp, provider, `keep-${provider}`, APP);
+			// The code exchange still hands out the one refresh token, as Google does.
+			expect(tokens.refresh_token).toBeTruthy();
+			/** @type {Record<string, unknown>[]} */
+			const reported = [];
+			const stop = idp.onTokenEndpoint((event) => event.ok && reported.push(event.body));
+
+			const accessTokens = new Set([tokens.access_token]);
+			for (let i = 0; i < 3; i++) {
+				const { status, body } = await refresh(provider, tokens.refresh_token);
+				expect(status).toBe(200);
+				expect(body).not.toHaveProperty('refresh_token');
+				accessTokens.add(body.access_token);
+			}
+			stop();
+			expect(accessTokens.size).toBe(4);
+			expect(reported).toHaveLength(3);
+			for (const body of reported) expect(body).not.toHaveProperty('refresh_token');
+		}
+	);
+
+	it('turned off again, refresh tokens rotate as before', async () => {
+		idp.faults.set({ google: { keepRefreshToken: true } });
+		const { refresh_token } = await obtainTokens(idp, 'google', 'keep-then-rotate', APP);
+		expect((await refresh('google', refresh_token)).body).not.toHaveProperty('refresh_token');
+		idp.faults.reset();
+		const rotated = await refresh('google', refresh_token);
+		expect(rotated.body.refresh_token).toBeTruthy();
+		expect(rotated.body.refresh_token).not.toBe(refresh_token);
+		expect((await refresh('google', refresh_token)).body.error).toBe('invalid_grant');
+	});
+
+	it('a per-login access-token lifetime applies to that login only, on sign-in and refresh', async () => {
+		idp.faults.set({ github: { accessTokenTtlByLogin: { 'Short.Lived': 7 } } });
+		const short = await obtainTokens(idp, 'github', 'short.lived', APP);
+		const other = await obtainTokens(idp, 'github', 'long-lived', APP);
+		expect(short.expires_in).toBe(7);
+		expect(other.expires_in).toBe(300);
+		expect((await refresh('github', short.refresh_token)).body.expires_in).toBe(7);
+		expect((await refresh('github', other.refresh_token)).body.expires_in).toBe(300);
+		// Set on GitHub only: the same login on Google gets the default.
+		expect((await obtainTokens(idp, 'google', 'short.lived', APP)).expires_in).toBe(300);
+	});
+
+	it('refuses an unknown instance name', () => {
+		expect(() => idp.faults.set(/** @type {any} */ ({ gitlab: { outage: true } }))).toThrow(
+			/gitlab/
+		);
+	});
+});
