@@ -68,7 +68,7 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 					const accounts = await listSessionAccounts(token.sub);
 					token = { ...token, name: profile.name, picture: profile.image, accounts };
 				}
-				return refreshSessionAccounts(token, rotator);
+				return refreshSessionAccounts(token, rotator, currentClient());
 			},
 			session: ({ session, token }) => toSession(token, session.expires),
 			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href

@@ -3,10 +3,12 @@ import type { Idp } from '../idp/provider.js';
 import { revokeToken } from '../idp/testing.js';
 import { startTestApp, startTestIdp, type TestApp } from './support/app';
 import { createFreshDatabase } from './support/database';
+import { signInToApp } from './support/session';
 import { signIn, uniqueLogin } from './support/sign-in';
 
 // Access tokens live 4 s at this IdP, and the app refreshes them 1 s before they expire.
 const TTL_SECONDS = 4;
+const PROVIDER_LATENCY_MS = 1_500;
 const env = { AUTH_REFRESH_SKEW_SECONDS: '1' };
 
 type TokenEvent = Parameters<Parameters<Idp['onTokenEndpoint']>[0]>[0];
@@ -178,6 +180,40 @@ if (serverUrl === undefined) {
 			expect(statuses).toEqual(Array(50).fill(200));
 			expect(tokenEndpoint.refreshes()).toHaveLength(1);
 			expect(tokenEndpoint.failures()).toEqual([]);
+		});
+
+		test('with a slow provider, 50 requests after expiry make 1 refresh and hold nobody else up', async () => {
+			const [first, second] = instances as [TestApp, TestApp];
+			const bystander = uniqueLogin('bystander');
+			idp.faults.set({ github: { accessTokenTtlByLogin: { [bystander]: 300 } } });
+			const stormCookie = await signInToApp(first.url, 'github', uniqueLogin('slow-storm'));
+			const bystanderCookie = await signInToApp(second.url, 'github', bystander);
+
+			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+			idp.faults.set({ github: { latencyMs: PROVIDER_LATENCY_MS } });
+			tokenEndpoint.clear();
+			const storm = Promise.all(
+				Array.from({ length: 50 }, (_, i) =>
+					fetch(`${(i % 2 ? first : second).url}/api/get-session-status`, {
+						headers: { cookie: stormCookie }
+					}).then((response) => response.status)
+				)
+			);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			// The bystander's profile reads the database on both instances while the refresh waits.
+			for (const instance of [first, second]) {
+				const started = Date.now();
+				const profile = await fetch(`${instance.url}/profile/__data.json`, {
+					headers: { cookie: bystanderCookie }
+				});
+				expect(profile.status).toBe(200);
+				expect(Date.now() - started).toBeLessThan(PROVIDER_LATENCY_MS / 3);
+			}
+
+			expect(await storm).toEqual(Array(50).fill(200));
+			expect(tokenEndpoint.refreshes()).toHaveLength(1);
+			expect(tokenEndpoint.failures()).toEqual([]);
+			idp.faults.reset();
 		});
 	});
 }

@@ -138,7 +138,9 @@ export async function startIdp({
 /** @param {InstanceSpec} spec */
 async function startInstance(spec) {
 	// Listen first: the issuer has to contain the port, and port 0 only resolves once bound.
-	const server = createServer();
+	// Note: idle connections outlive the client's (undici keeps them 4 s), so a client never
+	// reuses one the server is closing at that moment (ECONNRESET on a busy machine).
+	const server = createServer({ keepAliveTimeout: 60_000 });
 	await new Promise((resolve, reject) => {
 		server.once('error', reject);
 		server.listen(spec.port, spec.host, () => resolve(undefined));

@@ -6,6 +6,7 @@ import { signInPath } from '$lib/paths';
 import { guardAuthRoutes } from '$lib/server/auth/auth-routes';
 import { memoizeSession } from '$lib/server/auth/session-reader';
 import { limitSignIns } from '$lib/server/auth/sign-in-limit';
+import { tokenServices } from '$lib/server/auth/tokens';
 import { startServer } from '$lib/server/config';
 import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
@@ -15,7 +16,12 @@ import { handle as authHandle } from './auth';
 export const init: ServerInit = async () => {
 	await startServer(env);
 	// adapter-node's graceful shutdown waits for open sockets, such as the database pool's.
-	process.once('sveltekit:shutdown', () => void closeDatabase());
+	// Refreshes under way (some in the background) first store their tokens and release their
+	// leases: a killed one would leave a lease that only runs out.
+	process.once(
+		'sveltekit:shutdown',
+		() => void tokenServices().rotator.drain().then(closeDatabase)
+	);
 };
 
 /**

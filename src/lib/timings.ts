@@ -10,8 +10,24 @@ export const SESSION_EXPIRY_WARNING_MS = 5 * 60_000;
 /** Refresh a provider access token when it expires within this many seconds (env can lower it). */
 export const TOKEN_REFRESH_SKEW_SECONDS = 60;
 
+/**
+ * A token's refresh window is the smaller of the skew and this share of its issued lifetime: a
+ * 10 s token is refreshed in its last 2.5 s, a 1-hour one in its last minute. So a token is never
+ * due the moment it is issued, and it takes at most 4/3 refreshes per lifetime, whatever the TTL.
+ */
+export const TOKEN_REFRESH_WINDOW_FRACTION = 0.25;
+
 /** The longest a call to a provider (discovery, token endpoint, user API) may take. */
 export const PROVIDER_TIMEOUT_MS = 5_000;
+
+/**
+ * How long a refresh holds its claim on an account (the lease). It outlives the provider call,
+ * so only a holder that died loses it; another instance then takes over.
+ */
+export const REFRESH_LEASE_MS = 2 * PROVIDER_TIMEOUT_MS;
+
+/** After a provider outage, requests wait this long before an account is tried again. */
+export const REFRESH_RETRY_MS = 5_000;
 
 /**
  * How often, at most, a request checks its session against `user_sessions` (env:

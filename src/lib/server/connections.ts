@@ -4,6 +4,7 @@ import { readAccessToken } from './auth/access-token';
 import { listSessionAccounts } from './auth/accounts';
 import { ProviderUnavailableError } from './auth/errors';
 import { providerEndpoints } from './auth/provider-endpoints';
+import type { RequestClient } from './request-client';
 import { tokenServices } from './auth/tokens';
 import { readTokenHistory, type TokenHistory } from './token-history';
 
@@ -23,15 +24,22 @@ export interface Connection {
  * Each linked provider's view of the user, fetched with a fresh access token. Throws
  * `RefreshTokenError` when a provider refused to refresh (the user must sign in again).
  */
-export async function describeConnections(userId: string): Promise<Connection[]> {
+export async function describeConnections(
+	userId: string,
+	client: RequestClient | null
+): Promise<Connection[]> {
 	const linked = await listSessionAccounts(userId);
-	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider)));
+	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider, client)));
 }
 
-async function describeConnection(userId: string, provider: ProviderId): Promise<Connection> {
+async function describeConnection(
+	userId: string,
+	provider: ProviderId,
+	client: RequestClient | null
+): Promise<Connection> {
 	let token;
 	try {
-		token = await readAccessToken(userId, provider);
+		token = await readAccessToken(userId, provider, { client });
 	} catch (error) {
 		if (!(error instanceof ProviderUnavailableError)) throw error;
 		const none = { expiresAt: null, rotatedAt: null, history: null, profile: null };
@@ -55,9 +63,10 @@ async function describeConnection(userId: string, provider: ProviderId): Promise
  */
 export async function rotateConnectionTokens(
 	userId: string,
-	provider: ProviderId
+	provider: ProviderId,
+	client: RequestClient | null
 ): Promise<number | null> {
-	const { expiresAt } = await readAccessToken(userId, provider, { force: true });
+	const { expiresAt } = await readAccessToken(userId, provider, { force: true, client });
 	return expiresAt;
 }
 

@@ -70,7 +70,7 @@ describeWithDatabases('token history', () => {
 		const before = await storedAccount(user.id);
 		refreshes = 0;
 
-		const expiresAt = await rotateConnectionTokens(user.id, 'github');
+		const expiresAt = await rotateConnectionTokens(user.id, 'github', null);
 
 		expect(refreshes).toBe(1);
 		const after = await storedAccount(user.id);
@@ -92,9 +92,9 @@ describeWithDatabases('token history', () => {
 			issuedAt: signIn!.at
 		});
 
-		await rotateConnectionTokens(user.id, 'github');
+		await rotateConnectionTokens(user.id, 'github', null);
 		const first = (await storedAccount(user.id)).rotatedAt!;
-		await rotateConnectionTokens(user.id, 'github');
+		await rotateConnectionTokens(user.id, 'github', null);
 		const second = (await storedAccount(user.id)).rotatedAt!;
 
 		expect(await readTokenHistory(user.id, 'github', second)).toEqual({
@@ -106,7 +106,8 @@ describeWithDatabases('token history', () => {
 
 	it(`shows at most ${ROTATIONS_SHOWN} rotations, and a new sign-in starts a new chain`, async () => {
 		const user = await signInWithGitHub(300);
-		for (let i = 0; i <= ROTATIONS_SHOWN; i++) await rotateConnectionTokens(user.id, 'github');
+		for (let i = 0; i <= ROTATIONS_SHOWN; i++)
+			await rotateConnectionTokens(user.id, 'github', null);
 		const rotatedAt = (await storedAccount(user.id)).rotatedAt;
 
 		const long = await readTokenHistory(user.id, 'github', rotatedAt);

@@ -97,7 +97,8 @@ describeWithDatabases('unlinking a provider', () => {
 					{ provider: 'github', providerAccountId: github.providerAccountId, expiresAt: null }
 				]
 			},
-			services.rotator
+			services.rotator,
+			null
 		);
 		expect(elsewhere.error).toBeUndefined();
 		expect(elsewhere.accounts?.map(({ provider }) => provider)).toEqual(['github']);

@@ -62,8 +62,18 @@ describeWithDatabases('provider accounts', () => {
 		await adapter.linkAccount!(buildAccount(other.id, { provider: 'google' }));
 
 		expect(await listSessionAccounts(user.id)).toEqual([
-			{ provider: 'github', providerAccountId: github.providerAccountId, expiresAt: null },
-			{ provider: 'google', providerAccountId: google.providerAccountId, expiresAt: 1_900_000_000 }
+			{
+				provider: 'github',
+				providerAccountId: github.providerAccountId,
+				expiresAt: null,
+				issuedAt: expect.closeTo(Date.now() / 1000, -1)
+			},
+			{
+				provider: 'google',
+				providerAccountId: google.providerAccountId,
+				expiresAt: 1_900_000_000,
+				issuedAt: expect.closeTo(Date.now() / 1000, -1)
+			}
 		]);
 		expect(await listSessionAccounts('nobody')).toEqual([]);
 	});

@@ -33,8 +33,12 @@ export async function storeAccountTokens(account: AuthAccount, cipher: TokenCiph
 			refresh_token: sealed.refresh_token ?? null,
 			id_token: sealed.id_token ?? null,
 			expires_at: account.expires_at ?? null,
+			tokenIssuedAt: Math.floor(Date.now() / 1000),
 			token_type: account.token_type ?? null,
-			scope: account.scope ?? null
+			scope: account.scope ?? null,
+			// A refresh under way started from the old grant: it must not overwrite these tokens.
+			refreshClaimId: null,
+			refreshClaimedUntil: null
 		})
 		.where(
 			and(
@@ -45,13 +49,14 @@ export async function storeAccountTokens(account: AuthAccount, cipher: TokenCiph
 		);
 }
 
-/** The accounts a session refers to, with the expiry of each stored access token. */
+/** The accounts a session refers to, with the life of each stored access token. */
 export async function listSessionAccounts(userId: string): Promise<SessionAccount[]> {
 	const rows = await db
 		.select({
 			provider: accounts.provider,
 			providerAccountId: accounts.providerAccountId,
-			expiresAt: accounts.expires_at
+			expiresAt: accounts.expires_at,
+			issuedAt: accounts.tokenIssuedAt
 		})
 		.from(accounts)
 		.where(eq(accounts.userId, userId))

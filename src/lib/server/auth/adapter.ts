@@ -16,7 +16,9 @@ export function createAdapter(cipher: TokenCipher): Adapter {
 	return {
 		...adapter,
 		linkAccount: async (account) => {
-			await adapter.linkAccount!(await sealTokens(account, cipher));
+			// Note: the adapter inserts every property that names a column, ours included.
+			const issued = { tokenIssuedAt: Math.floor(Date.now() / 1000) };
+			await adapter.linkAccount!({ ...(await sealTokens(account, cipher)), ...issued });
 		}
 	};
 }

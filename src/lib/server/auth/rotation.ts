@@ -1,34 +1,33 @@
-import { and, eq } from 'drizzle-orm';
-import type { ProviderId } from '$lib/auth/types';
-import { db } from '../db';
-import { describeDatabaseError } from '../db/errors';
-import { recordAuditEvent } from '../audit';
+import { REFRESH_LEASE_MS, REFRESH_RETRY_MS, TOKEN_REFRESH_WINDOW_FRACTION } from '$lib/timings';
 import { BoundedCache } from '../bounded-cache';
-import { accounts, type Account } from '../db/schema';
+import { describeDatabaseError } from '../db/errors';
+import type { Account } from '../db/schema';
+import type { RequestClient } from '../request-client';
 import { refreshAtProvider, type IssuedTokens } from './provider-refresh';
 import type { ProviderSettings } from './providers';
-import { currentClient } from '../request-client';
+import { claimRefresh, settleRefresh, waitForRelease, type AccountKey } from './rotation-lease';
 import type { TokenCipher } from './token-crypto';
 
-// Note: an entry only spares a database read until its token expires; 10 000 is plenty.
+export type { AccountKey } from './rotation-lease';
+
+// Note: an entry only spares a database read until its token is due again; 10 000 is plenty.
 const SETTLED_ACCOUNTS = 10_000;
 
-/** Which account a session refers to: the key of its `accounts` row. */
-export interface AccountKey {
-	provider: ProviderId;
-	providerAccountId: string;
+/** When an access token was issued and when it expires, in seconds since the epoch. */
+export interface TokenLife {
+	/** Null when the token does not expire (nothing to rotate). */
+	expiresAt: number | null;
+	/** Null when unknown (tokens stored before it was recorded): the skew alone applies. */
+	issuedAt?: number | null;
 }
 
-/** An account as the session cookie carries it: a reference and the access token's expiry. */
-export interface SessionAccount extends AccountKey {
-	/** Seconds since the epoch; null when the token does not expire (nothing to rotate). */
-	expiresAt: number | null;
-}
+/** An account as the session cookie carries it: a reference and its access token's life. */
+export interface SessionAccount extends AccountKey, TokenLife {}
 
 export type RefreshOutcome =
-	/** The stored access token is valid beyond the skew (maybe another instance just rotated it). */
-	| { status: 'fresh'; expiresAt: number | null }
-	| { status: 'rotated'; expiresAt: number | null }
+	/** The stored access token is not due (maybe another instance just rotated it). */
+	| ({ status: 'fresh' } & TokenLife)
+	| ({ status: 'rotated' } & TokenLife)
 	/** The provider refused the refresh token for good: the user must sign in again. */
 	| { status: 'rejected' }
 	/** The account is no longer linked (unlinked from another browser): nothing to refresh. */
@@ -39,32 +38,51 @@ export type RefreshOutcome =
 export interface RotatorOptions {
 	cipher: TokenCipher;
 	providers: ProviderSettings[];
-	/** Refresh when the access token expires within this many milliseconds. */
+	/** Refresh at most this many milliseconds before the access token expires. */
 	skewMs: number;
-	/** Give up on the provider after this many milliseconds. */
+	/** Give up on the provider, and on waiting for another refresh, after this long. */
 	timeoutMs: number;
+	leaseMs?: number;
+	retryMs?: number;
 	now?: () => number;
 	log?: (line: string) => void;
 }
 
+interface RefreshRequest {
+	force?: boolean;
+	/** Who asked, for the audit log (null for background work that no request started). */
+	client?: RequestClient | null;
+}
+
+/** The last outcome for an account in this process, and the expiry it started from. */
+interface Settled {
+	outcome: RefreshOutcome;
+	from: number | null;
+	at: number;
+}
+
 /**
  * Refreshes provider tokens so that each rotation reaches the provider exactly once, however
- * many requests, processes or instances need it at the same moment:
+ * many requests, processes or instances need it at the same moment, and so that nobody waits
+ * for it while their token is still valid:
  * - in one process, concurrent callers for an account share one in-flight refresh;
- * - across processes, the refresh runs in a transaction holding `SELECT … FOR UPDATE` on the
- *   account row, and re-reads the row after taking the lock, so an instance that waited uses
- *   the tokens the winner stored instead of sending the (now dead) refresh token again;
- * - a process remembers the expiry that each account's last refresh left, so that requests
- *   arriving just after a rotation, still carrying the old expiry in their cookie, are answered
- *   from memory instead of queueing one by one on the row lock (`refreshSessionAccount`).
+ * - across processes, a refresh first claims the account with a lease (one conditional UPDATE),
+ *   calls the provider holding no transaction and no connection, then stores the new tokens and
+ *   releases the lease in one conditional UPDATE. Others wait for the release and use the
+ *   stored tokens, so a used refresh token is never sent again (`rotation-lease.ts`);
+ * - a token inside its refresh window but still valid is refreshed in the background, and the
+ *   process remembers each account's last outcome, so later requests pick up the new expiry
+ *   (or the refusal) from memory (`refreshSessionAccount`).
  */
 export class TokenRotator {
 	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
-	readonly #settled = new BoundedCache<string, number | null>(SETTLED_ACCOUNTS);
+	readonly #settled = new BoundedCache<string, Settled>(SETTLED_ACCOUNTS);
 	readonly #options: Required<RotatorOptions>;
 
 	constructor(options: RotatorOptions) {
 		this.#options = {
+			leaseMs: REFRESH_LEASE_MS,
+			retryMs: REFRESH_RETRY_MS,
 			now: Date.now,
 			log: (line) => console.info(line),
 			...options
@@ -72,38 +90,49 @@ export class TokenRotator {
 	}
 
 	/**
-	 * True when an access token with this expiry (seconds since the epoch) should be refreshed:
-	 * it expires within the skew (or, with `skewMs` 0, has expired).
+	 * True when a token with this life should be refreshed: it is inside its refresh window, the
+	 * smaller of the skew and a share of its lifetime (`TOKEN_REFRESH_WINDOW_FRACTION`).
 	 */
-	isExpiring(expiresAt: number | null, skewMs = this.#options.skewMs): boolean {
+	isDue({ expiresAt, issuedAt }: TokenLife): boolean {
 		if (expiresAt === null) return false;
-		return expiresAt * 1000 - skewMs <= this.#options.now();
+		const lifetimeMs = issuedAt == null ? Infinity : (expiresAt - issuedAt) * 1000;
+		const windowMs = Math.min(this.#options.skewMs, lifetimeMs * TOKEN_REFRESH_WINDOW_FRACTION);
+		return expiresAt * 1000 - windowMs <= this.#options.now();
+	}
+
+	/** True when a token with this expiry can no longer be used. */
+	isExpired({ expiresAt }: TokenLife): boolean {
+		return expiresAt !== null && expiresAt * 1000 <= this.#options.now();
 	}
 
 	/**
-	 * For the jwt callback, whose only knowledge is the expiry in the cookie: when a refresh in
-	 * this process already left the account fresh, that answers without the database.
+	 * For the jwt callback, whose only knowledge is the cookie. What this process already knows
+	 * answers at once. Otherwise a refresh starts; an expired token waits for it (at most the
+	 * provider timeout), and a still valid one gets null: it is served as it is while the refresh
+	 * runs in the background, and a later request picks up its outcome.
 	 */
-	refreshSessionAccount(account: SessionAccount): Promise<RefreshOutcome> {
-		const settled = this.#settled.get(accountId(account));
-		if (settled !== undefined && !this.isExpiring(settled)) {
-			return Promise.resolve({ status: 'fresh', expiresAt: settled });
-		}
-		return this.ensureFresh(account);
+	async refreshSessionAccount(
+		account: SessionAccount,
+		client: RequestClient | null
+	): Promise<RefreshOutcome | null> {
+		const known = this.#known(account);
+		if (known !== null) return known;
+		const flight = this.ensureFresh(account, { client });
+		return this.isExpired(account) ? flight : null;
 	}
 
 	/** Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. */
-	ensureFresh(key: AccountKey, { force = false } = {}): Promise<RefreshOutcome> {
+	ensureFresh(
+		key: AccountKey & Partial<TokenLife>,
+		{ force = false, client = null }: RefreshRequest = {}
+	): Promise<RefreshOutcome> {
 		const id = accountId(key);
 		let flight = this.#inFlight.get(id);
 		if (flight === undefined) {
-			flight = this.#refreshUnderLock(key, force)
+			const from = key.expiresAt ?? null;
+			flight = this.#refresh(key, force, client)
 				.then((outcome) => {
-					if (outcome.status === 'fresh' || outcome.status === 'rotated') {
-						this.#settled.set(id, outcome.expiresAt);
-					} else {
-						this.#settled.delete(id);
-					}
+					this.#settled.set(id, { outcome, from, at: this.#options.now() });
 					return outcome;
 				})
 				.finally(() => this.#inFlight.delete(id));
@@ -112,62 +141,36 @@ export class TokenRotator {
 		return flight;
 	}
 
-	async #refreshUnderLock(key: AccountKey, force: boolean): Promise<RefreshOutcome> {
-		const started = this.#options.now();
-		let outcome: RefreshOutcome;
-		let detail: string | undefined;
-		let refusedFor: string | undefined;
-		try {
-			outcome = await db.transaction(async (tx) => {
-				const [row] = await tx.select().from(accounts).where(matches(key)).for('update');
-				if (row === undefined) return { status: 'unlinked' };
-				if (!force && !this.isExpiring(row.expires_at)) {
-					return { status: 'fresh', expiresAt: row.expires_at };
-				}
-				if (row.refresh_token === null) {
-					// Nothing to rotate with: fine while the token lasts, final once it has expired.
-					return this.isExpiring(row.expires_at)
-						? { status: 'rejected' }
-						: { status: 'fresh', expiresAt: row.expires_at };
-				}
-				const settings = this.#options.providers.find(({ id }) => id === key.provider);
-				if (settings === undefined) return { status: 'unavailable' };
+	/** Resolves once every refresh under way has stored its result and released its lease. */
+	async drain(): Promise<void> {
+		await Promise.allSettled(this.#inFlight.values());
+	}
 
-				const refreshToken = await this.#options.cipher.decrypt(row.refresh_token);
-				const result = await refreshAtProvider(
-					settings,
-					refreshToken,
-					this.#options.timeoutMs,
-					this.#options.now
-				);
-				if (result.ok) {
-					const rotatedAt = new Date(this.#options.now());
-					const update = await sealIssuedTokens(
-						result.tokens,
-						row,
-						this.#options.cipher,
-						rotatedAt
-					);
-					await tx.update(accounts).set(update).where(matches(key));
-					// Note: in the transaction, so the log never shows a rotation that did not commit.
-					await recordAuditEvent(row.userId, 'token_refreshed', currentClient(), key.provider, {
-						database: tx,
-						at: rotatedAt
-					});
-					return { status: 'rotated', expiresAt: result.tokens.expiresAt };
-				}
-				detail = result.reason;
-				if (!result.definitive) return { status: 'unavailable' };
-				// Note: forget the dead refresh token, so that no instance ever sends it again.
-				await tx.update(accounts).set({ refresh_token: null }).where(matches(key));
-				refusedFor = row.userId;
-				return { status: 'rejected' };
-			});
-			if (refusedFor !== undefined) {
-				await recordAuditEvent(refusedFor, 'refresh_failed', currentClient(), key.provider);
-			}
+	/** This process's last outcome for the token the cookie carries, when it still holds. */
+	#known(account: SessionAccount): RefreshOutcome | null {
+		const settled = this.#settled.get(accountId(account));
+		if (settled === undefined) return null;
+		const { outcome } = settled;
+		if (outcome.status === 'fresh' || outcome.status === 'rotated') {
+			return this.isDue(outcome) ? null : outcome;
+		}
+		// A refusal or an outage concerns the token the refresh started from, not a newer one
+		// from a later sign-in; an outage is retried after a pause.
+		if (settled.from !== account.expiresAt) return null;
+		if (outcome.status === 'unavailable') {
+			return this.#options.now() - settled.at < this.#options.retryMs ? outcome : null;
+		}
+		return outcome;
+	}
+
+	async #refresh(key: AccountKey, force: boolean, client: RequestClient | null) {
+		const started = this.#options.now();
+		const report: Report = {};
+		let outcome: RefreshOutcome;
+		try {
+			outcome = await this.#claimAndRefresh(key, force, client, report);
 		} catch (error) {
-			detail = describeDatabaseError(error);
+			report.detail = describeDatabaseError(error);
 			outcome = { status: 'unavailable' };
 		}
 		this.#options.log(
@@ -176,12 +179,100 @@ export class TokenRotator {
 				provider: key.provider,
 				account: key.providerAccountId,
 				outcome: outcome.status,
-				...(detail !== undefined && { detail }),
+				...report,
 				durationMs: this.#options.now() - started
 			})
 		);
 		return outcome;
 	}
+
+	async #claimAndRefresh(
+		key: AccountKey,
+		force: boolean,
+		client: RequestClient | null,
+		report: Report
+	): Promise<RefreshOutcome> {
+		const { leaseMs, timeoutMs, now } = this.#options;
+		const claim = await claimRefresh(key, leaseMs);
+		if (claim.status === 'unlinked') return { status: 'unlinked' };
+		if (claim.status === 'claimed') {
+			try {
+				return await this.#refreshClaimed(key, claim, force, client, report);
+			} catch (error) {
+				// Note: a lease left behind would only delay the next refresh until it runs out.
+				await settleRefresh(key, claim.claimId).catch(() => {});
+				throw error;
+			}
+		}
+
+		// Another instance (or a refresh that died) holds the lease: use what it stores.
+		report.waited = true;
+		const row = await waitForRelease(key, now() + timeoutMs, now);
+		if (row === null) return { status: 'unlinked' };
+		if (row === 'held' || this.isDue(lifeOf(row))) return { status: 'unavailable' };
+		return { status: 'fresh', ...lifeOf(row) };
+	}
+
+	async #refreshClaimed(
+		key: AccountKey,
+		{ claimId, row }: { claimId: string; row: Account },
+		force: boolean,
+		client: RequestClient | null,
+		report: Report
+	): Promise<RefreshOutcome> {
+		const release = () => settleRefresh(key, claimId);
+		const life = lifeOf(row);
+		if (!force && !this.isDue(life)) {
+			await release();
+			return { status: 'fresh', ...life };
+		}
+		const settings = this.#options.providers.find(({ id }) => id === key.provider);
+		if (row.refresh_token === null || settings === undefined) {
+			await release();
+			// Nothing to rotate with: fine while the token lasts, final once it is due.
+			if (row.refresh_token !== null) return { status: 'unavailable' };
+			return this.isDue(life) ? { status: 'rejected' } : { status: 'fresh', ...life };
+		}
+
+		const { cipher, timeoutMs, now } = this.#options;
+		const refreshToken = await cipher.decrypt(row.refresh_token);
+		const result = await refreshAtProvider(settings, refreshToken, timeoutMs, now);
+		const event = { userId: row.userId, client, at: new Date(now()) };
+		if (result.ok) {
+			const update = await sealIssuedTokens(result.tokens, row, cipher, event.at);
+			const stored = await settleRefresh(key, claimId, update, {
+				...event,
+				event: 'token_refreshed'
+			});
+			if (stored) return { status: 'rotated', ...lifeOf(update) };
+			report.detail = 'lease lost: another refresh took over';
+			return { status: 'unavailable' };
+		}
+		report.detail = result.reason;
+		if (!result.definitive) {
+			await release();
+			return { status: 'unavailable' };
+		}
+		// Note: forget the dead refresh token, so that no instance ever sends it again.
+		await settleRefresh(
+			key,
+			claimId,
+			{ refresh_token: null },
+			{ ...event, event: 'refresh_failed' }
+		);
+		return { status: 'rejected' };
+	}
+}
+
+/** What the refresh log line adds besides the outcome. */
+interface Report {
+	detail?: string;
+	/** True when another holder's lease was waited for. */
+	waited?: boolean;
+}
+
+function lifeOf(row: Pick<Account, 'expires_at' | 'tokenIssuedAt'>): TokenLife {
+	return { expiresAt: row.expires_at, issuedAt: row.tokenIssuedAt };
 }
 
 /** The row update for freshly issued tokens, encrypted; what the provider omitted is kept. */
@@ -200,6 +291,7 @@ async function sealIssuedTokens(
 				: await cipher.encrypt(tokens.refreshToken),
 		id_token: tokens.idToken === undefined ? row.id_token : await cipher.encrypt(tokens.idToken),
 		expires_at: tokens.expiresAt,
+		tokenIssuedAt: Math.floor(rotatedAt.getTime() / 1000),
 		scope: tokens.scope ?? row.scope,
 		token_type: tokens.tokenType,
 		rotatedAt
@@ -208,11 +300,4 @@ async function sealIssuedTokens(
 
 function accountId(key: AccountKey): string {
 	return `${key.provider}:${key.providerAccountId}`;
-}
-
-function matches(key: AccountKey) {
-	return and(
-		eq(accounts.provider, key.provider),
-		eq(accounts.providerAccountId, key.providerAccountId)
-	);
 }

@@ -1,6 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { recordAuditEvent } from '../audit';
+import { BoundedCache } from '../bounded-cache';
 import { db } from '../db';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../request-client';
@@ -40,10 +41,22 @@ export async function continueOrStartSession(
 	return started;
 }
 
-/** True when the JWT's session has not been checked against the table for `intervalSeconds`. */
+// When this process last found each session live (sid → epoch seconds). A client that replays
+// an old cookie (the check's re-issued one never stored) is then not checked on every request.
+// Note: an entry only spares one indexed update per interval; 10 000 sessions is plenty.
+const lastFoundLive = new BoundedCache<string, number>(10_000);
+
+/**
+ * True when the JWT's session has not been found live for `intervalSeconds`, by the cookie's
+ * own record or by this process's memory of it.
+ */
 export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Date.now()): boolean {
-	if (token.sid === undefined || token.sidCheckedAt === undefined) return true;
-	return now / 1000 - token.sidCheckedAt >= intervalSeconds;
+	if (token.sid === undefined) return true;
+	const checkedAt = Math.max(
+		token.sidCheckedAt ?? -Infinity,
+		lastFoundLive.get(token.sid) ?? -Infinity
+	);
+	return now / 1000 - checkedAt >= intervalSeconds;
 }
 
 /**
@@ -56,7 +69,9 @@ export async function touchUserSession(id: string, userId: string): Promise<bool
 		.set({ lastSeenAt: new Date() })
 		.where(live(userId, id))
 		.returning({ id: userSessions.id });
-	return touched.length > 0;
+	if (touched.length === 0) return false;
+	lastFoundLive.set(id, Math.floor(Date.now() / 1000));
+	return true;
 }
 
 /** The user's live sessions, most recently seen first. */
@@ -75,6 +90,7 @@ export async function revokeUserSession(userId: string, id: string): Promise<boo
 		.set({ revokedAt: new Date() })
 		.where(live(userId, id))
 		.returning({ id: userSessions.id });
+	lastFoundLive.delete(id);
 	return revoked.length > 0;
 }
 
@@ -91,6 +107,7 @@ export async function revokeOtherUserSessions(userId: string, keepId: string): P
 			)
 		)
 		.returning({ id: userSessions.id });
+	for (const { id } of revoked) lastFoundLive.delete(id);
 	return revoked.length;
 }
 

@@ -20,6 +20,13 @@ const MIGRATION_LOCK_ID = 0x1a7c4;
 
 /** The connected database, set by `connectDatabase`. */
 export let db: Database;
+/**
+ * Calls `onPayload` with each NOTIFY on `channel`, from any instance: on a Postgres server only
+ * (null on PGlite, which serves a single process). The subscription lasts as long as the
+ * connection and survives reconnects.
+ */
+export let subscribe:
+	((channel: string, onPayload: (payload: string) => void) => Promise<unknown>) | null = null;
 let closeCurrent: (() => Promise<void>) | null = null;
 
 export function databaseConfigFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
@@ -36,6 +43,7 @@ export async function connectDatabase(config: DatabaseConfig): Promise<Database>
 	const connected =
 		'url' in config ? await openPostgres(config.url) : await openPglite(config.dataDir);
 	db = connected.db;
+	subscribe = connected.subscribe;
 	closeCurrent = connected.close;
 	return db;
 }
@@ -43,6 +51,7 @@ export async function connectDatabase(config: DatabaseConfig): Promise<Database>
 export async function closeDatabase(): Promise<void> {
 	await closeCurrent?.();
 	closeCurrent = null;
+	subscribe = null;
 }
 
 async function openPostgres(url: string) {
@@ -59,7 +68,12 @@ async function openPostgres(url: string) {
 		await migrator.end({ timeout: 1 });
 	}
 	const client = postgres(url, { connect_timeout: 5, onnotice: () => {} });
-	return { db: drizzlePostgres(client) as Database, close: () => client.end({ timeout: 1 }) };
+	return {
+		db: drizzlePostgres(client) as Database,
+		subscribe: (channel: string, onPayload: (payload: string) => void) =>
+			client.listen(channel, onPayload),
+		close: () => client.end({ timeout: 1 })
+	};
 }
 
 async function openPglite(dataDir: string) {
@@ -74,7 +88,7 @@ async function openPglite(dataDir: string) {
 			`cannot use the PGlite database in ${dataDir}: ${describeDatabaseError(error)}`
 		);
 	}
-	return { db: pglite as unknown as Database, close: () => client.close() };
+	return { db: pglite as unknown as Database, subscribe: null, close: () => client.close() };
 }
 
 /** host:port/database of a connection URL, without credentials, for messages. */

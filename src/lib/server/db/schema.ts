@@ -44,7 +44,18 @@ export const accounts = pgTable(
 		id_token: text('id_token'),
 		session_state: text('session_state'),
 		/** When the tokens were last replaced by a refresh (null until the first one). */
-		rotatedAt: timestamp('rotated_at', { mode: 'date', withTimezone: true })
+		rotatedAt: timestamp('rotated_at', { mode: 'date', withTimezone: true }),
+		/**
+		 * When the access token was issued (seconds since the epoch, like `expires_at`): with the
+		 * expiry it gives the token's lifetime, which bounds its refresh window.
+		 */
+		tokenIssuedAt: integer('token_issued_at'),
+		/**
+		 * The refresh lease: which refresh holds the right to rotate these tokens, and until when
+		 * (see `$lib/server/auth/rotation-lease.ts`). Null when no refresh is under way.
+		 */
+		refreshClaimId: text('refresh_claim_id'),
+		refreshClaimedUntil: timestamp('refresh_claimed_until', { mode: 'date', withTimezone: true })
 	},
 	(account) => [
 		primaryKey({ columns: [account.provider, account.providerAccountId] }),

@@ -10,12 +10,13 @@ import { assertUser, requireUser } from '$lib/server/auth/guards';
 import { refreshSession } from '$lib/server/auth/session';
 import { describeConnections, rotateConnectionTokens } from '$lib/server/connections';
 import { readForm } from '$lib/server/form';
+import { requestClient } from '$lib/server/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
 	try {
-		return { connections: await describeConnections(user.id) };
+		return { connections: await describeConnections(user.id, requestClient(event)) };
 	} catch (error) {
 		if (error instanceof RefreshTokenError) redirect(303, signInPath(event.url));
 		throw error;
@@ -29,7 +30,7 @@ export const actions: Actions = {
 		if (!isProviderId(provider)) return fail(400, { provider: null, error: 'No provider chosen.' });
 		let expiresAt;
 		try {
-			expiresAt = await rotateConnectionTokens(user.id, provider);
+			expiresAt = await rotateConnectionTokens(user.id, provider, requestClient(event));
 		} catch (error) {
 			return failRefresh(error, provider);
 		}
