@@ -3,7 +3,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { db } from '../db';
 import { accounts, type Account } from '../db/schema';
-import type { SessionAccount } from './rotation';
+import type { IssuedTokens } from './provider-refresh';
+import type { SessionAccount } from './token-life';
 import type { TokenCipher } from './token-crypto';
 
 const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
@@ -71,4 +72,27 @@ export async function findAccount(userId: string, provider: ProviderId): Promise
 		.from(accounts)
 		.where(and(eq(accounts.userId, userId), eq(accounts.provider, provider)));
 	return row ?? null;
+}
+
+/** The row update for freshly issued tokens, encrypted; what the provider omitted is kept. */
+export async function sealIssuedTokens(
+	tokens: IssuedTokens,
+	row: Account,
+	cipher: TokenCipher,
+	rotatedAt: Date
+) {
+	return {
+		access_token: await cipher.encrypt(tokens.accessToken),
+		// Note: a provider that returns no new refresh token keeps the old one valid.
+		refresh_token:
+			tokens.refreshToken === undefined
+				? row.refresh_token
+				: await cipher.encrypt(tokens.refreshToken),
+		id_token: tokens.idToken === undefined ? row.id_token : await cipher.encrypt(tokens.idToken),
+		expires_at: tokens.expiresAt,
+		tokenIssuedAt: Math.floor(rotatedAt.getTime() / 1000),
+		scope: tokens.scope ?? row.scope,
+		token_type: tokens.tokenType,
+		rotatedAt
+	};
 }

@@ -144,6 +144,23 @@ describeWithDatabases('rotation that never makes anyone wait', () => {
 		expect(local.refreshes).toHaveLength(1);
 	});
 
+	it('shutting down waits for the refreshes under way, which store their tokens and release their leases', async () => {
+		const { account } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { latencyMs: PROVIDER_LATENCY_MS } });
+		const rotator = anotherInstance();
+		void rotator.ensureFresh(account);
+		await sleep(100);
+
+		await rotator.drain();
+		const [row] = await db
+			.select()
+			.from(accounts)
+			.where(eq(accounts.providerAccountId, account.providerAccountId));
+		expect(row?.refreshClaimId).toBeNull();
+		expect(row?.expires_at).toBeGreaterThan(account.expires_at);
+		expect(local.refreshes).toHaveLength(1);
+	});
+
 	it('a provider that issues no new refresh token: 3 expiries in a row reuse the stored one', async () => {
 		local.idp.faults.set({ google: { keepRefreshToken: true } });
 		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');

@@ -1,28 +1,23 @@
-import { REFRESH_LEASE_MS, REFRESH_RETRY_MS, TOKEN_REFRESH_WINDOW_FRACTION } from '$lib/timings';
+import { REFRESH_LEASE_MS, REFRESH_RETRY_MS } from '$lib/timings';
 import { BoundedCache } from '../bounded-cache';
 import { describeDatabaseError } from '../db/errors';
 import type { Account } from '../db/schema';
 import type { RequestClient } from '../request-client';
-import { refreshAtProvider, type IssuedTokens } from './provider-refresh';
+import { sealIssuedTokens } from './accounts';
+import { refreshAtProvider } from './provider-refresh';
 import type { ProviderSettings } from './providers';
 import { claimRefresh, settleRefresh, waitForRelease, type AccountKey } from './rotation-lease';
+import {
+	isExpiredAt,
+	isRefreshDue,
+	lifeOf,
+	type SessionAccount,
+	type TokenLife
+} from './token-life';
 import type { TokenCipher } from './token-crypto';
-
-export type { AccountKey } from './rotation-lease';
 
 // Note: an entry only spares a database read until its token is due again; 10 000 is plenty.
 const SETTLED_ACCOUNTS = 10_000;
-
-/** When an access token was issued and when it expires, in seconds since the epoch. */
-export interface TokenLife {
-	/** Null when the token does not expire (nothing to rotate). */
-	expiresAt: number | null;
-	/** Null when unknown (tokens stored before it was recorded): the skew alone applies. */
-	issuedAt?: number | null;
-}
-
-/** An account as the session cookie carries it: a reference and its access token's life. */
-export interface SessionAccount extends AccountKey, TokenLife {}
 
 export type RefreshOutcome =
 	/** The stored access token is not due (maybe another instance just rotated it). */
@@ -93,16 +88,13 @@ export class TokenRotator {
 	 * True when a token with this life should be refreshed: it is inside its refresh window, the
 	 * smaller of the skew and a share of its lifetime (`TOKEN_REFRESH_WINDOW_FRACTION`).
 	 */
-	isDue({ expiresAt, issuedAt }: TokenLife): boolean {
-		if (expiresAt === null) return false;
-		const lifetimeMs = issuedAt == null ? Infinity : (expiresAt - issuedAt) * 1000;
-		const windowMs = Math.min(this.#options.skewMs, lifetimeMs * TOKEN_REFRESH_WINDOW_FRACTION);
-		return expiresAt * 1000 - windowMs <= this.#options.now();
+	isDue(life: TokenLife): boolean {
+		return isRefreshDue(life, this.#options.skewMs, this.#options.now());
 	}
 
 	/** True when a token with this expiry can no longer be used. */
-	isExpired({ expiresAt }: TokenLife): boolean {
-		return expiresAt !== null && expiresAt * 1000 <= this.#options.now();
+	isExpired(life: TokenLife): boolean {
+		return isExpiredAt(life, this.#options.now());
 	}
 
 	/**
@@ -269,33 +261,6 @@ interface Report {
 	detail?: string;
 	/** True when another holder's lease was waited for. */
 	waited?: boolean;
-}
-
-function lifeOf(row: Pick<Account, 'expires_at' | 'tokenIssuedAt'>): TokenLife {
-	return { expiresAt: row.expires_at, issuedAt: row.tokenIssuedAt };
-}
-
-/** The row update for freshly issued tokens, encrypted; what the provider omitted is kept. */
-async function sealIssuedTokens(
-	tokens: IssuedTokens,
-	row: Account,
-	cipher: TokenCipher,
-	rotatedAt: Date
-) {
-	return {
-		access_token: await cipher.encrypt(tokens.accessToken),
-		// Note: a provider that returns no new refresh token keeps the old one valid.
-		refresh_token:
-			tokens.refreshToken === undefined
-				? row.refresh_token
-				: await cipher.encrypt(tokens.refreshToken),
-		id_token: tokens.idToken === undefined ? row.id_token : await cipher.encrypt(tokens.idToken),
-		expires_at: tokens.expiresAt,
-		tokenIssuedAt: Math.floor(rotatedAt.getTime() / 1000),
-		scope: tokens.scope ?? row.scope,
-		token_type: tokens.tokenType,
-		rotatedAt
-	};
 }
 
 function accountId(key: AccountKey): string {

@@ -160,6 +160,20 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 		expect(second.written).toEqual([]);
 	});
 
+	it('a client that replays a cookie past its check interval is checked once per interval, not per request', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const replayed = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
+		expect((await request('/', replayed, 1)).written).toContain(COOKIE);
+
+		// It never stored the re-issued cookie: this process remembers the check anyway.
+		for (let i = 0; i < 3; i++) {
+			const again = await request('/', replayed, 1);
+			expect(again.sessions[0]).toMatchObject({ user: { id: user.id }, sessionId: sid });
+			expect(again.written).toEqual([]);
+		}
+	});
+
 	it('a revoked session is signed out at its next check, and its cookie cleared', async () => {
 		const user = await createUser();
 		const sid = await startUserSession(user.id, null);
