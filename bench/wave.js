@@ -82,6 +82,8 @@ export async function runWave(instances, idp, options) {
 		}
 	});
 
+	// Tokens issued from now on (the refreshes) get the IdP's long default lifetime.
+	idp.faults.set({ github: { accessTokenTtlByLogin: {} } });
 	const control = { running: true };
 	const steadyAnswers = browse(steady, STEADY_PATH, STEADY_THINK_MS, control);
 	// Note: should the wave throw, the steady users stop too (and their error is the wave's).
