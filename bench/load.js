@@ -1,6 +1,6 @@
 // @ts-check
-import { execFileSync } from 'node:child_process';
 import autocannon from 'autocannon';
+import { residentMb } from './users.js';
 
 /**
  * @typedef {object} Route
@@ -38,7 +38,7 @@ export async function measureRoutes(app, routes, { rounds, duration, warmup, con
 	for (let round = 0; round < rounds; round++) {
 		for (const route of routes) {
 			results.get(route)?.push(await load(app, route, duration, connections));
-			resident.set(route, residentMegabytes(app.pid));
+			resident.set(route, residentMb(app.pid));
 		}
 	}
 	return routes.map((route) => {
@@ -83,12 +83,4 @@ export function median(values) {
 	return sorted.length % 2
 		? (sorted[middle] ?? NaN)
 		: ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
-}
-
-/** @param {number} pid */
-export function residentMegabytes(pid) {
-	const kilobytes = Number(
-		execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })
-	);
-	return Math.round(kilobytes / 1024);
 }

@@ -1,17 +1,17 @@
 // @ts-check
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 
 /** @typedef {import('./load.js').RouteFigures} RouteFigures */
-/** @typedef {import('./storm.js').StormFigures} StormFigures */
+/** @typedef {{ database: string, routes: (RouteFigures & { ratio: number })[], statusVsHealth: number }} LoadFigures */
+/** @typedef {import('./storm.js').StormFigures & { database: string }} StormFigures */
+/** @typedef {import('./wave.js').WaveFigures & { database: string }} WaveFigures */
+/** @typedef {import('./slowdown.js').SlowdownFigures & { database: string }} SlowdownFigures */
+/** @typedef {import('./short-tokens.js').ShortTokenFigures & { database: string }} ShortTokenFigures */
 
-/**
- * @typedef {object} Results
- * @property {{ database: string, routes: (RouteFigures & { ratio: number })[], statusVsHealth: number }[]} suites
- * @property {(StormFigures & { database: string })[]} storms
- * @property {Record<string, number>} settings
- */
+// The keys that the first scenarios have always had in latest.json.
+const FILE_KEYS = /** @type {Record<string, string>} */ ({ load: 'suites', storm: 'storms' });
 
 /** The machine the figures come from: they mean little without it. */
 export function describeMachine() {
@@ -25,14 +25,28 @@ export function describeMachine() {
 }
 
 /**
- * Prints the tables and writes everything to `file` as JSON.
- * @param {Results} results
+ * Prints a table per scenario that ran, and merges its figures into `file` (JSON), so that one
+ * scenario can be re-run alone.
+ * @param {Record<string, unknown[]>} results figures per scenario name, one entry per setup
+ * @param {Record<string, object>} settings
  * @param {string} file
  */
-export function writeReport(results, file) {
-	const report = { date: new Date().toISOString(), machine: describeMachine(), ...results };
-	for (const suite of results.suites) {
-		console.log(`\nRoutes on ${suite.database} (medians of ${results.settings.rounds} rounds)`);
+export function writeReport(results, settings, file) {
+	for (const [name, figures] of Object.entries(results))
+		PRINTERS[name]?.(/** @type {any} */ (figures));
+	const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+	const report = { ...previous, date: new Date().toISOString(), machine: describeMachine() };
+	for (const [name, figures] of Object.entries(results)) report[FILE_KEYS[name] ?? name] = figures;
+	report.settings = { ...previous.settings, ...settings };
+	mkdirSync(dirname(file), { recursive: true });
+	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
+	console.log(`\nWritten to ${file}`);
+}
+
+/** @param {LoadFigures[]} suites */
+function printLoad(suites) {
+	for (const suite of suites) {
+		console.log(`\nRoutes on ${suite.database} (medians of the rounds)`);
 		console.table(
 			Object.fromEntries(
 				suite.routes.map((route) => [
@@ -49,24 +63,104 @@ export function writeReport(results, file) {
 		);
 		console.log(`status (signed in) ÷ /api/health: ${suite.statusVsHealth}×`);
 	}
-	for (const storm of results.storms) {
-		console.log(
-			`\nRotation storm, ${storm.instances} instance(s) on ${storm.database}: ` +
-				`${storm.requests} concurrent requests × ${storm.refreshes.length} expiries`
-		);
-		console.table({
-			storm: {
-				'refreshes per expiry': storm.refreshes.join(', '),
-				errors: storm.errors,
-				'p50 ms': storm.p50,
-				'p99 ms': storm.p99,
-				'lone refresh ms': Math.round(storm.singleRefreshMs * 10) / 10,
-				'p99 ÷ lone': Math.round((storm.p99 / storm.singleRefreshMs) * 100) / 100,
-				'p99, no refresh due': storm.burstP99
-			}
-		});
-	}
-	mkdirSync(dirname(file), { recursive: true });
-	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
-	console.log(`\nWritten to ${file}`);
 }
+
+/** @param {StormFigures[]} storms */
+function printStorms(storms) {
+	console.log('\nRotation storm');
+	console.table(
+		Object.fromEntries(
+			storms.map((storm) => [
+				`${storm.instances} × ${storm.database}, ${storm.requests} requests`,
+				{
+					'refreshes per expiry': storm.refreshes.join(', '),
+					errors: storm.errors,
+					'p50 ms': storm.p50,
+					'p99 ms': storm.p99,
+					'lone refresh ms': Math.round(storm.singleRefreshMs * 10) / 10,
+					'p99 ÷ lone': Math.round((storm.p99 / storm.singleRefreshMs) * 100) / 100,
+					'p99, no refresh due': storm.burstP99
+				}
+			])
+		)
+	);
+}
+
+/** @param {string} title @returns {(waves: WaveFigures[]) => void} */
+const printWaves = (title) => (waves) => {
+	console.log(`\n${title}`);
+	console.table(
+		Object.fromEntries(
+			waves.map((wave) => [
+				`${wave.instances} × ${wave.database}`,
+				{
+					'valid for s': wave.secondsToExpiry,
+					'wave p50 ms': wave.p50,
+					'wave max ms': wave.max,
+					'1st request p50': wave.firstP50,
+					'steady p99 before': wave.steadyP99Before,
+					'steady p99 during': wave.steadyP99During,
+					'refreshes/user': `${wave.refreshesPerUser} (max ${wave.maxRefreshesPerUser})`,
+					'failed grants': wave.failedGrants,
+					'errors, timeouts': `${wave.errors}, ${wave.timedOut}`,
+					'RSS MB': wave.rssMb.join(', ')
+				}
+			])
+		)
+	);
+};
+
+/** @param {SlowdownFigures[]} runs */
+function printSlowdown(runs) {
+	console.log('\nProvider slowdown (3 s per token call)');
+	console.table(
+		Object.fromEntries(
+			runs.map((run) => [
+				`${run.instances} × ${run.database}, ${run.users} users`,
+				{
+					'calm req/s': run.calmRps,
+					'slow req/s': run.slowRps,
+					'slow ÷ calm': run.share,
+					'> 6 s': run.over6s,
+					'max ms': run.slowMax,
+					'refreshes calm, slow': `${run.calmRefreshes}, ${run.slowRefreshes}`,
+					'failed grants': run.failedGrants,
+					'errors, timeouts': `${run.errors}, ${run.timedOut}`,
+					'RSS MB': run.rssMb.join(', ')
+				}
+			])
+		)
+	);
+}
+
+/** @param {ShortTokenFigures[]} runs */
+function printShortTokens(runs) {
+	console.log('\nShort access tokens, default refresh window');
+	console.table(
+		Object.fromEntries(
+			runs.map((run) => [
+				`${run.instances} × ${run.database}, ${run.ttlSeconds} s tokens`,
+				{
+					[`requests in ${run.browseSeconds} s`]: run.requests,
+					refreshes: run.refreshes,
+					'refreshes per expiry': run.refreshesPerExpiry,
+					'storm: refreshes per rotation': run.stormRefreshes?.join(', ') ?? '-',
+					errors: run.errors + (run.stormErrors ?? 0),
+					'RSS MB': run.rssMb.join(', ')
+				}
+			])
+		)
+	);
+}
+
+/** @type {Record<string, (figures: any[]) => void>} */
+const PRINTERS = {
+	load: printLoad,
+	storm: printStorms,
+	wave: printWaves(
+		'Rotation wave: tokens fall due (inside the refresh window, still valid) at once'
+	),
+	'wave-expired': printWaves('Rotation wave: tokens expire at once'),
+	slowdown: printSlowdown,
+	'short-tokens': printShortTokens
+};

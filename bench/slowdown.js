@@ -1,0 +1,108 @@
+// @ts-check
+import { browse, countGrants, percentile, residentMb, signInUsers, sleep } from './users.js';
+
+/** @typedef {import('../idp/provider.js').Idp} Idp */
+/** @typedef {import('./users.js').Instance} Instance */
+
+const PATH = '/api/get-session-status';
+const THINK_MS = 250;
+const SLOW_REQUEST_MS = 6_000;
+
+/**
+ * @typedef {object} SlowdownOptions
+ * @property {number} users
+ * @property {number} calmSeconds
+ * @property {number} slowSeconds
+ * @property {number} latencyMs the IdP's token endpoint answers this late in the slow phase
+ * @property {number} skewSeconds the app's refresh window (AUTH_REFRESH_SKEW_SECONDS)
+ * @property {number} dueAfterSeconds each access token falls due this long after it is issued
+ *   (its lifetime is the skew plus this, and a few seconds more for some users, to spread them)
+ */
+
+/**
+ * @typedef {object} SlowdownFigures
+ * @property {number} instances
+ * @property {number} users
+ * @property {number} calmRps answers per second in the calm phase
+ * @property {number} slowRps answers per second while the IdP is slow
+ * @property {number} share slowRps ÷ calmRps
+ * @property {number} calmP99 ms
+ * @property {number} slowP99 ms
+ * @property {number} over6s requests sent in the slow phase that took over 6 s (or timed out)
+ * @property {number} slowMax ms
+ * @property {number} timedOut
+ * @property {number} errors answers other than 200
+ * @property {number} calmRefreshes refresh_token grants in each phase
+ * @property {number} slowRefreshes
+ * @property {number} failedGrants token endpoint errors: must be 0
+ * @property {number[]} rssMb each instance's resident memory after the phases
+ */
+
+/**
+ * The provider slowdown: `users` browse steadily (a status check every `THINK_MS` after each
+ * answer) with access tokens that fall due every few seconds, first with a prompt IdP, then with
+ * one that takes `latencyMs` per token call.
+ * @param {Instance[]} instances sharing one database
+ * @param {Idp} idp
+ * @param {SlowdownOptions} options
+ * @returns {Promise<SlowdownFigures>}
+ */
+export async function runSlowdown(instances, idp, options) {
+	const { users: count, calmSeconds, slowSeconds, latencyMs, skewSeconds } = options;
+	const logins = Array.from({ length: count }, (_, i) => `bench-slow-${Date.now()}-${i}`);
+	const ttls = Object.fromEntries(
+		logins.map((login, i) => [login, skewSeconds + options.dueAfterSeconds + (i % 5)])
+	);
+	idp.faults.set({ github: { accessTokenTtlByLogin: ttls } });
+	const users = await signInUsers(instances, logins);
+
+	const grants = countGrants(idp);
+	const control = { running: true };
+	const browsing = browse(users, PATH, THINK_MS, control);
+	const calmStart = performance.now();
+	await sleep(calmSeconds * 1000);
+	const calmRefreshes = grants.counts.refreshes;
+	idp.faults.set({ github: { latencyMs } });
+	const slowStart = performance.now();
+	await sleep(slowSeconds * 1000);
+	const slowEnd = performance.now();
+	const slowRefreshes = grants.counts.refreshes - calmRefreshes;
+	control.running = false;
+	const answers = await browsing;
+	grants.stop();
+	idp.faults.reset();
+
+	/** @param {number} from @param {number} to */
+	const answeredIn = (from, to) =>
+		answers.filter(({ at, ms }) => at + ms >= from && at + ms < to).length / ((to - from) / 1000);
+	const calm = answers.filter(({ at }) => at >= calmStart && at < slowStart);
+	const slow = answers.filter(({ at }) => at >= slowStart && at < slowEnd);
+	const calmRps = answeredIn(calmStart + THINK_MS, slowStart);
+	const slowRps = answeredIn(slowStart, slowEnd);
+	return {
+		instances: instances.length,
+		users: count,
+		calmRps: Math.round(calmRps),
+		slowRps: Math.round(slowRps),
+		share: Math.round((slowRps / calmRps) * 100) / 100,
+		calmP99: percentile(
+			calm.map(({ ms }) => ms),
+			0.99
+		),
+		slowP99: percentile(
+			slow.map(({ ms }) => ms),
+			0.99
+		),
+		over6s: slow.filter(({ ms }) => ms > SLOW_REQUEST_MS).length,
+		slowMax: percentile(
+			slow.map(({ ms }) => ms),
+			1
+		),
+		timedOut: answers.filter(({ timedOut }) => timedOut).length,
+		errors: answers.filter(({ timedOut, status }) => !timedOut && status !== 200).length,
+		calmRefreshes,
+		slowRefreshes,
+		failedGrants: grants.counts.failures,
+		rssMb: instances.map((instance) => residentMb(instance.pid))
+	};
+}

@@ -1,0 +1,165 @@
+// @ts-check
+/**
+ * Simulated users for the rotation scenarios: each keeps its own cookies (the app re-issues the
+ * session cookie after a refresh, as a browser would store it), spreads its requests over the
+ * app instances, and gives up on a request after `REQUEST_TIMEOUT_MS`.
+ */
+import { readFileSync } from 'node:fs';
+import { signInToApp } from '../e2e/support/session.js';
+
+/** A request that takes longer counts as timed out, so that a stuck scenario still ends. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+/** @typedef {{ url: string, pid: number }} Instance */
+/** @typedef {{ path: string, status: number, ms: number, at: number, timedOut: boolean }} Answer */
+
+/**
+ * @typedef {object} User
+ * @property {string} login
+ * @property {(path: string, timeoutMs?: number) => Promise<Answer>} request `at` is when it was
+ *   sent (performance.now()); gives up after `timeoutMs` (default `REQUEST_TIMEOUT_MS`)
+ */
+
+/**
+ * Signs `login` in through the first instance and returns a user that sends its requests to the
+ * instances in turn.
+ * @param {Instance[]} instances
+ * @param {string} login
+ * @returns {Promise<User>}
+ */
+export async function signInUser(instances, login) {
+	const [first] = instances;
+	if (first === undefined) throw new Error('signInUser needs an instance');
+	/** @type {Map<string, string>} */
+	const jar = new Map();
+	for (const pair of (await signInToApp(first.url, 'github', login)).split('; ')) {
+		jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+	}
+	let turn = login.length;
+	return {
+		login,
+		request: async (path, timeoutMs = REQUEST_TIMEOUT_MS) => {
+			const { url } = /** @type {Instance} */ (instances[turn++ % instances.length]);
+			const at = performance.now();
+			const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+			try {
+				const response = await fetch(url + path, {
+					headers: { cookie },
+					redirect: 'manual',
+					signal: AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))
+				});
+				await response.arrayBuffer();
+				storeCookies(jar, response.headers.getSetCookie());
+				return { path, status: response.status, ms: performance.now() - at, at, timedOut: false };
+			} catch (error) {
+				if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error;
+				return { path, status: 0, ms: performance.now() - at, at, timedOut: true };
+			}
+		}
+	};
+}
+
+/**
+ * @param {Map<string, string>} jar
+ * @param {string[]} headers Set-Cookie values
+ */
+function storeCookies(jar, headers) {
+	for (const header of headers) {
+		const [pair = ''] = header.split(';');
+		const name = pair.slice(0, pair.indexOf('='));
+		const value = pair.slice(pair.indexOf('=') + 1);
+		if (value && !/max-age=0/i.test(header)) jar.set(name, value);
+		else jar.delete(name);
+	}
+}
+
+/**
+ * Signs in each login, `concurrency` at a time; `beforeEach` runs just before a login's sign-in.
+ * @param {Instance[]} instances
+ * @param {string[]} logins
+ * @param {{ concurrency?: number, beforeEach?: (login: string) => void }} [options]
+ * @returns {Promise<User[]>} in the order of `logins`
+ */
+export async function signInUsers(instances, logins, { concurrency = 8, beforeEach } = {}) {
+	/** @type {User[]} */
+	const users = [];
+	let next = 0;
+	const worker = async () => {
+		while (next < logins.length) {
+			const index = next++;
+			const login = /** @type {string} */ (logins[index]);
+			beforeEach?.(login);
+			users[index] = await signInUser(instances, login);
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, worker));
+	return users;
+}
+
+/**
+ * Refresh_token grants at the IdP by login, and failed grants, from now until `stop()`.
+ * @param {import('../idp/provider.js').Idp} idp
+ */
+export function countGrants(idp) {
+	/** @type {Map<string, number>} */
+	const refreshes = new Map();
+	const counts = { refreshes: 0, failures: 0 };
+	const stop = idp.onTokenEndpoint((event) => {
+		if (event.grantType === 'refresh_token') {
+			counts.refreshes++;
+			if (event.login) refreshes.set(event.login, (refreshes.get(event.login) ?? 0) + 1);
+		}
+		if (!event.ok) counts.failures++;
+	});
+	return { counts, refreshes, stop };
+}
+
+/**
+ * @param {number[]} values any order
+ * @param {number} fraction 0.5 for the median
+ */
+export function percentile(values, fraction) {
+	const sorted = [...values].sort((a, b) => a - b);
+	const index = Math.max(0, Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1));
+	return Math.round(sorted[index] ?? NaN);
+}
+
+/** @param {number} ms */
+export function sleep(ms) {
+	return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/**
+ * A process's resident memory in MB, from /proc (Linux).
+ * @param {number} pid
+ */
+export function residentMb(pid) {
+	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kilobytes = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
+	return Math.round(kilobytes / 1024);
+}
+
+/**
+ * Each user requests `path`, then again `thinkMs` after each answer, until `control.running` is
+ * false; resolves with every answer once the last request in flight is answered.
+ * @param {User[]} users
+ * @param {string} path
+ * @param {number} thinkMs
+ * @param {{ running: boolean }} control
+ * @returns {Promise<Answer[]>}
+ */
+export async function browse(users, path, thinkMs, control) {
+	/** @type {Answer[]} */
+	const answers = [];
+	await Promise.all(
+		users.map(async (user, index) => {
+			// Spread the first requests, as users do not click in step.
+			await sleep((thinkMs * index) / users.length);
+			while (control.running) {
+				answers.push(await user.request(path));
+				await sleep(thinkMs);
+			}
+		})
+	);
+	return answers;
+}

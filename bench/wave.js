@@ -1,0 +1,168 @@
+// @ts-check
+import { browse, countGrants, percentile, residentMb, signInUsers, sleep } from './users.js';
+
+/** @typedef {import('../idp/provider.js').Idp} Idp */
+/** @typedef {import('./users.js').Instance} Instance */
+/** @typedef {import('./users.js').Answer} Answer */
+
+/** The paths each wave user requests, one after the other, once its token falls due. */
+const WAVE_PATHS = ['/', '/api/get-session-status', '/api/get-session-status'];
+const STEADY_PATH = '/api/get-session-status';
+const STEADY_THINK_MS = 100;
+/** The steady users' calm phase, between the last sign-in and the wave. */
+const BASELINE_MS = 5_000;
+/** Wave users whose sign-ins time the rest (after the steady users' sign-ins warmed the app). */
+const CALIBRATION_USERS = 8;
+/** The wave ends this long after it started: requests not answered by then count as timed out. */
+const WAVE_DEADLINE_MS = 30_000;
+
+/**
+ * @typedef {object} WaveOptions
+ * @property {number} waveUsers
+ * @property {number} steadyUsers
+ * @property {number} latencyMs the IdP's token endpoint answers this late during the wave
+ * @property {number} skewSeconds the app's refresh window (AUTH_REFRESH_SKEW_SECONDS)
+ * @property {boolean} expired false: the wave starts 3 s into the refresh window, every access
+ *   token still valid for skew − 3 s (a refresh-ahead design answers at once); true: it starts
+ *   just after every token expired (every design has to wait for the provider)
+ */
+
+/**
+ * @typedef {object} WaveFigures
+ * @property {number} instances
+ * @property {number} waveUsers
+ * @property {number} requests wave requests in all
+ * @property {number} secondsToExpiry how long the tokens were still valid when the wave started
+ * @property {number} p50 ms, over all wave requests
+ * @property {number} p99 ms
+ * @property {number} max ms (a timed-out request counts as the timeout)
+ * @property {number} firstP50 ms, the first request of each wave user
+ * @property {number} timedOut wave and steady requests that got no answer in time
+ * @property {number} errors wave and steady answers other than 200
+ * @property {number} steadyP99Before ms
+ * @property {number} steadyP99During ms
+ * @property {number} steadyMaxDuring ms
+ * @property {number} refreshesPerUser refresh_token grants for wave users ÷ wave users
+ * @property {number} maxRefreshesPerUser
+ * @property {number} steadyRefreshes refresh_token grants for steady users (should be 0)
+ * @property {number} failedGrants token endpoint errors (a reuse detection is one): must be 0
+ * @property {number[]} rssMb each instance's resident memory after the wave
+ */
+
+/**
+ * The rotation wave: `waveUsers` users whose access tokens fall due at the same moment, each then
+ * loading a page and checking its status twice, while `steadyUsers` whose tokens are not due keep
+ * browsing, and the IdP takes `latencyMs` per token call. Expiries are aligned with per-login
+ * access-token lifetimes, each computed just before that user's sign-in.
+ * @param {Instance[]} instances sharing one database
+ * @param {Idp} idp whose default access-token lifetime far exceeds the scenario
+ * @param {WaveOptions} options
+ * @returns {Promise<WaveFigures>}
+ */
+export async function runWave(instances, idp, options) {
+	const { waveUsers, steadyUsers, latencyMs, skewSeconds, expired } = options;
+	const run = Date.now();
+	const logins = (/** @type {string} */ kind, /** @type {number} */ count) =>
+		Array.from({ length: count }, (_, i) => `bench-${kind}-${run}-${i}`);
+	const steady = await signInUsers(instances, logins('steady', steadyUsers));
+	const calibrated = performance.now();
+	await signInUsers(instances, logins('calibration', CALIBRATION_USERS));
+	const perSignInMs = (performance.now() - calibrated) / CALIBRATION_USERS;
+	// Note: an overrun only shortens how long the tokens are still valid at the wave (reported).
+	const waveAt = Date.now() + 1.3 * perSignInMs * waveUsers + BASELINE_MS;
+	const expiresAt = expired ? waveAt - 1_000 : waveAt + (skewSeconds - 3) * 1000;
+	console.log(
+		`  signing in ${waveUsers} wave users (~${Math.round((waveAt - Date.now()) / 1000)} s)…`
+	);
+	const ttls = /** @type {Record<string, number>} */ ({});
+	const wave = await signInUsers(instances, logins('wave', waveUsers), {
+		beforeEach: (login) => {
+			ttls[login] = Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
+			idp.faults.set({ github: { accessTokenTtlByLogin: ttls } });
+		}
+	});
+
+	// Tokens issued from now on (the refreshes) get the IdP's long default lifetime.
+	idp.faults.set({ github: { accessTokenTtlByLogin: {} } });
+	const control = { running: true };
+	const steadyAnswers = browse(steady, STEADY_PATH, STEADY_THINK_MS, control);
+	// Note: should the wave throw, the steady users stop too (and their error is the wave's).
+	steadyAnswers.catch(() => (control.running = false));
+	await sleep(Math.max(waveAt - Date.now(), BASELINE_MS));
+	const secondsToExpiry = Math.round((expiresAt - Date.now()) / 100) / 10;
+	idp.faults.set({ github: { latencyMs } });
+	const grants = countGrants(idp);
+	const started = performance.now();
+	const deadline = started + WAVE_DEADLINE_MS;
+	const waveAnswers = (await Promise.all(wave.map((user) => visit(user, deadline)))).flat();
+	const ended = performance.now();
+	await settle(grants.counts);
+	control.running = false;
+	const steadyAll = await steadyAnswers;
+	grants.stop();
+	idp.faults.reset();
+
+	const before = steadyAll.filter((answer) => answer.at < started).map((answer) => answer.ms);
+	const during = steadyAll
+		.filter((answer) => answer.at >= started && answer.at < ended)
+		.map((answer) => answer.ms);
+	const waveMs = waveAnswers.map((answer) => answer.ms);
+	const perUser = wave.map((user) => grants.refreshes.get(user.login) ?? 0);
+	const all = [...waveAnswers, ...steadyAll];
+	return {
+		instances: instances.length,
+		waveUsers,
+		requests: waveAnswers.length,
+		secondsToExpiry,
+		p50: percentile(waveMs, 0.5),
+		p99: percentile(waveMs, 0.99),
+		max: percentile(waveMs, 1),
+		firstP50: percentile(
+			waveAnswers.filter((_, i) => i % WAVE_PATHS.length === 0).map((answer) => answer.ms),
+			0.5
+		),
+		timedOut: all.filter((answer) => answer.timedOut).length,
+		errors: all.filter((answer) => !answer.timedOut && answer.status !== 200).length,
+		steadyP99Before: percentile(before, 0.99),
+		steadyP99During: percentile(during, 0.99),
+		steadyMaxDuring: percentile(during, 1),
+		refreshesPerUser: Math.round((perUser.reduce((a, b) => a + b, 0) / waveUsers) * 100) / 100,
+		maxRefreshesPerUser: Math.max(...perUser),
+		steadyRefreshes: steady.reduce((sum, user) => sum + (grants.refreshes.get(user.login) ?? 0), 0),
+		failedGrants: grants.counts.failures,
+		rssMb: instances.map((instance) => residentMb(instance.pid))
+	};
+}
+
+/**
+ * One wave user's requests, one after the other; those past `deadline` time out unsent.
+ * @param {import('./users.js').User} user
+ * @param {number} deadline performance.now() time
+ */
+async function visit(user, deadline) {
+	/** @type {Answer[]} */
+	const answers = [];
+	for (const path of WAVE_PATHS) {
+		const left = deadline - performance.now();
+		answers.push(
+			left > 0
+				? await user.request(path, left)
+				: { path, status: 0, ms: WAVE_DEADLINE_MS, at: deadline, timedOut: true }
+		);
+	}
+	return answers;
+}
+
+/**
+ * Waits until no refresh has reached the IdP for 2 s (at most 15 s): a design that refreshes in
+ * the background may still be refreshing after the last answer.
+ * @param {{ refreshes: number }} counts
+ */
+async function settle(counts) {
+	const deadline = Date.now() + 15_000;
+	let seen = -1;
+	while (seen !== counts.refreshes && Date.now() < deadline) {
+		seen = counts.refreshes;
+		await sleep(2_000);
+	}
+}
