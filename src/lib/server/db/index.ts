@@ -18,6 +18,19 @@ const MIGRATIONS_FOLDER = 'drizzle';
 // Note: any constant works; it only has to be the same for every instance of the app.
 const MIGRATION_LOCK_ID = 0x1a7c4;
 
+/**
+ * Postgres's defaults size memory for a server (128 MB of shared buffers); the embedded database
+ * holds a few small tables for one process. Measured on a fresh `memory://` start: RSS 709 →
+ * 587 MB. Note: PGlite refuses an `initialMemory` below its 128 MB default.
+ */
+const PGLITE_SETTINGS = [
+	'shared_buffers=16MB',
+	'work_mem=1MB',
+	'maintenance_work_mem=8MB',
+	'temp_buffers=1MB',
+	'wal_buffers=1MB'
+];
+
 /** The connected database, set by `connectDatabase`. */
 export let db: Database;
 /**
@@ -78,7 +91,7 @@ async function openPostgres(url: string) {
 
 async function openPglite(dataDir: string) {
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-	const client = new PGlite(dataDir);
+	const client = new PGlite(dataDir, { postgresqlconf: PGLITE_SETTINGS });
 	const pglite = drizzlePglite(client);
 	try {
 		await migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER });
