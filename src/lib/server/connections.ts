@@ -58,7 +58,7 @@ async function describeConnection(
 
 /**
  * Rotates the user's `provider` tokens now, fresh or not, through the same single-flight,
- * row-locked path as every other refresh, and returns the new access token's expiry.
+ * leased path as every other refresh, and returns the new access token's expiry.
  * Throws as `readAccessToken` does (`RefreshTokenError`, `ProviderUnavailableError`, …).
  */
 export async function rotateConnectionTokens(

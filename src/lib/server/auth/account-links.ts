@@ -18,8 +18,8 @@ export type UnlinkOutcome =
  * `account_unlinked`, then asks the provider to revoke the tokens (best-effort). Refuses to
  * remove the last provider. Race-safe: the user's account rows stay locked (`FOR UPDATE`) from
  * the count to the delete, so two concurrent unlinks cannot each remove one and leave none.
- * The lock is also the one a token rotation holds, so a refresh under way finishes first and the
- * tokens revoked are the latest.
+ * Note: a refresh under way holds no lock (its lease is a column): if it finishes after the
+ * delete, its conditional update finds no row, and the provider has revoked that grant anyway.
  */
 export async function unlinkAccount(
 	userId: string,

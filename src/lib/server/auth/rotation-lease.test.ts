@@ -1,6 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
+import { revokeToken } from '$idp/testing.js';
 import { db } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
@@ -36,6 +37,14 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Makes the account's token one issued 5 minutes before its expiry: in its last minute, due. */
+async function inRefreshWindow(account: { providerAccountId: string; expires_at: number }) {
+	await db
+		.update(accounts)
+		.set({ tokenIssuedAt: account.expires_at - 300 })
+		.where(eq(accounts.providerAccountId, account.providerAccountId));
+}
 
 describeWithDatabases('rotation that never makes anyone wait', () => {
 	it('a refresh in flight holds no database connection: other users read at once', async () => {
@@ -120,12 +129,8 @@ describeWithDatabases('rotation that never makes anyone wait', () => {
 	});
 
 	it('refresh ahead: a valid token in its window is served at once, and the next request has the new expiry', async () => {
-		// A 5-minute token with 30 s left: inside its refresh window (the last minute), still valid.
 		const { user, account } = await linkAccountWithTokens(local, 'google', { expiresIn: 30 });
-		await db
-			.update(accounts)
-			.set({ tokenIssuedAt: account.expires_at - 300 })
-			.where(eq(accounts.providerAccountId, account.providerAccountId));
+		await inRefreshWindow(account);
 		local.idp.faults.set({ google: { latencyMs: PROVIDER_LATENCY_MS } });
 		const rotator = anotherInstance();
 		const [sessionAccount] = await listSessionAccounts(user.id);
@@ -142,6 +147,21 @@ describeWithDatabases('rotation that never makes anyone wait', () => {
 		expect(next.accounts?.[0]?.expiresAt).toBeGreaterThan(account.expires_at);
 		expect(next.error).toBeUndefined();
 		expect(local.refreshes).toHaveLength(1);
+	});
+
+	it('a background refresh that is refused flags the session on its next request', async () => {
+		const { user, account, tokens } = await linkAccountWithTokens(local, 'google', {
+			expiresIn: 30
+		});
+		await inRefreshWindow(account);
+		await revokeToken(local.idp, 'google', tokens.refresh_token);
+		const rotator = anotherInstance();
+		const cookie: JWT = { sub: user.id, accounts: await listSessionAccounts(user.id) };
+
+		expect((await refreshSessionAccounts(cookie, rotator, null)).error).toBeUndefined();
+		await rotator.drain();
+		expect((await refreshSessionAccounts(cookie, rotator, null)).error).toBe('RefreshTokenError');
+		expect(local.refreshes).toEqual([{ provider: 'google', ok: false, error: 'invalid_grant' }]);
 	});
 
 	it('shutting down waits for the refreshes under way, which store their tokens and release their leases', async () => {

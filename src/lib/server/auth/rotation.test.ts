@@ -59,7 +59,7 @@ describeWithDatabases('token rotation', () => {
 		);
 	});
 
-	it('two instances racing for the same account make one refresh: the row lock decides', async () => {
+	it('two instances racing for the same account make one refresh: the lease decides', async () => {
 		const { user, account } = await linkAccountWithTokens(local, 'github');
 		// Separate rotators share no in-flight map, just like two server processes.
 		const providers = readProviderSettings(local.env);
@@ -70,7 +70,7 @@ describeWithDatabases('token rotation', () => {
 			Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).ensureFresh(account))
 		);
 
-		// One rotator's callers share its refresh; the other's waited for the lock, then found
+		// One rotator's callers share its refresh; the other's waited for the lease, then found
 		// the row already fresh.
 		expect(local.refreshes).toHaveLength(1);
 		const statuses = outcomes.map((outcome) => outcome.status);
