@@ -1,30 +1,25 @@
 import type { SvelteKitAuthConfig } from '@auth/sveltekit';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { listSessionAccounts, storeAccountTokens } from '$lib/server/auth/accounts';
-import { createAdapter } from '$lib/server/auth/adapter';
-import { authLogger } from '$lib/server/auth/logger';
-import { readProviderSettings, toAuthProvider } from '$lib/server/auth/providers';
-import { toSession } from '$lib/server/auth/session';
-import { readRequestClaims } from '$lib/server/auth/session-reader';
-import { refreshSessionAccounts } from '$lib/server/auth/session-refresh';
-import { tokenServices } from '$lib/server/auth/tokens';
-import { isHostTrusted, requireSecret } from '$lib/server/config';
-import { recordAuditEvent } from '$lib/server/audit';
-import {
-	checkUserSession,
-	continueOrStartSession,
-	endUserSession
-} from '$lib/server/auth/user-sessions';
-import { findProfile } from '$lib/server/profile';
-import { currentClient } from '$lib/server/request-client';
+import { createAdapter } from '$lib/server/tokens/adapter';
+import { authLogger } from '$lib/server/config/authjs-logger';
+import { readProviderSettings, toAuthProvider } from '$lib/server/providers/settings';
+import { toSession } from '$lib/server/session/cookies';
+import { readRequestClaims } from '$lib/server/session/reader';
+import { tokenServices } from '$lib/server/config/services';
+import { isHostTrusted, requireSecret } from '$lib/server/config/start';
+import { recordAuditEvent } from '$lib/server/account/audit';
+import { updateSessionClaims } from '$lib/server/session/claims';
+import { endUserSession } from '$lib/server/session/user-sessions';
+import { currentClient } from '$lib/server/http/request-client';
 
 type Env = Record<string, string | undefined>;
 
 /** The Auth.js configuration, built once from env after the database is connected. */
 export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 	const secret = requireSecret(env);
-	const { cipher, rotator, session } = tokenServices();
+	const services = tokenServices();
+	const { cipher, session } = services;
 	return {
 		secret,
 		trustHost: isHostTrusted(env),
@@ -40,36 +35,18 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		pages: { signIn: PATHS.signIn, error: PATHS.signIn },
 		logger: authLogger,
 		callbacks: {
-			async jwt({ token, user, account, trigger }) {
-				// Note: a decoded token is frozen (see session-token.ts): changes make a new one.
-				if (account) {
-					// Sign-in, or linking a provider while signed in (Auth.js linked it to the user of
-					// the request's cookie): the cookie keeps a reference to the user; the tokens go to
-					// the database.
-					await storeAccountTokens(account, cipher);
-					const current = await readRequestClaims();
-					const sid = await continueOrStartSession(
-						user.id!,
-						current,
-						account.provider,
-						currentClient()
-					);
-					const accounts = await listSessionAccounts(user.id!);
-					return { ...token, accounts, sid, sidCheckedAt: Math.floor(Date.now() / 1000) };
-				}
-				// A revoked or unknown session signs out, checked at most once per interval.
-				const checked = await checkUserSession(token, session.checkIntervalSeconds);
-				if (checked === null) return null;
-				token = checked;
-				if (trigger === 'update' && token.sub) {
-					// Note: the posted data is ignored; the database is the source of truth.
-					const profile = await findProfile(token.sub);
-					if (profile === null) return null;
-					const accounts = await listSessionAccounts(token.sub);
-					token = { ...token, name: profile.name, picture: profile.image, accounts };
-				}
-				return refreshSessionAccounts(token, rotator, currentClient());
-			},
+			jwt: ({ token, user, account, trigger }) =>
+				updateSessionClaims(
+					{
+						token,
+						user,
+						account,
+						trigger,
+						client: currentClient(),
+						readCurrentClaims: readRequestClaims
+					},
+					services
+				),
 			session: ({ session, token }) => toSession(token, session.expires),
 			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
 		},

@@ -58,7 +58,7 @@ export async function withApps({ instances: count, env, accessTokenTtl }, scenar
  * never one of the Playwright specs' fixed ports).
  * @returns {Promise<number>}
  */
-export function freePort() {
+function freePort() {
 	return new Promise((resolve, reject) => {
 		const server = createServer().listen(0, '127.0.0.1', () => {
 			const address = server.address();

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 const FILE_KEYS = /** @type {Record<string, string>} */ ({ load: 'suites', storm: 'storms' });
 
 /** The machine the figures come from: they mean little without it. */
-export function describeMachine() {
+function describeMachine() {
 	const [cpu] = os.cpus();
 	return {
 		cpu: `${os.cpus().length} × ${cpu?.model.trim() ?? 'unknown CPU'}`,

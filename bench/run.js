@@ -24,7 +24,7 @@ const STORM = { ttlSeconds: 3, requests: 100, storms: 3 };
 const STORM_ENV = { AUTH_REFRESH_SKEW_SECONDS: '1' };
 // Note: the app's default AUTH_REFRESH_SKEW_SECONDS; the rotation scenarios run with defaults.
 const APP_SKEW_SECONDS = 60;
-const WAVE = { waveUsers: 200, steadyUsers: 8, latencyMs: 1_000, skewSeconds: APP_SKEW_SECONDS };
+const WAVE = { waveUsers: 200, steadyUsers: 8, latencyMs: 1_000, validSeconds: 10 };
 const SLOWDOWN = {
 	users: 30,
 	calmSeconds: 15,

@@ -1,5 +1,13 @@
 // @ts-check
-import { browse, countGrants, percentile, residentMb, signInUsers, sleep } from './users.js';
+import {
+	browse,
+	countGrants,
+	lifetimeDueAfter,
+	percentile,
+	residentMb,
+	signInUsers,
+	sleep
+} from './users.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */
 /** @typedef {import('./users.js').Instance} Instance */
@@ -16,7 +24,7 @@ const SLOW_REQUEST_MS = 6_000;
  * @property {number} latencyMs the IdP's token endpoint answers this late in the slow phase
  * @property {number} skewSeconds the app's refresh window (AUTH_REFRESH_SKEW_SECONDS)
  * @property {number} dueAfterSeconds each access token falls due this long after it is issued
- *   (its lifetime is the skew plus this, and a few seconds more for some users, to spread them)
+ *   (a few seconds more for some users, to spread them)
  */
 
 /**
@@ -51,7 +59,10 @@ export async function runSlowdown(instances, idp, options) {
 	const { users: count, calmSeconds, slowSeconds, latencyMs, skewSeconds } = options;
 	const logins = Array.from({ length: count }, (_, i) => `bench-slow-${Date.now()}-${i}`);
 	const ttls = Object.fromEntries(
-		logins.map((login, i) => [login, skewSeconds + options.dueAfterSeconds + (i % 5)])
+		logins.map((login, i) => [
+			login,
+			lifetimeDueAfter(options.dueAfterSeconds + (i % 5), skewSeconds)
+		])
 	);
 	idp.faults.set({ github: { accessTokenTtlByLogin: ttls } });
 	const users = await signInUsers(instances, logins);

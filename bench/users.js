@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { signInToApp } from '../e2e/support/session.js';
 
 /** A request that takes longer counts as timed out, so that a stuck scenario still ends. */
-export const REQUEST_TIMEOUT_MS = 30_000;
+const REQUEST_TIMEOUT_MS = 30_000;
 
 /** @typedef {{ url: string, pid: number }} Instance */
 /** @typedef {{ path: string, status: number, ms: number, at: number, timedOut: boolean }} Answer */
@@ -27,7 +27,7 @@ export const REQUEST_TIMEOUT_MS = 30_000;
  * @param {string} login
  * @returns {Promise<User>}
  */
-export async function signInUser(instances, login) {
+async function signInUser(instances, login) {
 	const [first] = instances;
 	if (first === undefined) throw new Error('signInUser needs an instance');
 	/** @type {Map<string, string>} */
@@ -162,4 +162,20 @@ export async function browse(users, path, thinkMs, control) {
 		})
 	);
 	return answers;
+}
+
+// The share of a token's lifetime that is its refresh window, at most the skew: the app's
+// TOKEN_REFRESH_WINDOW_FRACTION (src/lib/timings.ts).
+const WINDOW_FRACTION = 0.25;
+
+/**
+ * The access-token lifetime, in whole seconds, that makes a token fall due about `dueAfter`
+ * seconds after it is issued, with the app's window of min(`skewSeconds`, a share of the
+ * lifetime).
+ * @param {number} dueAfter
+ * @param {number} skewSeconds
+ */
+export function lifetimeDueAfter(dueAfter, skewSeconds) {
+	const short = dueAfter / (1 - WINDOW_FRACTION);
+	return Math.ceil(short * WINDOW_FRACTION <= skewSeconds ? short : dueAfter + skewSeconds);
 }

@@ -21,10 +21,11 @@ const WAVE_DEADLINE_MS = 30_000;
  * @property {number} waveUsers
  * @property {number} steadyUsers
  * @property {number} latencyMs the IdP's token endpoint answers this late during the wave
- * @property {number} skewSeconds the app's refresh window (AUTH_REFRESH_SKEW_SECONDS)
- * @property {boolean} expired false: the wave starts 3 s into the refresh window, every access
- *   token still valid for skew − 3 s (a refresh-ahead design answers at once); true: it starts
- *   just after every token expired (every design has to wait for the provider)
+ * @property {number} validSeconds how long every access token is still valid when the wave starts
+ *   (with `expired` false): each is then inside its refresh window (a refresh-ahead design answers
+ *   at once)
+ * @property {boolean} expired true: the wave starts just after every token expired (every design
+ *   has to wait for the provider)
  */
 
 /**
@@ -60,7 +61,7 @@ const WAVE_DEADLINE_MS = 30_000;
  * @returns {Promise<WaveFigures>}
  */
 export async function runWave(instances, idp, options) {
-	const { waveUsers, steadyUsers, latencyMs, skewSeconds, expired } = options;
+	const { waveUsers, steadyUsers, latencyMs, validSeconds, expired } = options;
 	const run = Date.now();
 	const logins = (/** @type {string} */ kind, /** @type {number} */ count) =>
 		Array.from({ length: count }, (_, i) => `bench-${kind}-${run}-${i}`);
@@ -69,8 +70,11 @@ export async function runWave(instances, idp, options) {
 	await signInUsers(instances, logins('calibration', CALIBRATION_USERS));
 	const perSignInMs = (performance.now() - calibrated) / CALIBRATION_USERS;
 	// Note: an overrun only shortens how long the tokens are still valid at the wave (reported).
-	const waveAt = Date.now() + 1.3 * perSignInMs * waveUsers + BASELINE_MS;
-	const expiresAt = expired ? waveAt - 1_000 : waveAt + (skewSeconds - 3) * 1000;
+	const signedInBy = Date.now() + 1.3 * perSignInMs * waveUsers + BASELINE_MS;
+	// Note: a token is due in the last min(skew, a quarter of its lifetime) (the app's window), so
+	// every token, issued at least 4 × validSeconds before it expires, is due at the wave.
+	const expiresAt = expired ? signedInBy - 1_000 : signedInBy + 4 * validSeconds * 1000;
+	const waveAt = expired ? signedInBy : expiresAt - validSeconds * 1000;
 	console.log(
 		`  signing in ${waveUsers} wave users (~${Math.round((waveAt - Date.now()) / 1000)} s)…`
 	);

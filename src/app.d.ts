@@ -1,5 +1,5 @@
 import type { ProviderId, SessionError, SessionUser } from '$lib/auth/types';
-import type { SessionAccount } from '$lib/server/auth/token-life';
+import type { SessionAccount } from '$lib/server/tokens/life';
 
 declare global {
 	namespace App {

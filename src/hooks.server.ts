@@ -1,16 +1,17 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
-import { redirect } from '@sveltejs/kit';
+import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
-import { signInPath } from '$lib/paths';
-import { guardAuthRoutes } from '$lib/server/auth/auth-routes';
-import { memoizeSession } from '$lib/server/auth/session-reader';
-import { limitSignIns } from '$lib/server/auth/sign-in-limit';
-import { tokenServices } from '$lib/server/auth/tokens';
-import { startServer } from '$lib/server/config';
+import { guardAuthRoutes } from '$lib/server/hooks/auth-routes';
+import { memoizeSession } from '$lib/server/hooks/memoize-session';
+import { protectRoutes } from '$lib/server/hooks/protect-routes';
+import { reportOutages } from '$lib/server/hooks/report-outages';
+import { secureCookiesOnHttps } from '$lib/server/hooks/secure-cookies';
+import { limitSignIns } from '$lib/server/hooks/sign-in-limit';
+import { tokenServices } from '$lib/server/config/services';
+import { startServer } from '$lib/server/config/start';
 import { closeDatabase } from '$lib/server/db';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
-import { securityHeaders } from '$lib/server/security-headers';
+import { securityHeaders } from '$lib/server/hooks/security-headers';
 import { handle as authHandle } from './auth';
 
 export const init: ServerInit = async () => {
@@ -22,42 +23,6 @@ export const init: ServerInit = async () => {
 		'sveltekit:shutdown',
 		() => void tokenServices().rotator.drain().then(closeDatabase)
 	);
-};
-
-/**
- * SvelteKit marks cookies Secure unless told otherwise (except on http://localhost), and
- * @auth/sveltekit's `auth()` passes no `secure` flag: on plain http its refreshed session cookie
- * would be dropped by the browser. Secure exactly when the site is served over https.
- */
-const secureCookiesOnHttps: Handle = ({ event, resolve }) => {
-	const { cookies } = event;
-	const secure = event.url.protocol === 'https:';
-	event.cookies = {
-		...cookies,
-		set: (name, value, options) => cookies.set(name, value, { secure, ...options })
-	};
-	return resolve(event);
-};
-
-/**
- * Every route in `(protected)` needs a usable session (pages, data requests and form actions
- * alike): none, or one whose provider tokens can no longer be refreshed, goes to sign-in.
- */
-const protectRoutes: Handle = async ({ event, resolve }) => {
-	if (event.route.id?.startsWith('/(protected)')) {
-		const session = await event.locals.auth();
-		if (session === null || session.error !== undefined) redirect(303, signInPath(event.url));
-	}
-	return resolve(event);
-};
-
-/** A request that failed because the database is down gets 503, not 500: it is worth a retry. */
-const reportOutages: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	if (!event.locals.databaseUnavailable) return response;
-	const headers = new Headers(response.headers);
-	headers.set('retry-after', '5');
-	return new Response(response.body, { status: 503, headers });
 };
 
 export const handle = sequence(

@@ -12,7 +12,7 @@ export const PATHS = {
 } as const;
 
 /** Pages anyone may open. The client guard lets navigations to these through unchecked. */
-export const PUBLIC_PATHS: readonly string[] = [PATHS.home, PATHS.signIn];
+const PUBLIC_PATHS: readonly string[] = [PATHS.home, PATHS.signIn];
 
 export function isPublicPath(pathname: string): boolean {
 	return PUBLIC_PATHS.includes(pathname);

@@ -1,6 +1,6 @@
 import { hasControlCharacter } from './text';
 
-export const DISPLAY_NAME_MAX = 80;
+const DISPLAY_NAME_MAX = 80;
 
 /** What a user types to confirm deleting their account. */
 export const DELETE_CONFIRMATION = 'DELETE';

@@ -3,9 +3,9 @@ import { env } from '$env/dynamic/private';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
 import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { readProviderSettings } from '$lib/server/auth/providers';
-import { clearSessionCookies } from '$lib/server/auth/session';
-import { readForm } from '$lib/server/form';
+import { readProviderSettings } from '$lib/server/providers/settings';
+import { clearSessionCookies } from '$lib/server/session/cookies';
+import { readForm } from '$lib/server/http/form';
 import { signIn } from '../../auth';
 import type { Actions, PageServerLoad } from './$types';
 

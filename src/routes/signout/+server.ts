@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
-import { endUserSession } from '$lib/server/auth/user-sessions';
-import { readForm } from '$lib/server/form';
-import { currentClient } from '$lib/server/request-client';
+import { endUserSession } from '$lib/server/session/user-sessions';
+import { readForm } from '$lib/server/http/form';
+import { currentClient } from '$lib/server/http/request-client';
 import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
 

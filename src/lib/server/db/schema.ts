@@ -25,7 +25,7 @@ export const users = pgTable('users', {
 
 /**
  * One row per linked provider account. The token columns hold JWE ciphertext
- * (see `$lib/server/auth/token-crypto.ts`), never a plain token.
+ * (see `$lib/server/tokens/cipher.ts`), never a plain token.
  */
 export const accounts = pgTable(
 	'accounts',
@@ -52,7 +52,7 @@ export const accounts = pgTable(
 		tokenIssuedAt: integer('token_issued_at'),
 		/**
 		 * The refresh lease: which refresh holds the right to rotate these tokens, and until when
-		 * (see `$lib/server/auth/rotation-lease.ts`). Null when no refresh is under way.
+		 * (see `$lib/server/tokens/lease.ts`). Null when no refresh is under way.
 		 */
 		refreshClaimId: text('refresh_claim_id'),
 		refreshClaimedUntil: timestamp('refresh_claimed_until', { mode: 'date', withTimezone: true })

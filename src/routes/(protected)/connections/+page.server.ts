@@ -5,12 +5,12 @@ import {
 	AccountNotLinkedError,
 	ProviderUnavailableError,
 	RefreshTokenError
-} from '$lib/server/auth/errors';
-import { assertUser, requireUser } from '$lib/server/auth/guards';
-import { refreshSession } from '$lib/server/auth/session';
-import { describeConnections, rotateConnectionTokens } from '$lib/server/connections';
-import { readForm } from '$lib/server/form';
-import { requestClient } from '$lib/server/request-client';
+} from '$lib/server/tokens/errors';
+import { assertUser, requireUser } from '$lib/server/session/guards';
+import { reissueSessionCookie } from '$lib/server/session/cookies';
+import { describeConnections, rotateConnectionTokens } from '$lib/server/account/connections';
+import { readForm } from '$lib/server/http/form';
+import { requestClient } from '$lib/server/http/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -35,7 +35,7 @@ export const actions: Actions = {
 			return failRefresh(error, provider);
 		}
 		// The session cookie carries each token's expiry: re-issue it with the new one.
-		await refreshSession(event);
+		await reissueSessionCookie(event);
 		return { provider, expiresAt };
 	}
 };

@@ -3,15 +3,15 @@ import { env } from '$env/dynamic/private';
 import { connectErrorMessage } from '$lib/auth/signin-errors';
 import { isProviderId } from '$lib/auth/types';
 import { PATHS } from '$lib/paths';
-import { unlinkAccount } from '$lib/server/auth/account-links';
-import { assertUser, requireUser } from '$lib/server/auth/guards';
-import { readProviderSettings } from '$lib/server/auth/providers';
-import { clearSessionCookies, refreshSession } from '$lib/server/auth/session';
-import { forgetProviderTokens } from '$lib/server/auth/token-revocation';
+import { unlinkAccount } from '$lib/server/tokens/account-links';
+import { assertUser, requireUser } from '$lib/server/session/guards';
+import { readProviderSettings } from '$lib/server/providers/settings';
+import { clearSessionCookies, reissueSessionCookie } from '$lib/server/session/cookies';
+import { forgetProviderTokens } from '$lib/server/tokens/forget';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
-import { readForm } from '$lib/server/form';
-import { deleteUser, findProfile, renameUser } from '$lib/server/profile';
-import { currentClient } from '$lib/server/request-client';
+import { readForm } from '$lib/server/http/form';
+import { deleteUser, findProfile, renameUser } from '$lib/server/account/profile';
+import { currentClient } from '$lib/server/http/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 const UNLINK_ERRORS = {
@@ -40,7 +40,7 @@ export const actions: Actions = {
 		const result = validateDisplayName(input);
 		if (!result.ok) return fail(400, { name: String(input ?? ''), error: result.error });
 		await renameUser(user.id, result.name);
-		await refreshSession(event);
+		await reissueSessionCookie(event);
 		return { saved: true };
 	},
 	unlink: async (event) => {
@@ -50,7 +50,7 @@ export const actions: Actions = {
 		const outcome = await unlinkAccount(user.id, provider, currentClient());
 		if (outcome !== 'unlinked') return fail(400, { unlinkError: UNLINK_ERRORS[outcome] });
 		// The cookie lists the linked accounts: re-issue it without this one.
-		await refreshSession(event);
+		await reissueSessionCookie(event);
 		return { unlinked: provider };
 	},
 	deleteAccount: async (event) => {

@@ -1,10 +1,10 @@
 import { fail } from '@sveltejs/kit';
-import { loadAccountSessions } from '$lib/server/account-sessions';
-import { recordAuditEvent } from '$lib/server/audit';
-import { assertUser, requireUser } from '$lib/server/auth/guards';
-import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/auth/user-sessions';
-import { readForm, readId } from '$lib/server/form';
-import { currentClient } from '$lib/server/request-client';
+import { loadAccountSessions } from '$lib/server/session/account-sessions';
+import { recordAuditEvent } from '$lib/server/account/audit';
+import { assertUser, requireUser } from '$lib/server/session/guards';
+import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/session/user-sessions';
+import { readForm, readId } from '$lib/server/http/form';
+import { currentClient } from '$lib/server/http/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,0 +1,55 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import { db, type Database } from '../db';
+import { auditEvents, type AuditEvent, type AuditEventName } from '../db/schema';
+import type { RequestClient } from '../http/request-client';
+
+export interface AuditWriteOptions {
+	/** A transaction to write in, so that the event commits (or not) with the change it records. */
+	database?: Database;
+	/** When it happened; defaults to the database's now(), which in a transaction is its start. */
+	at?: Date;
+}
+
+/** Appends one event to the user's audit log. */
+export async function recordAuditEvent(
+	userId: string,
+	event: AuditEventName,
+	client: RequestClient | null,
+	detail?: string,
+	{ database = db, at }: AuditWriteOptions = {}
+): Promise<void> {
+	await database.insert(auditEvents).values({
+		userId,
+		event,
+		detail,
+		at,
+		ip: client?.ip,
+		userAgent: client?.userAgent
+	});
+}
+
+/** Which events to list: only these kinds, about this detail (e.g. a provider). */
+export interface AuditEventFilter {
+	events: AuditEventName[];
+	detail: string;
+}
+
+/** The user's latest audit events, newest first; with `only`, just the matching ones. */
+export function listAuditEvents(
+	userId: string,
+	limit = 20,
+	only?: AuditEventFilter
+): Promise<AuditEvent[]> {
+	return db
+		.select()
+		.from(auditEvents)
+		.where(
+			and(
+				eq(auditEvents.userId, userId),
+				only && inArray(auditEvents.event, only.events),
+				only && eq(auditEvents.detail, only.detail)
+			)
+		)
+		.orderBy(desc(auditEvents.at), desc(auditEvents.id))
+		.limit(limit);
+}

@@ -1,0 +1,46 @@
+import { readProviderSettings } from '../providers/settings';
+import { configureSignInLimit } from '../hooks/sign-in-limit';
+import { configureTokenServices } from './services';
+import { ConfigError } from './config-error';
+import { connectDatabase, databaseConfigFromEnv } from '../db';
+
+type Env = Record<string, string | undefined>;
+
+export function requireSecret(env: Env): string {
+	const secret = env.AUTH_SECRET;
+	if (!secret)
+		throw new ConfigError('AUTH_SECRET is not set (generate one with: openssl rand -base64 33)');
+	return secret;
+}
+
+/**
+ * Whether Auth.js may build URLs from the request's host. True once the deployment pins its
+ * origin (adapter-node's ORIGIN, or AUTH_URL) or vouches for its proxy (AUTH_TRUST_HOST).
+ * Note: @auth/sveltekit defaults to `dev` here, which breaks every production request.
+ */
+export function isHostTrusted(env: Env): boolean {
+	return Boolean(env.ORIGIN || env.AUTH_URL) || ['true', '1'].includes(env.AUTH_TRUST_HOST ?? '');
+}
+
+/**
+ * Checks the configuration and connects the database, or stops the process with one line
+ * naming what is wrong. Runs once, before the server answers its first request.
+ */
+export async function startServer(env: Env): Promise<void> {
+	try {
+		requireSecret(env);
+		readProviderSettings(env);
+		if (!isHostTrusted(env)) {
+			throw new ConfigError(
+				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
+			);
+		}
+		configureTokenServices(env);
+		configureSignInLimit(env);
+		await connectDatabase(databaseConfigFromEnv(env));
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		console.error(`Latchkey cannot start: ${error.message}`);
+		process.exit(1);
+	}
+}

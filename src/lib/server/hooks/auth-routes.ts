@@ -1,0 +1,35 @@
+import type { Handle, RequestEvent } from '@sveltejs/kit';
+import { withoutSessionCookies } from '../session/cookies';
+import { readCookieClaims } from '../session/reader';
+import { touchUserSession } from '../session/user-sessions';
+
+// Auth.js pages the app does not use: its sign-out confirmation (the app signs out with a POST
+// to /signout or /auth/signout) and the e-mail provider's "check your inbox" page.
+const UNUSED_PAGES = ['/auth/signout', '/auth/verify-request'];
+
+/**
+ * Runs before Auth.js's handle, on the routes it serves under /auth:
+ * - its built-in pages that the app does not use answer 404 (they would be served without the
+ *   app's CSP);
+ * - a provider callback links the new account to the user of the request's session cookie, and
+ *   Auth.js accepts any cookie that decrypts. Here the cookie counts only when its `sid` is live
+ *   in `user_sessions` right now (not once a minute): a revoked, unknown or planted session is
+ *   dropped from the request, so the callback is a plain sign-in for whoever signed in at the
+ *   provider, and never links to that cookie's user.
+ */
+export const guardAuthRoutes: Handle = async ({ event, resolve }) => {
+	const { pathname } = event.url;
+	if (event.request.method === 'GET' && UNUSED_PAGES.includes(pathname)) {
+		return new Response('Not found', { status: 404 });
+	}
+	if (pathname.startsWith('/auth/callback/') && !(await carriesLiveSession(event))) {
+		event.request = withoutSessionCookies(event.request);
+	}
+	return resolve(event);
+};
+
+async function carriesLiveSession({ cookies, url }: RequestEvent): Promise<boolean> {
+	const claims = await readCookieClaims(cookies, url);
+	if (claims === null || !claims.sub || !claims.sid) return false;
+	return touchUserSession(claims.sid, claims.sub);
+}

@@ -1,0 +1,14 @@
+import type { Session } from '@auth/core/types';
+import type { Handle } from '@sveltejs/kit';
+import { readSession } from '../session/reader';
+
+/**
+ * The handle after Auth.js's: one session read per request, however many loads call
+ * `locals.auth()`, usually from the cookie alone (`readSession`).
+ */
+export const memoizeSession: Handle = ({ event, resolve }) => {
+	const authjs = event.locals.auth;
+	let session: Promise<Session | null> | undefined;
+	event.locals.auth = () => (session ??= readSession(event, authjs));
+	return resolve(event);
+};

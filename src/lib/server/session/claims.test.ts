@@ -1,0 +1,97 @@
+import type { JWT } from '@auth/core/jwt';
+import type { RequestEvent } from '@sveltejs/kit';
+import { beforeAll, expect, it, vi } from 'vitest';
+import { configureTokenServices, type TokenServices } from '../config/services';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import { isSessionCurrent, updateSessionClaims } from './claims';
+import { readSession } from './reader';
+import { startUserSession } from './user-sessions';
+
+const COOKIE = 'authjs.session-token';
+const env = {
+	AUTH_SECRET: 'claims-test-secret',
+	AUTH_GITHUB_ID: 'claims-test-client',
+	AUTH_GITHUB_SECRET: 'claims-test-client-secret',
+	AUTH_SESSION_UPDATE_AGE: '3600',
+	AUTH_SESSION_CHECK_SECONDS: '600'
+};
+let services: TokenServices;
+beforeAll(() => {
+	services = configureTokenServices(env);
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Claims that need nothing, and one variation of each condition the callback acts on. */
+async function claimsCases(): Promise<Record<string, JWT>> {
+	const user = await createUser();
+	const sid = await startUserSession(user.id, null);
+	const account = { provider: 'github' as const, providerAccountId: `claims-${user.id}` };
+	const current: JWT = {
+		sub: user.id,
+		sid,
+		sidCheckedAt: now(),
+		iat: now(),
+		exp: now() + 86_400,
+		accounts: [{ ...account, expiresAt: now() + 3600, issuedAt: now() }]
+	};
+	return {
+		current,
+		'past its renewal age': { ...current, iat: now() - 3601 },
+		'its session check due': { ...current, sidCheckedAt: now() - 601 },
+		'a provider token due': {
+			...current,
+			accounts: [{ ...account, expiresAt: now() + 30, issuedAt: now() - 3570 }]
+		},
+		'flagged RefreshTokenError': { ...current, error: 'RefreshTokenError' }
+	};
+}
+
+describeWithDatabases('one predicate for "these claims need nothing"', () => {
+	it('the fast path and the jwt callback agree on every case', async () => {
+		for (const [name, claims] of Object.entries(await claimsCases())) {
+			// Note: the codec stamps `iat` itself, so an old cookie is encoded in the past.
+			vi.useFakeTimers({ now: (claims.iat ?? now()) * 1000, toFake: ['Date'] });
+			const token = await services.session.codec.encode({
+				token: claims,
+				secret: env.AUTH_SECRET,
+				salt: COOKIE
+			});
+			vi.useRealTimers();
+			const event = {
+				url: new URL('http://127.0.0.1/'),
+				cookies: { get: () => token, getAll: () => [{ name: COOKIE, value: token }] }
+			} as unknown as RequestEvent;
+			const decoded = (await services.session.codec.decode({
+				token,
+				secret: env.AUTH_SECRET,
+				salt: COOKIE
+			}))!;
+			// Decided first: the callback's session check is remembered by this process.
+			const current = isSessionCurrent(decoded, services);
+			const authjs = vi.fn(async () => null);
+			await readSession(event, authjs);
+			const updated = await updateSessionClaims(
+				{ token: decoded, client: null, readCurrentClaims: async () => null },
+				services
+			);
+
+			const renewalDue = name === 'past its renewal age';
+			expect(authjs.mock.calls.length === 0, `${name}: fast path`).toBe(current && !renewalDue);
+			expect(updated === decoded, `${name}: callback changes nothing`).toBe(current);
+		}
+	});
+
+	it('claims are current unless their session check or a provider token is due', async () => {
+		const cases = await claimsCases();
+		const current = Object.entries(cases).filter(([, claims]) =>
+			isSessionCurrent(claims, services)
+		);
+		expect(current.map(([name]) => name)).toEqual([
+			'current',
+			'past its renewal age',
+			'flagged RefreshTokenError'
+		]);
+	});
+});

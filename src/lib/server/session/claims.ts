@@ -1,0 +1,64 @@
+import type { JWT } from '@auth/core/jwt';
+import type { Account as AuthAccount, User } from '@auth/core/types';
+import { findProfile } from '../account/profile';
+import type { TokenServices } from '../config/services';
+import type { RequestClient } from '../http/request-client';
+import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
+import { needsRefresh, renewDueAccounts } from '../tokens/session-accounts';
+import { checkUserSession, continueOrStartSession, isSessionCheckDue } from './user-sessions';
+
+/** What the jwt callback is given, and what it needs from the request. */
+export interface ClaimsUpdate {
+	token: JWT;
+	user?: User;
+	account?: AuthAccount | null;
+	trigger?: 'signIn' | 'signUp' | 'update';
+	client: RequestClient | null;
+	/** The claims of the cookie the request carries (for a sign-in: is this a link?). */
+	readCurrentClaims: () => Promise<JWT | null>;
+}
+
+/**
+ * True when the claims need nothing from the jwt callback: their session was found live within
+ * the check interval, and no provider token is due. The one predicate that both the fast path
+ * (`readSession`) and the callback (`updateSessionClaims`) decide by.
+ */
+export function isSessionCurrent(claims: JWT, services: TokenServices, now = Date.now()): boolean {
+	const { session: policy, rotator } = services;
+	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, now)) return false;
+	return !needsRefresh(claims, rotator);
+}
+
+/**
+ * The jwt callback. A sign-in stores the provider's tokens and keeps only references in the
+ * cookie; otherwise the session is checked (once per interval), re-read on an update, and its
+ * due provider tokens renewed. Null signs the browser out.
+ * Note: a decoded token is frozen (see `codec.ts`): changes make a new one.
+ */
+export async function updateSessionClaims(
+	update: ClaimsUpdate,
+	services: TokenServices
+): Promise<JWT | null> {
+	const { user, account, trigger, client } = update;
+	if (account) {
+		// Sign-in, or linking a provider while signed in (Auth.js linked it to the user of the
+		// request's live session cookie): the cookie keeps a reference, the tokens go to the database.
+		await storeAccountTokens(account, services.cipher);
+		const current = await update.readCurrentClaims();
+		const sid = await continueOrStartSession(user!.id!, current, account.provider, client);
+		const accounts = await listSessionAccounts(user!.id!);
+		return { ...update.token, accounts, sid, sidCheckedAt: Math.floor(Date.now() / 1000) };
+	}
+	if (trigger !== 'update' && isSessionCurrent(update.token, services)) return update.token;
+	// A revoked or unknown session signs out, checked at most once per interval.
+	let token = await checkUserSession(update.token, services.session.checkIntervalSeconds);
+	if (token === null) return null;
+	if (trigger === 'update' && token.sub) {
+		// Note: the posted data is ignored; the database is the source of truth.
+		const profile = await findProfile(token.sub);
+		if (profile === null) return null;
+		const accounts = await listSessionAccounts(token.sub);
+		token = { ...token, name: profile.name, picture: profile.image, accounts };
+	}
+	return renewDueAccounts(token, services.rotator, client);
+}

@@ -1,0 +1,206 @@
+import type { JWT } from '@auth/core/jwt';
+import type { RequestEvent } from '@sveltejs/kit';
+import * as jose from 'jose';
+import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import { memoizeSession } from '../hooks/memoize-session';
+import { createSessionCodec } from './codec';
+import { configureTokenServices, type TokenServices } from '../config/services';
+import { revokeUserSession, startUserSession } from './user-sessions';
+
+vi.mock('jose', async (importOriginal) => {
+	const actual = await importOriginal<typeof import('jose')>();
+	return { ...actual, jwtDecrypt: vi.fn(actual.jwtDecrypt) };
+});
+
+const ORIGIN = 'http://127.0.0.1:5173';
+const COOKIE = 'authjs.session-token';
+const env = vi.hoisted(() => ({
+	AUTH_SECRET: 'hooks-test-secret',
+	AUTH_TRUST_HOST: 'true',
+	AUTH_GITHUB_ID: 'hooks-test-client',
+	AUTH_GITHUB_SECRET: 'hooks-test-client-secret',
+	AUTH_SESSION_UPDATE_AGE: '3600',
+	AUTH_SESSION_CHECK_SECONDS: '600'
+}));
+vi.mock('$env/dynamic/private', () => ({ env }));
+const UPDATE_AGE_SECONDS = Number(env.AUTH_SESSION_UPDATE_AGE);
+const CHECK_SECONDS = Number(env.AUTH_SESSION_CHECK_SECONDS);
+
+let services: TokenServices;
+let authHandle: typeof import('../../../auth').handle;
+
+beforeAll(async () => {
+	services = configureTokenServices(env);
+	vi.spyOn(services.session.codec, 'decode');
+	// Imported once env is in place: it builds the Auth.js config from env on first use.
+	({ handle: authHandle } = await import('../../../auth'));
+});
+afterEach(() => {
+	vi.mocked(services.session.codec.decode).mockClear();
+	vi.mocked(jose.jwtDecrypt).mockClear();
+});
+
+interface CookieOptions {
+	/** When the cookie was issued. */
+	ageSeconds?: number;
+	/** When its session was last found live; defaults to when it was issued. */
+	checkedSecondsAgo?: number;
+	sid?: string;
+}
+
+/** A session cookie for `userId` issued by another instance (so not in this one's cache). */
+async function sessionCookie(userId: string, options: CookieOptions = {}): Promise<string> {
+	const { ageSeconds = 0, checkedSecondsAgo = ageSeconds, sid = 'no-such-session' } = options;
+	const now = Math.floor(Date.now() / 1000);
+	const issuedAt = now - ageSeconds;
+	const claims: JWT = {
+		sub: userId,
+		name: 'Ada',
+		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: now + 8 * 3600 }],
+		sid,
+		sidCheckedAt: now - checkedSecondsAgo
+	};
+	vi.useFakeTimers({ now: issuedAt * 1000, toFake: ['Date'] });
+	const token = await createSessionCodec().encode({
+		token: claims,
+		secret: env.AUTH_SECRET,
+		salt: COOKIE
+	});
+	vi.useRealTimers();
+	return token;
+}
+
+/** Runs one request through the hooks; `loads` stands for the page's loads, each reading the session. */
+async function request(path: string, cookie: string | undefined, loads: number) {
+	const jar = new Map(cookie === undefined ? [] : [[COOKIE, cookie]]);
+	const written: string[] = [];
+	const cookies = {
+		get: (name: string) => jar.get(name),
+		getAll: () => [...jar].map(([name, value]) => ({ name, value })),
+		set: (name: string, value: string) => {
+			written.push(name);
+			jar.set(name, value);
+		},
+		delete: (name: string) => {
+			written.push(name);
+			jar.delete(name);
+		},
+		serialize: () => ''
+	};
+	const url = new URL(path, ORIGIN);
+	const headers: Record<string, string> =
+		cookie === undefined ? {} : { cookie: `${COOKIE}=${cookie}` };
+	const event = {
+		url,
+		request: new Request(url, { headers }),
+		cookies,
+		locals: {},
+		route: { id: path }
+	} as unknown as RequestEvent;
+	const sessions: unknown[] = [];
+	const resolve = async (event: RequestEvent) => {
+		for (let i = 0; i < loads; i++) sessions.push(await event.locals.auth());
+		return new Response('page');
+	};
+	// The two handles in the order hooks.server.ts runs them.
+	await authHandle({ event, resolve: (event) => memoizeSession({ event, resolve }) });
+	return { sessions, written, cookie: jar.get(COOKIE) };
+}
+
+describeWithDatabases('reading the session in hooks and loads', () => {
+	it('3 loads calling locals.auth() make exactly 1 decode and 1 decryption', async () => {
+		const { sessions } = await request('/', await sessionCookie('user-1'), 3);
+
+		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
+		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+		expect(sessions).toHaveLength(3);
+		for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
+	});
+
+	it('a request that changes nothing sends no Set-Cookie', async () => {
+		const cookie = await sessionCookie('user-1', {
+			ageSeconds: UPDATE_AGE_SECONDS - 60,
+			checkedSecondsAgo: CHECK_SECONDS - 60
+		});
+		const { written, sessions } = await request('/', cookie, 2);
+
+		expect(sessions[0]).toMatchObject({ user: { name: 'Ada' } });
+		expect(written).toEqual([]);
+	});
+
+	it('a session past its renewal age is re-issued once, with 1 decryption', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const old = await sessionCookie(user.id, {
+			sid,
+			ageSeconds: UPDATE_AGE_SECONDS + 60,
+			checkedSecondsAgo: 0
+		});
+		const { written, cookie, sessions } = await request('/', old, 2);
+
+		expect(written.filter((name) => name === COOKIE)).toHaveLength(1);
+		expect(cookie).not.toBe(old);
+		expect(sessions[1]).toMatchObject({ user: { id: user.id }, sessionId: sid });
+		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+	});
+
+	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const due = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
+		const first = await request('/', due, 2);
+		expect(first.sessions[0]).toMatchObject({ user: { id: user.id } });
+		expect(first.written.filter((name) => name === COOKIE)).toHaveLength(1);
+
+		// The re-issued cookie is not due again: no database, no Set-Cookie.
+		const second = await request('/', first.cookie, 1);
+		expect(second.sessions[0]).toMatchObject({ user: { id: user.id } });
+		expect(second.written).toEqual([]);
+	});
+
+	it('a client that replays a cookie past its check interval is checked once per interval, not per request', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const replayed = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
+		expect((await request('/', replayed, 1)).written).toContain(COOKIE);
+
+		// It never stored the re-issued cookie: this process remembers the check anyway.
+		for (let i = 0; i < 3; i++) {
+			const again = await request('/', replayed, 1);
+			expect(again.sessions[0]).toMatchObject({ user: { id: user.id }, sessionId: sid });
+			expect(again.written).toEqual([]);
+		}
+	});
+
+	it('a revoked session is signed out at its next check, and its cookie cleared', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		const cookie = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS - 1 });
+		expect((await request('/', cookie, 1)).sessions[0]).not.toBeNull();
+
+		expect(await revokeUserSession(user.id, sid)).toBe(true);
+		// Within the interval the cookie alone still answers; once it passes, the row decides.
+		vi.useFakeTimers({ now: Date.now() + 2_000, toFake: ['Date'] });
+		const { sessions, written, cookie: after } = await request('/', cookie, 2);
+		vi.useRealTimers();
+		expect(sessions).toEqual([null, null]);
+		expect(written).toContain(COOKIE);
+		expect(after).toBeFalsy();
+	});
+
+	it('a cookie without a known session is signed out at its first check', async () => {
+		const user = await createUser();
+		const cookie = await sessionCookie(user.id, { checkedSecondsAgo: CHECK_SECONDS });
+		expect((await request('/', cookie, 1)).sessions[0]).toBeNull();
+	});
+
+	it('a request with no session cookie is signed out, with no decode and no Set-Cookie', async () => {
+		const { written, sessions } = await request('/', undefined, 2);
+
+		expect(sessions).toEqual([null, null]);
+		expect(services.session.codec.decode).not.toHaveBeenCalled();
+		expect(written).toEqual([]);
+	});
+});

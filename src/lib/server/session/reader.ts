@@ -1,0 +1,67 @@
+import type { JWT } from '@auth/core/jwt';
+import type { Session } from '@auth/core/types';
+import type { Cookies, RequestEvent } from '@sveltejs/kit';
+import { getRequestEvent } from '$app/server';
+import { hasSessionChunks, sessionCookieName, toSession } from './cookies';
+import { tokenServices } from '../config/services';
+import { isSessionCurrent } from './claims';
+
+export type ReadSession = () => Promise<Session | null>;
+
+/**
+ * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
+ * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
+ * refresh, was checked against `user_sessions` within the interval and is younger than the
+ * renewal age, the jwt callback would change nothing, so the
+ * session is built from the claims and no cookie is re-issued. Everything else (no valid
+ * cookie, a refresh due, a renewal due, a chunked cookie) goes to Auth.js's own session flow,
+ * `authjs`, which runs the callbacks, re-issues or clears the cookie and logs what failed.
+ */
+export async function readSession(
+	event: RequestEvent,
+	authjs: ReadSession
+): Promise<Session | null> {
+	const services = tokenServices();
+	const { session: policy } = services;
+	const name = sessionCookieName(event.url);
+	const token = event.cookies.get(name);
+	if (token === undefined) return hasSessionChunks(event.cookies, name) ? authjs() : null;
+
+	const claims = await policy.codec
+		.decode({ token, salt: name, secret: policy.secret })
+		.catch(() => null);
+	if (claims === null || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
+		return authjs();
+	}
+	// Note: renewing the cookie is Auth.js's part of the flow, not the callback's.
+	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
+	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
+	// The cookie the browser holds, and so the session, ends at the token's own expiry.
+	return toSession(claims, new Date(claims.exp * 1000).toISOString());
+}
+
+/**
+ * The claims of the session cookie that the request being handled carries, or null (none, not
+ * valid, or outside a request): for Auth.js callbacks, which are not given the cookie.
+ */
+export async function readRequestClaims(): Promise<JWT | null> {
+	let event: RequestEvent;
+	try {
+		event = getRequestEvent();
+	} catch {
+		return null;
+	}
+	return readCookieClaims(event.cookies, event.url);
+}
+
+/**
+ * The claims of the session cookie in `cookies`, or null when there is none or it does not
+ * decode. Note: a session split into chunks is not read; it has never outgrown one cookie.
+ */
+export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
+	const { session: policy } = tokenServices();
+	const name = sessionCookieName(url);
+	const token = cookies.get(name);
+	if (token === undefined) return null;
+	return policy.codec.decode({ token, salt: name, secret: policy.secret }).catch(() => null);
+}

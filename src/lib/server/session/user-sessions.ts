@@ -1,0 +1,144 @@
+import type { JWT } from '@auth/core/jwt';
+import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { recordAuditEvent } from '../account/audit';
+import { BoundedCache } from '../http/bounded-cache';
+import { db } from '../db';
+import { userSessions, type UserSession } from '../db/schema';
+import type { RequestClient } from '../http/request-client';
+import { forgetProviderTokens } from '../tokens/forget';
+
+/** Records a new sign-in and returns its id, which the JWT carries as `sid`. */
+export async function startUserSession(
+	userId: string,
+	client: RequestClient | null
+): Promise<string> {
+	const id = crypto.randomUUID();
+	await db.insert(userSessions).values({
+		id,
+		userId,
+		ip: client?.ip ?? 'unknown',
+		userAgent: client?.userAgent ?? 'Unknown browser'
+	});
+	return id;
+}
+
+/**
+ * The session of a completed OAuth sign-in. When the browser already holds a live session of
+ * this user, Auth.js has just linked another provider to them: linking is not a sign-in, so that
+ * session goes on (a new row would leave the old one live but unused). Otherwise a new session
+ * starts and the audit log records the sign-in. Returns the session's id.
+ */
+export async function continueOrStartSession(
+	userId: string,
+	current: JWT | null,
+	provider: string,
+	client: RequestClient | null
+): Promise<string> {
+	const sid = current?.sub === userId ? current.sid : undefined;
+	if (sid !== undefined && (await touchUserSession(sid, userId))) return sid;
+	const started = await startUserSession(userId, client);
+	await recordAuditEvent(userId, 'sign_in', client, provider);
+	return started;
+}
+
+// When this process last found each session live (sid → epoch seconds). A client that replays
+// an old cookie (the check's re-issued one never stored) is then not checked on every request.
+// Note: an entry only spares one indexed update per interval; 10 000 sessions is plenty.
+const lastFoundLive = new BoundedCache<string, number>(10_000);
+
+/**
+ * True when the JWT's session has not been found live for `intervalSeconds`, by the cookie's
+ * own record or by this process's memory of it.
+ */
+export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Date.now()): boolean {
+	if (token.sid === undefined) return true;
+	const checkedAt = Math.max(
+		token.sidCheckedAt ?? -Infinity,
+		lastFoundLive.get(token.sid) ?? -Infinity
+	);
+	return now / 1000 - checkedAt >= intervalSeconds;
+}
+
+/**
+ * Marks the session seen now, if it is still live. False when it was revoked, deleted or never
+ * existed: that JWT must no longer sign anyone in. One indexed update.
+ */
+export async function touchUserSession(id: string, userId: string): Promise<boolean> {
+	const touched = await db
+		.update(userSessions)
+		.set({ lastSeenAt: new Date() })
+		.where(live(userId, id))
+		.returning({ id: userSessions.id });
+	if (touched.length === 0) return false;
+	lastFoundLive.set(id, Math.floor(Date.now() / 1000));
+	return true;
+}
+
+/** The user's live sessions, most recently seen first. */
+export function listUserSessions(userId: string): Promise<UserSession[]> {
+	return db
+		.select()
+		.from(userSessions)
+		.where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)))
+		.orderBy(desc(userSessions.lastSeenAt));
+}
+
+/** Revokes one of the user's sessions; false when it is not theirs or already ended. */
+export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
+	const revoked = await db
+		.update(userSessions)
+		.set({ revokedAt: new Date() })
+		.where(live(userId, id))
+		.returning({ id: userSessions.id });
+	lastFoundLive.delete(id);
+	return revoked.length > 0;
+}
+
+/** Revokes every live session of the user but `keepId`; returns how many. */
+export async function revokeOtherUserSessions(userId: string, keepId: string): Promise<number> {
+	const revoked = await db
+		.update(userSessions)
+		.set({ revokedAt: new Date() })
+		.where(
+			and(
+				eq(userSessions.userId, userId),
+				ne(userSessions.id, keepId),
+				isNull(userSessions.revokedAt)
+			)
+		)
+		.returning({ id: userSessions.id });
+	for (const { id } of revoked) lastFoundLive.delete(id);
+	return revoked.length;
+}
+
+function live(userId: string, id: string) {
+	return and(
+		eq(userSessions.id, id),
+		eq(userSessions.userId, userId),
+		isNull(userSessions.revokedAt)
+	);
+}
+
+/**
+ * For the jwt callback: when the check is due, the JWT stays valid only if its session is still
+ * live, and then records when it was checked. Null means signed out (Auth.js clears the cookie).
+ */
+export async function checkUserSession(token: JWT, intervalSeconds: number): Promise<JWT | null> {
+	if (!isSessionCheckDue(token, intervalSeconds)) return token;
+	if (!token.sub || !token.sid || !(await touchUserSession(token.sid, token.sub))) return null;
+	return { ...token, sidCheckedAt: Math.floor(Date.now() / 1000) };
+}
+
+/**
+ * Sign-out: the session is revoked and the audit log says so. When it was the user's last live
+ * session, no session needs the provider tokens any more: they are deleted and revoked.
+ */
+export async function endUserSession(
+	userId: string,
+	id: string,
+	client: RequestClient | null
+): Promise<void> {
+	if (!(await revokeUserSession(userId, id))) return;
+	await recordAuditEvent(userId, 'sign_out', client);
+	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
+}

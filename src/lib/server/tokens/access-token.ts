@@ -1,0 +1,62 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import type { ProviderId } from '$lib/auth/types';
+import { requestClient, type RequestClient } from '../http/request-client';
+import { findAccount } from './accounts';
+import { AccountNotLinkedError, ProviderUnavailableError, RefreshTokenError } from './errors';
+import { assertUser } from '../session/guards';
+import { tokenServices } from '../config/services';
+
+export interface AccessToken {
+	value: string;
+	/** Seconds since the epoch, or null when the token does not expire. */
+	expiresAt: number | null;
+	rotatedAt: Date | null;
+}
+
+/**
+ * A valid access token for the signed-in user at `provider`, by the same rule as the session:
+ * a token inside its refresh window is returned at once while one background refresh renews it,
+ * and only an expired one waits for its refresh (at most the provider timeout).
+ * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
+ * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
+ * provider is not linked.
+ */
+export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
+	const user = await assertUser(event);
+	if ((await event.locals.auth())?.error !== undefined) throw new RefreshTokenError(provider);
+	return (await readAccessToken(user.id, provider, { client: requestClient(event) })).value;
+}
+
+/**
+ * `getAccessToken` for a known user id, with the token's expiry and last rotation. `force`
+ * rotates now and waits for it, fresh or not ("Refresh now").
+ */
+export async function readAccessToken(
+	userId: string,
+	provider: ProviderId,
+	{ force = false, client = null }: { force?: boolean; client?: RequestClient | null } = {}
+): Promise<AccessToken> {
+	const { rotator, cipher } = tokenServices();
+	let account = await findAccount(userId, provider);
+	if (account === null) throw new AccountNotLinkedError(provider);
+	const life = { expiresAt: account.expires_at, issuedAt: account.tokenIssuedAt };
+	const key = { provider, providerAccountId: account.providerAccountId, ...life };
+
+	if (force || account.access_token === null || rotator.isExpired(life)) {
+		const outcome = await rotator.ensureFresh(key, { force, client });
+		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
+		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
+		account = (await findAccount(userId, provider)) ?? account;
+		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {
+			throw new ProviderUnavailableError(provider);
+		}
+	} else if (rotator.isDue(life)) {
+		// Still valid: used now, renewed in the background (its outcome is remembered).
+		void rotator.ensureFresh(key, { client });
+	}
+	return {
+		value: await cipher.decrypt(account.access_token),
+		expiresAt: account.expires_at,
+		rotatedAt: account.rotatedAt
+	};
+}

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startIdp, type Idp } from '$idp/provider.js';
+import { metadata, obtainTokens, providerEnv, tokenRequest } from '$idp/testing.js';
+import type { ProviderId } from '$lib/auth/types';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import { findAccount } from './accounts';
+import { createAdapter } from './adapter';
+import { configureTokenServices, type TokenServices } from '../config/services';
+import { endUserSession, startUserSession } from '../session/user-sessions';
+
+const APP = 'http://127.0.0.1:5173';
+
+let idp: Idp;
+let services: TokenServices;
+
+beforeAll(async () => {
+	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
+	services = configureTokenServices({
+		AUTH_SECRET: 'revocation-test-secret',
+		...providerEnv(idp)
+	});
+});
+afterAll(async () => {
+	await idp?.close();
+});
+
+let logins = 0;
+/** A user with GitHub and Google linked, holding real tokens from the local IdP. */
+async function userWithTokens() {
+	const user = await createUser();
+	const issued: Record<ProviderId, { access_token: string; refresh_token: string }> = {
+		github: await obtainTokens(idp, 'github', `revoke-${process.pid}-${++logins}`, APP),
+		google: await obtainTokens(idp, 'google', `revoke-${process.pid}-${++logins}`, APP)
+	};
+	for (const provider of ['github', 'google'] as const) {
+		await createAdapter(services.cipher).linkAccount!({
+			userId: user.id,
+			type: provider === 'google' ? 'oidc' : 'oauth',
+			provider,
+			providerAccountId: `${user.id}-${provider}`,
+			access_token: issued[provider].access_token,
+			refresh_token: issued[provider].refresh_token,
+			expires_at: Math.floor(Date.now() / 1000) + 300,
+			token_type: 'bearer'
+		});
+	}
+	return { user, issued };
+}
+
+/** Whether the IdP still honours a refresh token. */
+async function refreshWorks(provider: ProviderId, refreshToken: string): Promise<boolean> {
+	const client = provider === 'github' ? idp.github : idp.google;
+	const issuer = provider === 'github' ? `${idp.github.baseUrl}/login/oauth` : idp.google.issuer;
+	const endpoint =
+		provider === 'github'
+			? `${idp.github.baseUrl}/login/oauth/access_token`
+			: String((await metadata(issuer)).token_endpoint);
+	const response = await tokenRequest(endpoint, client, {
+		grant_type: 'refresh_token',
+		refresh_token: refreshToken
+	});
+	return response.status === 200;
+}
+
+describeWithDatabases('sign-out and provider tokens', () => {
+	it('keeps the tokens while another session of the user is live', async () => {
+		const { user } = await userWithTokens();
+		const [first] = [await startUserSession(user.id, null), await startUserSession(user.id, null)];
+
+		await endUserSession(user.id, first, null);
+
+		expect((await findAccount(user.id, 'github'))?.access_token).not.toBeNull();
+		expect((await findAccount(user.id, 'google'))?.refresh_token).not.toBeNull();
+	});
+
+	it('ending the last session deletes the stored tokens and revokes them at both providers', async () => {
+		const { user, issued } = await userWithTokens();
+		const session = await startUserSession(user.id, null);
+
+		await endUserSession(user.id, session, null);
+
+		for (const provider of ['github', 'google'] as const) {
+			const account = await findAccount(user.id, provider);
+			expect(account).toMatchObject({ access_token: null, refresh_token: null, id_token: null });
+			expect(await refreshWorks(provider, issued[provider].refresh_token)).toBe(false);
+		}
+		const githubUser = await fetch(`${idp.github.baseUrl}/api/v3/user`, {
+			headers: { authorization: `Bearer ${issued.github.access_token}` }
+		});
+		expect(githubUser.status).toBe(401);
+	});
+});

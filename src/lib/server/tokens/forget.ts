@@ -1,0 +1,61 @@
+import { eq } from 'drizzle-orm';
+import type { ProviderId } from '$lib/auth/types';
+import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
+import { db } from '../db';
+import { accounts } from '../db/schema';
+import { revokeAtProvider } from '../providers/revoke';
+import type { TokenCipher } from './cipher';
+import { tokenServices } from '../config/services';
+
+/** Provider tokens as the `accounts` table stores them: sealed, or null. */
+export interface StoredTokens {
+	provider: ProviderId;
+	accessToken: string | null;
+	refreshToken: string | null;
+}
+
+/**
+ * Deletes the provider tokens stored for the user, then asks each provider to revoke them
+ * (best-effort, see `revokeStoredTokens`). The account links stay: the next sign-in stores new
+ * tokens. Returns how many providers confirmed.
+ */
+export async function forgetProviderTokens(userId: string): Promise<number> {
+	const rows = await db
+		.select({
+			provider: accounts.provider,
+			accessToken: accounts.access_token,
+			refreshToken: accounts.refresh_token
+		})
+		.from(accounts)
+		.where(eq(accounts.userId, userId));
+	await db
+		.update(accounts)
+		.set({ access_token: null, refresh_token: null, id_token: null })
+		.where(eq(accounts.userId, userId));
+	return revokeStoredTokens(rows);
+}
+
+/**
+ * Asks each row's provider to revoke its tokens, once they are no longer stored: best-effort,
+ * in parallel, each within PROVIDER_REVOCATION_TIMEOUT_MS. Returns how many providers confirmed.
+ */
+export async function revokeStoredTokens(rows: StoredTokens[]): Promise<number> {
+	const { cipher, providers } = tokenServices();
+	const confirmed = await Promise.all(
+		rows.map(async (row) => {
+			const settings = providers.find(({ id }) => id === row.provider);
+			if (settings === undefined) return false;
+			const tokens = {
+				accessToken: await openOrNull(cipher, row.accessToken),
+				refreshToken: await openOrNull(cipher, row.refreshToken)
+			};
+			return revokeAtProvider(settings, tokens, PROVIDER_REVOCATION_TIMEOUT_MS);
+		})
+	);
+	return confirmed.filter(Boolean).length;
+}
+
+async function openOrNull(cipher: TokenCipher, sealed: string | null): Promise<string | null> {
+	if (sealed === null) return null;
+	return cipher.decrypt(sealed).catch(() => null);
+}

@@ -1,0 +1,186 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { revokeToken } from '$idp/testing.js';
+import { listAuditEvents } from '../account/audit';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import {
+	expireAccessToken,
+	linkAccountWithTokens,
+	storedRefreshToken,
+	useLocalIdp
+} from '../testing/provider-accounts';
+import { readAccessToken } from './access-token';
+import { createAdapter } from './adapter';
+import { RefreshTokenError } from './errors';
+import { readProviderSettings } from '../providers/settings';
+import { TokenRotator } from './rotation';
+import { renewDueAccounts } from './session-accounts';
+
+const local = useLocalIdp();
+const logged: string[] = [];
+beforeAll(() => {
+	vi.spyOn(console, 'info').mockImplementation((line: string) => void logged.push(line));
+});
+afterAll(() => vi.restoreAllMocks());
+
+describeWithDatabases('token rotation', () => {
+	it('50 concurrent token reads and session checks after expiry make exactly 1 refresh', async () => {
+		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');
+		const sessionToken = {
+			sub: user.id,
+			accounts: [
+				{
+					provider: 'google' as const,
+					providerAccountId: account.providerAccountId,
+					expiresAt: account.expires_at
+				}
+			]
+		};
+
+		const results = await Promise.all(
+			Array.from({ length: 50 }, (_, i) =>
+				i % 2 === 0
+					? readAccessToken(user.id, 'google').then((token) => token.value)
+					: renewDueAccounts(structuredClone(sessionToken), local.services.rotator, null)
+			)
+		);
+
+		expect(local.refreshes).toEqual([{ provider: 'google', ok: true, error: undefined }]);
+		const values = new Set(results.filter((result) => typeof result === 'string'));
+		expect(values.size).toBe(1);
+		expect(values.has(tokens.access_token)).toBe(false);
+		for (const session of results.filter((result) => typeof result !== 'string')) {
+			expect(session.error).toBeUndefined();
+			expect(session.accounts?.[0]?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 60);
+		}
+		expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
+			tokens.refresh_token
+		);
+	});
+
+	it('two instances racing for the same account make one refresh: the lease decides', async () => {
+		const { user, account } = await linkAccountWithTokens(local, 'github');
+		// Separate rotators share no in-flight map, just like two server processes.
+		const providers = readProviderSettings(local.env);
+		const options = { cipher: local.services.cipher, providers, skewMs: 60_000, timeoutMs: 5_000 };
+		const [first, second] = [new TokenRotator(options), new TokenRotator(options)];
+
+		const outcomes = await Promise.all(
+			Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).ensureFresh(account))
+		);
+
+		// One rotator's callers share its refresh; the other's waited for the lease, then found
+		// the row already fresh.
+		expect(local.refreshes).toHaveLength(1);
+		const statuses = outcomes.map((outcome) => outcome.status);
+		expect(statuses.filter((status) => status === 'rotated')).toHaveLength(5);
+		expect(statuses.filter((status) => status === 'fresh')).toHaveLength(5);
+		expect((await readAccessToken(user.id, 'github')).rotatedAt).toBeInstanceOf(Date);
+	});
+
+	it('rotates once per expiry, five times in a row, with a new refresh token each time', async () => {
+		const { user, account, tokens } = await linkAccountWithTokens(local, 'github');
+		const seen = new Set([tokens.refresh_token]);
+		for (let round = 1; round <= 5; round++) {
+			await expireAccessToken(account);
+			await Promise.all([readAccessToken(user.id, 'github'), readAccessToken(user.id, 'github')]);
+			expect(local.refreshes).toHaveLength(round);
+			seen.add((await storedRefreshToken(local, account.providerAccountId))!);
+			expect(seen.size).toBe(round + 1);
+		}
+		expect(local.refreshes.every((refresh) => refresh.ok)).toBe(true);
+	});
+
+	it('a grant revoked at the provider flags the session and never resends the dead token', async () => {
+		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');
+		await revokeToken(local.idp, 'google', tokens.refresh_token);
+
+		await expect(readAccessToken(user.id, 'google')).rejects.toThrow(RefreshTokenError);
+		const session = await renewDueAccounts(
+			{ sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] },
+			local.services.rotator,
+			null
+		);
+		expect(session.error).toBe('RefreshTokenError');
+		expect(local.refreshes).toEqual([{ provider: 'google', ok: false, error: 'invalid_grant' }]);
+		expect(await storedRefreshToken(local, account.providerAccountId)).toBeNull();
+		// The refusal is in the user's audit log, once.
+		const events = await listAuditEvents(user.id);
+		expect(events.map(({ event, detail }) => [event, detail])).toEqual([
+			['refresh_failed', 'google']
+		]);
+	});
+
+	it('a token without expiry (classic GitHub OAuth app) is used as is', async () => {
+		const user = await createUser();
+		await createAdapter(local.services.cipher).linkAccount!({
+			userId: user.id,
+			type: 'oauth',
+			provider: 'github',
+			providerAccountId: `classic-${user.id}`,
+			access_token: 'gho_classic',
+			token_type: 'bearer'
+		});
+		expect((await readAccessToken(user.id, 'github')).value).toBe('gho_classic');
+		expect(local.refreshes).toEqual([]);
+	});
+
+	it('logs one structured line per refresh, with no token in it', async () => {
+		logged.length = 0;
+		const { user, tokens } = await linkAccountWithTokens(local, 'google');
+		const fresh = await readAccessToken(user.id, 'google');
+
+		const lines = logged.map((line) => JSON.parse(line));
+		expect(lines).toEqual([
+			expect.objectContaining({ event: 'token_refresh', provider: 'google', outcome: 'rotated' })
+		]);
+		expect(lines[0].durationMs).toBeTypeOf('number');
+		for (const secret of [tokens.access_token, tokens.refresh_token, fresh.value]) {
+			expect(logged.join('\n')).not.toContain(secret);
+		}
+	});
+});
+
+describeWithDatabases('token rotation when the provider is down or slow', () => {
+	let silent: Server;
+	const hung: Socket[] = [];
+	let silentUrl: string;
+	beforeAll(async () => {
+		// Accepts connections and never answers: a hung provider.
+		silent = createServer((socket) => void hung.push(socket));
+		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+		silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+	});
+	afterAll(() => {
+		for (const socket of hung) socket.destroy();
+		return new Promise((resolve) => silent.close(resolve));
+	});
+
+	for (const [what, baseUrl] of [
+		['unreachable', () => 'http://127.0.0.1:9'],
+		['hanging', () => silentUrl]
+	] as const) {
+		it(`keeps the session when the provider is ${what}, and gives up within the timeout`, async () => {
+			const { user, account } = await linkAccountWithTokens(local, 'github');
+			const providers = readProviderSettings({
+				...local.env,
+				AUTH_GITHUB_ENTERPRISE_URL: baseUrl()
+			});
+			const rotator = new TokenRotator({
+				cipher: local.services.cipher,
+				providers,
+				skewMs: 60_000,
+				timeoutMs: 300
+			});
+			const session = { sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] };
+
+			const started = Date.now();
+			const result = await renewDueAccounts(session, rotator, null);
+			expect(Date.now() - started).toBeLessThan(2_000);
+			expect(result.error).toBeUndefined();
+			expect(result.accounts).toEqual(session.accounts);
+			expect(await storedRefreshToken(local, account.providerAccountId)).not.toBeNull();
+		});
+	}
+});

@@ -1,0 +1,44 @@
+import type { JWT } from '@auth/core/jwt';
+import type { SessionError } from '$lib/auth/types';
+import type { RequestClient } from '../http/request-client';
+import type { TokenRotator } from './rotation';
+
+/**
+ * Called by the jwt callback on every `locals.auth()`. For each account whose access token is
+ * inside its refresh window: a still valid token is served as it is while one background refresh
+ * renews it (a later request picks up the new expiry); an expired one waits for the refresh, at
+ * most the provider timeout. A definitive refusal flags the session with `RefreshTokenError`; an
+ * account unlinked since (from another browser) leaves the session; an outage changes nothing,
+ * so a later request tries again. Outside the window it costs no query and no network call.
+ */
+export async function renewDueAccounts(
+	token: JWT,
+	rotator: TokenRotator,
+	client: RequestClient | null
+): Promise<JWT> {
+	if (!needsRefresh(token, rotator)) return token;
+	const accounts = token.accounts ?? [];
+	let error: SessionError | undefined;
+	const refreshed = await Promise.all(
+		accounts.map(async (account) => {
+			if (!rotator.isDue(account)) return account;
+			const outcome = await rotator.requestRefresh(account, client);
+			if (outcome?.status === 'rejected') error = 'RefreshTokenError';
+			if (outcome?.status === 'unlinked') return null;
+			if (outcome?.status === 'fresh' || outcome?.status === 'rotated') {
+				return { ...account, expiresAt: outcome.expiresAt, issuedAt: outcome.issuedAt };
+			}
+			return account;
+		})
+	);
+	const linked = refreshed.filter((account) => account !== null);
+	// Note: with every account gone there is nothing left to sign in with.
+	if (linked.length === 0) error = 'RefreshTokenError';
+	return { ...token, accounts: linked, ...(error !== undefined && { error }) };
+}
+
+/** True when some account's access token is inside its refresh window, in a usable session. */
+export function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
+	if (token.error !== undefined) return false;
+	return (token.accounts ?? []).some((account) => rotator.isDue(account));
+}
