@@ -1,17 +1,20 @@
+import type { JWT } from '@auth/core/jwt';
 import type { SvelteKitAuthConfig } from '@auth/sveltekit';
+import type { RequestEvent } from '@sveltejs/kit';
+import { getRequestEvent } from '$app/server';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { createAdapter } from '$lib/server/tokens/adapter';
 import { authLogger } from '$lib/server/config/authjs-logger';
 import { readProviderSettings, toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
-import { readRequestClaims } from '$lib/server/session/reader';
+import { readCookieClaims } from '$lib/server/session/reader';
 import { tokenServices } from '$lib/server/config/services';
 import { isHostTrusted, requireSecret } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
 import { endUserSession } from '$lib/server/session/user-sessions';
-import { currentClient } from '$lib/server/http/request-client';
+import { requestClient, type RequestClient } from '$lib/server/http/request-client';
 
 type Env = Record<string, string | undefined>;
 
@@ -43,7 +46,7 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 						account,
 						trigger,
 						client: currentClient(),
-						readCurrentClaims: readRequestClaims
+						readCurrentClaims
 					},
 					services
 				),
@@ -60,4 +63,27 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 			}
 		}
 	};
+}
+
+/**
+ * The request an Auth.js callback or event runs in: Auth.js does not pass it, so it comes from
+ * SvelteKit's request store. Null outside a request.
+ */
+function currentEvent(): RequestEvent | null {
+	try {
+		return getRequestEvent();
+	} catch {
+		return null;
+	}
+}
+
+function currentClient(): RequestClient | null {
+	const event = currentEvent();
+	return event && requestClient(event);
+}
+
+/** The claims of the session cookie the current request carries (null: none, or not valid). */
+async function readCurrentClaims(): Promise<JWT | null> {
+	const event = currentEvent();
+	return event && readCookieClaims(event.cookies, event.url);
 }

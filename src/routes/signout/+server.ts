@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { endUserSession } from '$lib/server/session/user-sessions';
 import { readForm } from '$lib/server/http/form';
-import { currentClient } from '$lib/server/http/request-client';
+import { requestClient } from '$lib/server/http/request-client';
 import { signOut } from '../../auth';
 import type { RequestHandler } from './$types';
 
@@ -14,7 +14,7 @@ export const POST: RequestHandler = async (event) => {
 	await readForm(event.request.clone());
 	const session = await event.locals.auth();
 	if (session?.sessionId !== undefined) {
-		await endUserSession(session.user.id, session.sessionId, currentClient());
+		await endUserSession(session.user.id, session.sessionId, requestClient(event));
 	}
 	await signOut(event);
 	// Note: not reached: signOut clears the session cookies and throws its redirect to `redirectTo`.

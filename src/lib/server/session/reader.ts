@@ -1,7 +1,6 @@
 import type { JWT } from '@auth/core/jwt';
 import type { Session } from '@auth/core/types';
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
-import { getRequestEvent } from '$app/server';
 import { hasSessionChunks, sessionCookieName, toSession } from './cookies';
 import { tokenServices } from '../config/services';
 import { isSessionCurrent } from './claims';
@@ -38,20 +37,6 @@ export async function readSession(
 	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
-}
-
-/**
- * The claims of the session cookie that the request being handled carries, or null (none, not
- * valid, or outside a request): for Auth.js callbacks, which are not given the cookie.
- */
-export async function readRequestClaims(): Promise<JWT | null> {
-	let event: RequestEvent;
-	try {
-		event = getRequestEvent();
-	} catch {
-		return null;
-	}
-	return readCookieClaims(event.cookies, event.url);
 }
 
 /**

@@ -11,7 +11,7 @@ import { forgetProviderTokens } from '$lib/server/tokens/forget';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
 import { readForm } from '$lib/server/http/form';
 import { deleteUser, findProfile, renameUser } from '$lib/server/account/profile';
-import { currentClient } from '$lib/server/http/request-client';
+import { requestClient } from '$lib/server/http/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 const UNLINK_ERRORS = {
@@ -47,7 +47,7 @@ export const actions: Actions = {
 		const user = await assertUser(event);
 		const provider = (await readForm(event.request)).get('provider');
 		if (!isProviderId(provider)) return fail(400, { unlinkError: UNLINK_ERRORS['not-linked'] });
-		const outcome = await unlinkAccount(user.id, provider, currentClient());
+		const outcome = await unlinkAccount(user.id, provider, requestClient(event));
 		if (outcome !== 'unlinked') return fail(400, { unlinkError: UNLINK_ERRORS[outcome] });
 		// The cookie lists the linked accounts: re-issue it without this one.
 		await reissueSessionCookie(event);

@@ -4,7 +4,7 @@ import { recordAuditEvent } from '$lib/server/account/audit';
 import { assertUser, requireUser } from '$lib/server/session/guards';
 import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/session/user-sessions';
 import { readForm, readId } from '$lib/server/http/form';
-import { currentClient } from '$lib/server/http/request-client';
+import { requestClient } from '$lib/server/http/request-client';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,7 +24,7 @@ export const actions: Actions = {
 		if (!(await revokeUserSession(user.id, id))) {
 			return fail(404, { error: 'That session has already ended.' });
 		}
-		await recordAuditEvent(user.id, 'session_revoked', currentClient());
+		await recordAuditEvent(user.id, 'session_revoked', requestClient(event));
 		return { revoked: 1 };
 	},
 	revokeOthers: async (event) => {
@@ -34,7 +34,12 @@ export const actions: Actions = {
 		if (current === undefined) return fail(400, { error: 'This session cannot be identified.' });
 		const revoked = await revokeOtherUserSessions(user.id, current);
 		if (revoked > 0) {
-			await recordAuditEvent(user.id, 'session_revoked', currentClient(), `${revoked} sessions`);
+			await recordAuditEvent(
+				user.id,
+				'session_revoked',
+				requestClient(event),
+				`${revoked} sessions`
+			);
 		}
 		return { revoked };
 	}
