@@ -10,13 +10,12 @@ import { readProviderSettings, toAuthProvider } from '$lib/server/providers/sett
 import { toSession } from '$lib/server/session/cookies';
 import { readCookieClaims } from '$lib/server/session/reader';
 import { tokenServices } from '$lib/server/config/services';
-import { isHostTrusted, requireSecret } from '$lib/server/config/start';
+import { requireSecret, type Env } from '$lib/server/config/env';
+import { isHostTrusted } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
 import { endUserSession } from '$lib/server/session/user-sessions';
 import { requestClient, type RequestClient } from '$lib/server/http/request-client';
-
-type Env = Record<string, string | undefined>;
 
 /** The Auth.js configuration, built once from env after the database is connected. */
 export function createAuthConfig(env: Env): SvelteKitAuthConfig {

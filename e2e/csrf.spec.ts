@@ -6,60 +6,59 @@ import { signIn, uniqueLogin } from './support/sign-in';
 
 // Note: "nothing changed" is read straight from the database, so this needs TEST_DATABASE_URL.
 const serverUrl = process.env.TEST_DATABASE_URL;
-if (serverUrl === undefined) {
-	console.warn('csrf.spec: not run: TEST_DATABASE_URL is not set');
-} else {
-	test.describe('cross-site POSTs, checked in the database', () => {
-		let app: TestApp;
-		let sql: postgres.Sql;
+test.describe('cross-site POSTs, checked in the database', () => {
+	test.skip(
+		serverUrl === undefined,
+		'needs TEST_DATABASE_URL: nothing changed is read from Postgres'
+	);
+	let app: TestApp;
+	let sql: postgres.Sql;
 
-		test.beforeAll(async () => {
-			const databaseUrl = await createFreshDatabase(serverUrl, 'latchkey_e2e_csrf');
-			app = await startTestApp(4191, {
-				env: { DATABASE_URL: databaseUrl.href, PGLITE_DATA_DIR: undefined }
-			});
-			sql = postgres(databaseUrl.href, { max: 1, onnotice: () => {} });
+	test.beforeAll(async () => {
+		const databaseUrl = await createFreshDatabase(serverUrl!, 'latchkey_e2e_csrf');
+		app = await startTestApp(4191, {
+			env: { DATABASE_URL: databaseUrl.href, PGLITE_DATA_DIR: undefined }
 		});
-		test.afterAll(async () => {
-			await sql?.end();
-			await app?.stop();
-		});
-
-		test('4 forged state changes (rename, sign-out, revoke sessions, delete account) change no row', async ({
-			browser
-		}) => {
-			const context = await browser.newContext({ baseURL: app.url });
-			const page = await context.newPage();
-			await signIn(page, 'GitHub', uniqueLogin('forged'));
-			await page.goto('/profile');
-			const userId = (await page.getByTestId('profile-id').textContent()) ?? '';
-			const snapshot = async () => ({
-				user: await sql`select name, email from users where id = ${userId}`,
-				sessions: await sql`select id, revoked_at from user_sessions where user_id = ${userId}`,
-				tokens:
-					await sql`select access_token, refresh_token from accounts where user_id = ${userId}`
-			});
-			const before = await snapshot();
-			expect(before.user).toHaveLength(1);
-			expect(before.sessions).toHaveLength(1);
-
-			const forged: { path: string; form: Record<string, string> }[] = [
-				{ path: '/profile?/rename', form: { name: 'Mallory' } },
-				{ path: '/signout', form: {} },
-				{ path: '/account/sessions?/revokeOthers', form: {} },
-				{ path: '/profile?/deleteAccount', form: { confirm: 'DELETE' } }
-			];
-			for (const { path, form } of forged) {
-				const response = await page.request.post(path, {
-					form,
-					headers: { origin: 'https://evil.example' },
-					maxRedirects: 0
-				});
-				expect(response.status(), path).toBe(403);
-			}
-
-			expect(await snapshot()).toEqual(before);
-			await context.close();
-		});
+		sql = postgres(databaseUrl.href, { max: 1, onnotice: () => {} });
 	});
-}
+	test.afterAll(async () => {
+		await sql?.end();
+		await app?.stop();
+	});
+
+	test('4 forged state changes (rename, sign-out, revoke sessions, delete account) change no row', async ({
+		browser
+	}) => {
+		const context = await browser.newContext({ baseURL: app.url });
+		const page = await context.newPage();
+		await signIn(page, 'GitHub', uniqueLogin('forged'));
+		await page.goto('/profile');
+		const userId = (await page.getByTestId('profile-id').textContent()) ?? '';
+		const snapshot = async () => ({
+			user: await sql`select name, email from users where id = ${userId}`,
+			sessions: await sql`select id, revoked_at from user_sessions where user_id = ${userId}`,
+			tokens: await sql`select access_token, refresh_token from accounts where user_id = ${userId}`
+		});
+		const before = await snapshot();
+		expect(before.user).toHaveLength(1);
+		expect(before.sessions).toHaveLength(1);
+
+		const forged: { path: string; form: Record<string, string> }[] = [
+			{ path: '/profile?/rename', form: { name: 'Mallory' } },
+			{ path: '/signout', form: {} },
+			{ path: '/account/sessions?/revokeOthers', form: {} },
+			{ path: '/profile?/deleteAccount', form: { confirm: 'DELETE' } }
+		];
+		for (const { path, form } of forged) {
+			const response = await page.request.post(path, {
+				form,
+				headers: { origin: 'https://evil.example' },
+				maxRedirects: 0
+			});
+			expect(response.status(), path).toBe(403);
+		}
+
+		expect(await snapshot()).toEqual(before);
+		await context.close();
+	});
+});

@@ -1,9 +1,8 @@
 import { isRedirect, redirect } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
 import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { readProviderSettings } from '$lib/server/providers/settings';
+import { tokenServices } from '$lib/server/config/services';
 import { clearSessionCookies } from '$lib/server/session/cookies';
 import { readForm } from '$lib/server/http/form';
 import { signIn } from '../../auth';
@@ -19,7 +18,7 @@ export const load: PageServerLoad = async ({ url, locals }) => {
 		redirect(303, error ? linkErrorPath(error) : redirectTo);
 	}
 	return {
-		providers: readProviderSettings(env).map(({ id, name }) => ({ id, name })),
+		providers: tokenServices().providers.map(({ id, name }) => ({ id, name })),
 		redirectTo,
 		error: signInErrorMessage(error)
 	};

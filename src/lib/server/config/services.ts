@@ -5,13 +5,11 @@ import {
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
 } from '$lib/timings';
-import { ConfigError, readWholeNumber } from './config-error';
+import { ConfigError, readWholeNumber, requireSecret, type Env } from './env';
 import { readProviderSettings, type ProviderSettings } from '../providers/settings';
 import { TokenRotator } from '../tokens/rotation';
 import { createSessionCodec, type SessionCodec } from '../session/codec';
 import { createTokenCipher, type TokenCipher } from '../tokens/cipher';
-
-type Env = Record<string, string | undefined>;
 
 export interface TokenServices {
 	cipher: TokenCipher;
@@ -38,8 +36,7 @@ let services: TokenServices | null = null;
  * what makes the single-flight map and the decode cache work.
  */
 export function configureTokenServices(env: Env): TokenServices {
-	const secret = env.AUTH_SECRET;
-	if (!secret) throw new ConfigError('AUTH_SECRET is not set');
+	const secret = requireSecret(env);
 	const skewSeconds = readWholeNumber(env, 'AUTH_REFRESH_SKEW_SECONDS', TOKEN_REFRESH_SKEW_SECONDS);
 	const maxAgeSeconds = readWholeNumber(env, 'AUTH_SESSION_MAX_AGE', SESSION_MAX_AGE_SECONDS);
 	const updateAgeSeconds = readWholeNumber(

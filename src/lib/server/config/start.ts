@@ -1,17 +1,8 @@
 import { readProviderSettings } from '../providers/settings';
 import { configureSignInLimit } from '../hooks/sign-in-limit';
 import { configureTokenServices } from './services';
-import { ConfigError } from './config-error';
+import { ConfigError, requireSecret, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
-
-type Env = Record<string, string | undefined>;
-
-export function requireSecret(env: Env): string {
-	const secret = env.AUTH_SECRET;
-	if (!secret)
-		throw new ConfigError('AUTH_SECRET is not set (generate one with: openssl rand -base64 33)');
-	return secret;
-}
 
 /**
  * Whether Auth.js may build URLs from the request's host. True once the deployment pins its

@@ -6,7 +6,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../config/env';
 import { describeDatabaseError } from './errors';
 
 export type Database = PgDatabase<PgQueryResultHKT>;

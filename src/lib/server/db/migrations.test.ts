@@ -1,15 +1,26 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { afterAll, expect, it } from 'vitest';
 import { closeDatabase, connectDatabase, db } from '.';
 import { describeWithDatabases } from '../testing/databases';
-import { accounts, sessions, users, verificationTokens } from './schema';
+import { eq, getTableName, is } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+import { users } from './schema';
 
 describeWithDatabases('migrations', () => {
 	it('create every table of the schema', async () => {
-		for (const table of [users, accounts, sessions, verificationTokens]) {
+		const tables = Object.values(schema).filter((value) => is(value, PgTable));
+		expect(tables.map((table) => getTableName(table)).sort()).toEqual([
+			'accounts',
+			'audit_events',
+			'sessions',
+			'user_sessions',
+			'users',
+			'verification_tokens'
+		]);
+		for (const table of tables) {
 			await expect(db.select().from(table).limit(1)).resolves.toEqual([]);
 		}
 	});

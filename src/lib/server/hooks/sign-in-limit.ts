@@ -1,10 +1,8 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { SIGN_IN_RATE_LIMIT, SIGN_IN_RATE_WINDOW_SECONDS } from '$lib/timings';
-import { readWholeNumber } from '../config/config-error';
+import { readWholeNumber, type Env } from '../config/env';
 import { SlidingWindowLimiter } from '../http/rate-limit';
-
-type Env = Record<string, string | undefined>;
 
 let limiter: SlidingWindowLimiter | null = null;
 

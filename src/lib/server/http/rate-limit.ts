@@ -1,4 +1,4 @@
-import { BoundedCache } from './bounded-cache';
+import { LRUCache } from 'lru-cache';
 
 export interface RateLimitOptions {
 	/** Requests allowed per key within any window of `windowMs`. */
@@ -17,12 +17,12 @@ export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfter
  * process; several instances each allow `limit`, which still bounds an attacker per instance.
  */
 export class SlidingWindowLimiter {
-	readonly #hits: BoundedCache<string, number[]>;
+	readonly #hits: LRUCache<string, number[]>;
 	readonly #options: Required<RateLimitOptions>;
 
 	constructor(options: RateLimitOptions) {
 		this.#options = { maxKeys: 10_000, now: Date.now, ...options };
-		this.#hits = new BoundedCache(this.#options.maxKeys);
+		this.#hits = new LRUCache({ max: this.#options.maxKeys });
 	}
 
 	/** Counts one request for `key`, unless it is over the limit. */

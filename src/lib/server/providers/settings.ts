@@ -2,7 +2,7 @@ import type { Provider } from '@auth/sveltekit/providers';
 import GitHub from '@auth/sveltekit/providers/github';
 import Google from '@auth/sveltekit/providers/google';
 import { PROVIDER_NAMES, type ProviderId } from '$lib/auth/types';
-import { ConfigError } from '../config/config-error';
+import { ConfigError, type Env } from '../config/env';
 
 /** A provider configured from env, in the order the sign-in page offers them. */
 export interface ProviderSettings {
@@ -13,8 +13,6 @@ export interface ProviderSettings {
 	/** GitHub Enterprise base URL, or an OIDC issuer for Google. */
 	endpoint: string | undefined;
 }
-
-type Env = Record<string, string | undefined>;
 
 const KNOWN = [
 	{ id: 'github', endpointVar: 'AUTH_GITHUB_ENTERPRISE_URL' },

@@ -1,6 +1,6 @@
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from '@auth/core/jwt';
 import { EncryptJWT, base64url, calculateJwkThumbprint, jwtDecrypt } from 'jose';
-import { BoundedCache } from '../http/bounded-cache';
+import { LRUCache } from 'lru-cache';
 
 /**
  * The content encryptions Auth.js reads, with their key sizes. Auth.js writes A256CBC-HS512; we
@@ -36,12 +36,12 @@ export interface SessionCodec {
 export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 	const keys = new Map<string, Promise<SessionKey>>();
 	// Decoded claims by ciphertext, one cache per secret list and salt (cookie name).
-	const decodedBy = new Map<string, BoundedCache<string, JWT>>();
-	function decodedCache(secrets: string[], salt: string): BoundedCache<string, JWT> {
+	const decodedBy = new Map<string, LRUCache<string, JWT>>();
+	function decodedCache(secrets: string[], salt: string): LRUCache<string, JWT> {
 		const id = `${salt}\n${secrets.join('\n')}`;
 		let cache = decodedBy.get(id);
 		if (cache === undefined) {
-			cache = new BoundedCache(cacheSize);
+			cache = new LRUCache({ max: cacheSize });
 			decodedBy.set(id, cache);
 		}
 		return cache;

@@ -1,7 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import { and, desc, eq, isNull, ne } from 'drizzle-orm';
 import { recordAuditEvent } from '../account/audit';
-import { BoundedCache } from '../http/bounded-cache';
+import { LRUCache } from 'lru-cache';
 import { db } from '../db';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
@@ -44,7 +44,7 @@ export async function continueOrStartSession(
 // When this process last found each session live (sid → epoch seconds). A client that replays
 // an old cookie (the check's re-issued one never stored) is then not checked on every request.
 // Note: an entry only spares one indexed update per interval; 10 000 sessions is plenty.
-const lastFoundLive = new BoundedCache<string, number>(10_000);
+const lastFoundLive = new LRUCache<string, number>({ max: 10_000 });
 
 /**
  * True when the JWT's session has not been found live for `intervalSeconds`, by the cookie's

@@ -1,5 +1,5 @@
 import { REFRESH_LEASE_MS, REFRESH_RETRY_MS } from '$lib/timings';
-import { BoundedCache } from '../http/bounded-cache';
+import { LRUCache } from 'lru-cache';
 import { describeDatabaseError } from '../db/errors';
 import type { Account } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
@@ -65,7 +65,7 @@ interface Settled {
  */
 export class TokenRotator {
 	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
-	readonly #settled = new BoundedCache<string, Settled>(SETTLED_ACCOUNTS);
+	readonly #settled = new LRUCache<string, Settled>({ max: SETTLED_ACCOUNTS });
 	readonly #options: Required<RotatorOptions>;
 
 	constructor(options: RotatorOptions) {

@@ -1,11 +1,10 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { env } from '$env/dynamic/private';
 import { connectErrorMessage } from '$lib/auth/signin-errors';
 import { isProviderId } from '$lib/auth/types';
 import { PATHS } from '$lib/paths';
 import { unlinkAccount } from '$lib/server/tokens/account-links';
 import { assertUser, requireUser } from '$lib/server/session/guards';
-import { readProviderSettings } from '$lib/server/providers/settings';
+import { tokenServices } from '$lib/server/config/services';
 import { clearSessionCookies, reissueSessionCookie } from '$lib/server/session/cookies';
 import { forgetProviderTokens } from '$lib/server/tokens/forget';
 import { DELETE_CONFIRMATION, validateDisplayName } from '$lib/profile';
@@ -23,8 +22,8 @@ export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
 	const profile = await findProfile(user.id);
 	if (profile === null) error(404, 'Your account no longer exists.');
-	const connectable = readProviderSettings(env)
-		.filter(({ id }) => !profile.providers.includes(id))
+	const connectable = tokenServices()
+		.providers.filter(({ id }) => !profile.providers.includes(id))
 		.map(({ id, name }) => ({ id, name }));
 	return {
 		profile,
