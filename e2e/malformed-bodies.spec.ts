@@ -55,7 +55,10 @@ const TARGETS: { path: string; field: string; extra?: Record<string, string> }[]
 	{ path: '/connections?/refresh', field: 'provider' },
 	{ path: '/signin', field: 'redirectTo', extra: { providerId: 'github' } },
 	{ path: '/signin', field: 'providerId' },
-	{ path: '/api/extend-session', field: 'id' }
+	{ path: '/api/extend-session', field: 'id' },
+	// SvelteKit's reserved action name.
+	{ path: '/profile?/default', field: 'name' },
+	{ path: '/signin?/default', field: 'providerId' }
 ];
 
 /** Where the text goes nowhere near the database or Auth.js: these answer 400 to the odd values. */

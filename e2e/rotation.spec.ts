@@ -189,6 +189,10 @@ test.describe('refresh-token rotation across two instances', () => {
 		idp.faults.set({ github: { accessTokenTtlByLogin: { [bystander]: 300 } } });
 		const stormCookie = await signInToApp(first.url, 'github', uniqueLogin('slow-storm'));
 		const bystanderCookie = await signInToApp(second.url, 'github', bystander);
+		const readProfile = (instance: TestApp) =>
+			fetch(`${instance.url}/profile/__data.json`, { headers: { cookie: bystanderCookie } });
+		// Note: the first request to a route loads its module; that is not what is measured.
+		for (const instance of [first, second]) expect((await readProfile(instance)).status).toBe(200);
 
 		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
 		idp.faults.set({ github: { latencyMs: PROVIDER_LATENCY_MS } });
@@ -204,10 +208,7 @@ test.describe('refresh-token rotation across two instances', () => {
 		// The bystander's profile reads the database on both instances while the refresh waits.
 		for (const instance of [first, second]) {
 			const started = Date.now();
-			const profile = await fetch(`${instance.url}/profile/__data.json`, {
-				headers: { cookie: bystanderCookie }
-			});
-			expect(profile.status).toBe(200);
+			expect((await readProfile(instance)).status).toBe(200);
 			expect(Date.now() - started).toBeLessThan(PROVIDER_LATENCY_MS / 3);
 		}
 

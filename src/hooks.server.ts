@@ -4,6 +4,7 @@ import { env } from '$env/dynamic/private';
 import { guardAuthRoutes } from '$lib/server/hooks/auth-routes';
 import { memoizeSession } from '$lib/server/hooks/memoize-session';
 import { protectRoutes } from '$lib/server/hooks/protect-routes';
+import { refuseReservedAction } from '$lib/server/hooks/reserved-action';
 import { reportOutages } from '$lib/server/hooks/report-outages';
 import { secureCookiesOnHttps } from '$lib/server/hooks/secure-cookies';
 import { limitSignIns } from '$lib/server/hooks/sign-in-limit';
@@ -27,6 +28,7 @@ export const init: ServerInit = async () => {
 
 export const handle = sequence(
 	securityHeaders,
+	refuseReservedAction,
 	limitSignIns,
 	reportOutages,
 	secureCookiesOnHttps,
