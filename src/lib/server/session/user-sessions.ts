@@ -64,12 +64,7 @@ export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Dat
  * existed: that JWT must no longer sign anyone in. One indexed update.
  */
 export async function touchUserSession(id: string, userId: string): Promise<boolean> {
-	const touched = await db
-		.update(userSessions)
-		.set({ lastSeenAt: new Date() })
-		.where(live(userId, id))
-		.returning({ id: userSessions.id });
-	if (touched.length === 0) return false;
+	if (!(await updateLiveSession(userId, id, { lastSeenAt: new Date() }))) return false;
 	lastFoundLive.set(id, Math.floor(Date.now() / 1000));
 	return true;
 }
@@ -85,13 +80,8 @@ export function listUserSessions(userId: string): Promise<UserSession[]> {
 
 /** Revokes one of the user's sessions; false when it is not theirs or already ended. */
 export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
-	const revoked = await db
-		.update(userSessions)
-		.set({ revokedAt: new Date() })
-		.where(live(userId, id))
-		.returning({ id: userSessions.id });
 	lastFoundLive.delete(id);
-	return revoked.length > 0;
+	return updateLiveSession(userId, id, { revokedAt: new Date() });
 }
 
 /** Revokes every live session of the user but `keepId`; returns how many. */
@@ -109,6 +99,20 @@ export async function revokeOtherUserSessions(userId: string, keepId: string): P
 		.returning({ id: userSessions.id });
 	for (const { id } of revoked) lastFoundLive.delete(id);
 	return revoked.length;
+}
+
+/** Changes the user's session `id` only while it is live; false when it is not. */
+async function updateLiveSession(
+	userId: string,
+	id: string,
+	change: Partial<UserSession>
+): Promise<boolean> {
+	const updated = await db
+		.update(userSessions)
+		.set(change)
+		.where(live(userId, id))
+		.returning({ id: userSessions.id });
+	return updated.length > 0;
 }
 
 function live(userId: string, id: string) {
