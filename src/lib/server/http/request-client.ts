@@ -9,8 +9,9 @@ export interface RequestClient {
 
 /** The client of `event`: its address and a readable name for its browser. */
 export function requestClient(event: RequestEvent): RequestClient {
+	const { headers } = event.request;
 	return {
 		ip: event.getClientAddress(),
-		userAgent: describeUserAgent(event.request.headers.get('user-agent'))
+		userAgent: describeUserAgent(headers.get('user-agent'), headers.get('sec-ch-ua'))
 	};
 }
