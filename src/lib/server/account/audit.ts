@@ -10,9 +10,12 @@ export interface AuditWriteOptions {
 	at?: Date;
 }
 
-/** Appends one event to the user's audit log. */
+/**
+ * Appends one event to the user's audit log. A null user records an event that outlives its
+ * user (`account_deleted`): no user's list shows it.
+ */
 export async function recordAuditEvent(
-	userId: string,
+	userId: string | null,
 	event: AuditEventName,
 	client: RequestClient | null,
 	detail?: string,

@@ -1,12 +1,16 @@
 import { expect, it } from 'vitest';
 import { createAdapter } from '../tokens/adapter';
 import { createTokenCipher } from '../tokens/cipher';
-import { listAuditEvents, recordAuditEvent } from './audit';
-import { listUserSessions, startUserSession } from '../session/user-sessions';
 import { findAccount } from '../tokens/accounts';
-import { deleteUser, findProfile, renameUser } from './profile';
+import { listAuditEvents } from './audit';
+import { findProfile, readProfilePage, renameUser, unlinkSignInMethod } from './profile';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
+import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
+
+// Configures both providers (GitHub and Google) against the local IdP.
+const local = useLocalIdp();
+const client = { ip: '203.0.113.9', userAgent: 'Safari on iOS' };
 
 describeWithDatabases('profile', () => {
 	it('finds the user with the linked providers', async () => {
@@ -24,32 +28,65 @@ describeWithDatabases('profile', () => {
 
 	it('is null for an unknown user', async () => {
 		expect(await findProfile('no-such-user')).toBeNull();
+		expect(await readProfilePage('no-such-user', null)).toBeNull();
+	});
+
+	it('the page offers the configured providers not linked yet, and says why linking failed', async () => {
+		const user = await createUser();
+		await createAdapter(createTokenCipher('s')).linkAccount!(buildAccount(user.id));
+
+		const page = await readProfilePage(user.id, 'OAuthAccountNotLinked');
+
+		expect(page?.profile.providers).toEqual(['github']);
+		expect(page?.connectable).toEqual([{ id: 'google', name: 'Google' }]);
+		expect(page?.linkError).toMatch(/already linked to another Latchkey user/);
+		expect((await readProfilePage(user.id, null))?.linkError).toBeNull();
 	});
 
 	it('renames one user only', async () => {
 		const [user, other] = [await createUser(), await createUser({ name: 'Other' })];
-		await renameUser(user.id, 'Ada Lovelace');
+		expect(await renameUser(user.id, '  Ada Lovelace ')).toEqual({
+			ok: true,
+			name: 'Ada Lovelace'
+		});
 		expect((await findProfile(user.id))?.name).toBe('Ada Lovelace');
 		expect((await findProfile(other.id))?.name).toBe('Other');
 	});
 
-	it('deletes a user with their accounts, tokens, sessions and audit log, and no one else', async () => {
-		const [user, other] = [await createUser(), await createUser()];
-		const adapter = createAdapter(createTokenCipher('s'));
-		for (const owner of [user, other]) {
-			await adapter.linkAccount!(buildAccount(owner.id));
-			await startUserSession(owner.id, null);
-			await recordAuditEvent(owner.id, 'sign_in', null, 'github');
-		}
+	it('refuses an invalid display name, saves nothing, and gives the input back', async () => {
+		const user = await createUser({ name: 'Kept' });
+		expect(await renameUser(user.id, 'a\tb')).toEqual({
+			ok: false,
+			name: 'a\tb',
+			error: 'Use no control characters, such as tabs or line breaks.'
+		});
+		expect(await renameUser(user.id, null)).toMatchObject({ ok: false, name: '' });
+		expect((await findProfile(user.id))?.name).toBe('Kept');
+	});
 
-		await deleteUser(user.id);
+	it('unlinks a provider and logs it, but never the last one, and says why', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		await createAdapter(local.services.cipher).linkAccount!(
+			buildAccount(user.id, { provider: 'google', type: 'oidc' })
+		);
 
-		expect(await findProfile(user.id)).toBeNull();
-		expect(await findAccount(user.id, 'github')).toBeNull();
-		expect(await listUserSessions(user.id)).toEqual([]);
-		expect(await listAuditEvents(user.id)).toEqual([]);
-		expect(await findAccount(other.id, 'github')).not.toBeNull();
-		expect(await listUserSessions(other.id)).toHaveLength(1);
-		expect(await listAuditEvents(other.id)).toHaveLength(1);
+		expect(await unlinkSignInMethod(user.id, 'twitter', client)).toEqual({
+			ok: false,
+			error: 'That provider is not linked to your account.'
+		});
+		expect(await unlinkSignInMethod(user.id, 'google', client)).toEqual({
+			ok: true,
+			provider: 'google'
+		});
+		expect(await unlinkSignInMethod(user.id, 'google', client)).toMatchObject({ ok: false });
+		expect(await unlinkSignInMethod(user.id, 'github', client)).toEqual({
+			ok: false,
+			error: 'You cannot unlink your only sign-in method. Connect another provider first.'
+		});
+
+		expect(await findAccount(user.id, 'google')).toBeNull();
+		expect(await findAccount(user.id, 'github')).not.toBeNull();
+		const [latest] = await listAuditEvents(user.id);
+		expect(latest).toMatchObject({ event: 'account_unlinked', detail: 'google', ...client });
 	});
 });

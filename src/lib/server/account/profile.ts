@@ -1,8 +1,13 @@
 import { eq } from 'drizzle-orm';
-import type { ProviderId } from '$lib/auth/types';
-import { listSessionAccounts } from '../tokens/accounts';
+import { connectErrorMessage } from '$lib/auth/signin-errors';
+import { isProviderId, type ProviderId } from '$lib/auth/types';
+import { validateDisplayName } from '$lib/profile';
+import { tokenServices } from '../config/services';
 import { db } from '../db';
 import { users } from '../db/schema';
+import type { RequestClient } from '../http/request-client';
+import { unlinkAccount } from '../tokens/account-links';
+import { listSessionAccounts } from '../tokens/accounts';
 
 export interface Profile {
 	id: string;
@@ -11,6 +16,11 @@ export interface Profile {
 	image: string | null;
 	providers: ProviderId[];
 }
+
+const UNLINK_ERRORS = {
+	'not-linked': 'That provider is not linked to your account.',
+	'last-account': 'You cannot unlink your only sign-in method. Connect another provider first.'
+} as const;
 
 export async function findProfile(userId: string): Promise<Profile | null> {
 	const [user] = await db
@@ -23,14 +33,47 @@ export async function findProfile(userId: string): Promise<Profile | null> {
 	return { ...user, providers: [...new Set(linked.map((account) => account.provider))] };
 }
 
-export async function renameUser(userId: string, name: string): Promise<void> {
-	await db.update(users).set({ name }).where(eq(users.id, userId));
+/**
+ * What /profile shows: the profile, the configured providers it can still connect, and why
+ * connecting one failed (`linkErrorCode`, an Auth.js error code). Null when the user is gone.
+ */
+export async function readProfilePage(userId: string, linkErrorCode: string | null) {
+	const profile = await findProfile(userId);
+	if (profile === null) return null;
+	const connectable = tokenServices()
+		.providers.filter(({ id }) => !profile.providers.includes(id))
+		.map(({ id, name }) => ({ id, name }));
+	return { profile, connectable, linkError: connectErrorMessage(linkErrorCode) };
 }
 
+export type RenameResult = { ok: true; name: string } | { ok: false; name: string; error: string };
+
 /**
- * Deletes the user and, through the foreign keys' cascades, their linked accounts with the
- * stored tokens, their sessions and their audit log.
+ * Saves `input` (a form field) as the user's display name when it is a valid one (see
+ * `validateDisplayName`). Otherwise nothing is saved, and the result says why, with the input
+ * to show again.
  */
-export async function deleteUser(userId: string): Promise<void> {
-	await db.delete(users).where(eq(users.id, userId));
+export async function renameUser(userId: string, input: unknown): Promise<RenameResult> {
+	const result = validateDisplayName(input);
+	if (!result.ok) return { ...result, name: String(input ?? '') };
+	await db.update(users).set({ name: result.name }).where(eq(users.id, userId));
+	return result;
+}
+
+export type UnlinkResult = { ok: true; provider: ProviderId } | { ok: false; error: string };
+
+/**
+ * Unlinks `provider` (a form field) from the user's sign-in methods, with its tokens (see
+ * `unlinkAccount`); never their last one. On failure, the result says why. Note: the session
+ * cookie lists the linked accounts, so the caller re-issues it after a success.
+ */
+export async function unlinkSignInMethod(
+	userId: string,
+	provider: unknown,
+	client: RequestClient | null
+): Promise<UnlinkResult> {
+	if (!isProviderId(provider)) return { ok: false, error: UNLINK_ERRORS['not-linked'] };
+	const outcome = await unlinkAccount(userId, provider, client);
+	if (outcome !== 'unlinked') return { ok: false, error: UNLINK_ERRORS[outcome] };
+	return { ok: true, provider };
 }

@@ -106,14 +106,16 @@ export const userSessions = pgTable(
 	(session) => [index('user_sessions_user_id_idx').on(session.userId)]
 );
 
-/** What happened to a user's sign-ins, newest last: shown on /account/sessions. */
+/**
+ * What happened to a user's sign-ins, newest last: shown on /account/sessions. A user's events
+ * are deleted with them; `account_deleted` is then recorded with no user (null), so that the log
+ * keeps that an account was deleted, when and from where, but not whose.
+ */
 export const auditEvents = pgTable(
 	'audit_events',
 	{
 		id: bigserial('id', { mode: 'number' }).primaryKey(),
-		userId: text('user_id')
-			.notNull()
-			.references(() => users.id, { onDelete: 'cascade' }),
+		userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
 		event: text('event').$type<AuditEventName>().notNull(),
 		/** e.g. the provider of a sign-in or a link, never a token. */
 		detail: text('detail'),
@@ -131,7 +133,8 @@ export type AuditEventName =
 	| 'token_refreshed'
 	| 'refresh_failed'
 	| 'account_linked'
-	| 'account_unlinked';
+	| 'account_unlinked'
+	| 'account_deleted';
 
 export type User = typeof users.$inferSelect;
 export type Account = typeof accounts.$inferSelect;

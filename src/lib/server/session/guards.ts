@@ -1,6 +1,8 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
+import { readForm } from '../http/form';
+import { requestClient } from '../http/request-client';
 import { touchUserSession } from './user-sessions';
 
 /** For loads: the signed-in user, or a redirect to sign-in that comes back here. */
@@ -16,11 +18,24 @@ export async function requireUser(event: RequestEvent): Promise<SessionUser> {
  * copied cookie has no power left the moment its session is revoked.
  */
 export async function assertUser(event: RequestEvent): Promise<SessionUser> {
+	return (await assertLiveSession(event)).user;
+}
+
+/**
+ * What a form action starts with: the user and the id of a live session (see `assertUser`),
+ * then the posted form (see `readForm`), and the client for the audit log.
+ */
+export async function readActionInput(event: RequestEvent) {
+	const { user, sessionId } = await assertLiveSession(event);
+	return { user, sessionId, form: await readForm(event.request), client: requestClient(event) };
+}
+
+async function assertLiveSession(event: RequestEvent) {
 	const session = await event.locals.auth();
 	if (!session?.user.id) error(401, 'Please sign in.');
 	const { sessionId, user } = session;
 	if (sessionId === undefined || !(await touchUserSession(sessionId, user.id))) {
 		error(401, 'This session has ended. Please sign in again.');
 	}
-	return user;
+	return { user, sessionId };
 }

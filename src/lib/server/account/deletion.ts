@@ -1,0 +1,39 @@
+import { eq } from 'drizzle-orm';
+import { DELETE_CONFIRMATION } from '$lib/profile';
+import { db } from '../db';
+import { accounts, users } from '../db/schema';
+import type { RequestClient } from '../http/request-client';
+import { revokeStoredTokens } from '../tokens/forget';
+import { recordAuditEvent } from './audit';
+
+/**
+ * Deletes the user's account, and records that it happened. In one transaction the user goes
+ * with, through the foreign keys' cascades, their linked accounts (and so the stored tokens),
+ * sessions and audit log, and `account_deleted` is recorded with no user: it keeps when, from
+ * which address and browser, but no longer whose. Once that committed, the providers are asked
+ * to revoke the tokens (best-effort, see `revokeStoredTokens`), as unlinking does.
+ * Note: nothing is recorded for a user that no longer exists.
+ */
+export async function deleteAccount(userId: string, client: RequestClient | null): Promise<void> {
+	const tokens = await db.transaction(async (tx) => {
+		const rows = await tx
+			.select({
+				provider: accounts.provider,
+				accessToken: accounts.access_token,
+				refreshToken: accounts.refresh_token
+			})
+			.from(accounts)
+			.where(eq(accounts.userId, userId))
+			.for('update');
+		const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
+		if (deleted.length === 0) return [];
+		await recordAuditEvent(null, 'account_deleted', client, undefined, { database: tx });
+		return rows;
+	});
+	await revokeStoredTokens(tokens);
+}
+
+/** Why `input` (a form field) does not confirm deleting the account, or null when it does. */
+export function checkDeletionConfirmation(input: unknown): string | null {
+	return input === DELETE_CONFIRMATION ? null : `Type ${DELETE_CONFIRMATION} to confirm.`;
+}
