@@ -14,7 +14,7 @@ import { requireSecret, type Env } from '$lib/server/config/env';
 import { isHostTrusted } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
-import { endUserSession } from '$lib/server/session/user-sessions';
+import { endUserSession } from '$lib/server/session/revocation';
 import { requestClient, type RequestClient } from '$lib/server/http/request-client';
 
 /** The Auth.js configuration, built once from env after the database is connected. */

@@ -1,6 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
-import { endUserSession } from '$lib/server/session/user-sessions';
+import { endUserSession } from '$lib/server/session/revocation';
 import { readForm } from '$lib/server/http/form';
 import { requestClient } from '$lib/server/http/request-client';
 import { signOut } from '../../auth';

@@ -1,5 +1,9 @@
 import { listAuditEvents } from '../account/audit';
+import type { RequestClient } from '../http/request-client';
+import { revokeUserSession } from './revocation';
 import { listUserSessions } from './user-sessions';
+
+export type RevokeResult = { ok: true } | { ok: false; status: 400 | 404; error: string };
 
 /** What /account/sessions shows: the live sessions, this one marked, and recent events. */
 export async function loadAccountSessions(userId: string, currentId: string | undefined) {
@@ -25,4 +29,23 @@ export async function loadAccountSessions(userId: string, currentId: string | un
 			device: userAgent
 		}))
 	};
+}
+
+/**
+ * Ends another of the user's sessions from the list (`id`: null when the form named none), and
+ * the audit log records it. This browser's own session (`currentId`) ends by signing out instead.
+ * On failure, the result says why, with the status to answer.
+ */
+export async function revokeListedSession(
+	userId: string,
+	id: string | null,
+	currentId: string,
+	client: RequestClient | null
+): Promise<RevokeResult> {
+	if (id === null) return { ok: false, status: 400, error: 'No session chosen.' };
+	if (id === currentId) return { ok: false, status: 400, error: 'To end this session, sign out.' };
+	if (!(await revokeUserSession(userId, id, client))) {
+		return { ok: false, status: 404, error: 'That session has already ended.' };
+	}
+	return { ok: true };
 }

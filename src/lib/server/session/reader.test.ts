@@ -7,7 +7,8 @@ import { createUser } from '../testing/factories';
 import { memoizeSession } from '../hooks/memoize-session';
 import { createSessionCodec } from './codec';
 import { configureTokenServices, type TokenServices } from '../config/services';
-import { revokeUserSession, startUserSession } from './user-sessions';
+import { revokeUserSession } from './revocation';
+import { startUserSession } from './user-sessions';
 
 vi.mock('jose', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('jose')>();
@@ -180,7 +181,7 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 		const cookie = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS - 1 });
 		expect((await request('/', cookie, 1)).sessions[0]).not.toBeNull();
 
-		expect(await revokeUserSession(user.id, sid)).toBe(true);
+		expect(await revokeUserSession(user.id, sid, null)).toBe(true);
 		// Within the interval the cookie alone still answers; once it passes, the row decides.
 		vi.useFakeTimers({ now: Date.now() + 2_000, toFake: ['Date'] });
 		const { sessions, written, cookie: after } = await request('/', cookie, 2);

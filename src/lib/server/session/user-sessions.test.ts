@@ -2,12 +2,8 @@ import { expect, it } from 'vitest';
 import { listAuditEvents } from '../account/audit';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
-import {
-	continueOrStartSession,
-	listUserSessions,
-	revokeUserSession,
-	startUserSession
-} from './user-sessions';
+import { revokeUserSession } from './revocation';
+import { continueOrStartSession, listUserSessions, startUserSession } from './user-sessions';
 
 const client = { ip: '198.51.100.4', userAgent: 'Chrome on Linux' };
 
@@ -43,7 +39,7 @@ describeWithDatabases('the session of a completed OAuth sign-in', () => {
 		const other = await createUser();
 		const othersSid = await startUserSession(other.id, client);
 		const revokedSid = await startUserSession(user.id, client);
-		await revokeUserSession(user.id, revokedSid);
+		await revokeUserSession(user.id, revokedSid, null);
 
 		const afterOther = await continueOrStartSession(
 			user.id,

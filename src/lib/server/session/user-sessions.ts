@@ -1,11 +1,10 @@
 import type { JWT } from '@auth/core/jwt';
-import { and, desc, eq, isNull, ne } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordAuditEvent } from '../account/audit';
 import { LRUCache } from 'lru-cache';
 import { db } from '../db';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { forgetProviderTokens } from '../tokens/forget';
 
 /** Records a new sign-in and returns its id, which the JWT carries as `sid`. */
 export async function startUserSession(
@@ -78,31 +77,13 @@ export function listUserSessions(userId: string): Promise<UserSession[]> {
 		.orderBy(desc(userSessions.lastSeenAt));
 }
 
-/** Revokes one of the user's sessions; false when it is not theirs or already ended. */
-export async function revokeUserSession(userId: string, id: string): Promise<boolean> {
-	lastFoundLive.delete(id);
-	return updateLiveSession(userId, id, { revokedAt: new Date() });
-}
-
-/** Revokes every live session of the user but `keepId`; returns how many. */
-export async function revokeOtherUserSessions(userId: string, keepId: string): Promise<number> {
-	const revoked = await db
-		.update(userSessions)
-		.set({ revokedAt: new Date() })
-		.where(
-			and(
-				eq(userSessions.userId, userId),
-				ne(userSessions.id, keepId),
-				isNull(userSessions.revokedAt)
-			)
-		)
-		.returning({ id: userSessions.id });
-	for (const { id } of revoked) lastFoundLive.delete(id);
-	return revoked.length;
+/** Forgets that this process found these sessions live: for sessions just revoked. */
+export function forgetFoundLive(ids: string[]): void {
+	for (const id of ids) lastFoundLive.delete(id);
 }
 
 /** Changes the user's session `id` only while it is live; false when it is not. */
-async function updateLiveSession(
+export async function updateLiveSession(
 	userId: string,
 	id: string,
 	change: Partial<UserSession>
@@ -131,18 +112,4 @@ export async function checkUserSession(token: JWT, intervalSeconds: number): Pro
 	if (!isSessionCheckDue(token, intervalSeconds)) return token;
 	if (!token.sub || !token.sid || !(await touchUserSession(token.sid, token.sub))) return null;
 	return { ...token, sidCheckedAt: Math.floor(Date.now() / 1000) };
-}
-
-/**
- * Sign-out: the session is revoked and the audit log says so. When it was the user's last live
- * session, no session needs the provider tokens any more: they are deleted and revoked.
- */
-export async function endUserSession(
-	userId: string,
-	id: string,
-	client: RequestClient | null
-): Promise<void> {
-	if (!(await revokeUserSession(userId, id))) return;
-	await recordAuditEvent(userId, 'sign_out', client);
-	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
 }

@@ -7,7 +7,8 @@ import { createUser } from '../testing/factories';
 import { findAccount } from './accounts';
 import { createAdapter } from './adapter';
 import { configureTokenServices, type TokenServices } from '../config/services';
-import { endUserSession, startUserSession } from '../session/user-sessions';
+import { endUserSession } from '../session/revocation';
+import { startUserSession } from '../session/user-sessions';
 
 const APP = 'http://127.0.0.1:5173';
 

@@ -1,46 +1,24 @@
 import { fail } from '@sveltejs/kit';
-import { loadAccountSessions } from '$lib/server/session/account-sessions';
-import { recordAuditEvent } from '$lib/server/account/audit';
-import { assertUser, requireUser } from '$lib/server/session/guards';
-import { revokeOtherUserSessions, revokeUserSession } from '$lib/server/session/user-sessions';
-import { readForm, readId } from '$lib/server/http/form';
-import { requestClient } from '$lib/server/http/request-client';
+import { readId } from '$lib/server/http/form';
+import { loadAccountSessions, revokeListedSession } from '$lib/server/session/account-sessions';
+import { readActionInput, requireUser } from '$lib/server/session/guards';
+import { revokeOtherUserSessions } from '$lib/server/session/revocation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
-	const session = await event.locals.auth();
-	return loadAccountSessions(user.id, session?.sessionId);
+	return loadAccountSessions(user.id, (await event.locals.auth())?.sessionId);
 };
 
 export const actions: Actions = {
 	revoke: async (event) => {
-		const user = await assertUser(event);
-		const id = readId(await readForm(event.request), 'id');
-		if (id === null) return fail(400, { error: 'No session chosen.' });
-		if (id === (await event.locals.auth())?.sessionId) {
-			return fail(400, { error: 'To end this session, sign out.' });
-		}
-		if (!(await revokeUserSession(user.id, id))) {
-			return fail(404, { error: 'That session has already ended.' });
-		}
-		await recordAuditEvent(user.id, 'session_revoked', requestClient(event));
+		const { user, sessionId, form, client } = await readActionInput(event);
+		const result = await revokeListedSession(user.id, readId(form, 'id'), sessionId, client);
+		if (!result.ok) return fail(result.status, { error: result.error });
 		return { revoked: 1 };
 	},
 	revokeOthers: async (event) => {
-		const user = await assertUser(event);
-		await readForm(event.request);
-		const current = (await event.locals.auth())?.sessionId;
-		if (current === undefined) return fail(400, { error: 'This session cannot be identified.' });
-		const revoked = await revokeOtherUserSessions(user.id, current);
-		if (revoked > 0) {
-			await recordAuditEvent(
-				user.id,
-				'session_revoked',
-				requestClient(event),
-				`${revoked} sessions`
-			);
-		}
-		return { revoked };
+		const { user, sessionId, client } = await readActionInput(event);
+		return { revoked: await revokeOtherUserSessions(user.id, sessionId, client) };
 	}
 };

@@ -1,0 +1,64 @@
+import { expect, it } from 'vitest';
+import { listAuditEvents } from '../account/audit';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import { loadAccountSessions, revokeListedSession } from './account-sessions';
+import { startUserSession } from './user-sessions';
+
+const client = { ip: '192.0.2.8', userAgent: 'Firefox on Linux' };
+
+describeWithDatabases('/account/sessions', () => {
+	it('lists the live sessions with this one marked', async () => {
+		const user = await createUser();
+		const [current, other] = [
+			await startUserSession(user.id, client),
+			await startUserSession(user.id, client)
+		];
+
+		const { sessions } = await loadAccountSessions(user.id, current);
+
+		expect(sessions.map(({ id, current }) => ({ id, current }))).toEqual(
+			expect.arrayContaining([
+				{ id: current, current: true },
+				{ id: other, current: false }
+			])
+		);
+		expect(sessions[0]).toMatchObject({ device: 'Firefox on Linux', ip: client.ip });
+	});
+
+	it('ends another listed session and logs it', async () => {
+		const user = await createUser();
+		const [current, other] = [
+			await startUserSession(user.id, null),
+			await startUserSession(user.id, null)
+		];
+
+		expect(await revokeListedSession(user.id, other, current, client)).toEqual({ ok: true });
+
+		const { sessions, events } = await loadAccountSessions(user.id, current);
+		expect(sessions.map(({ id }) => id)).toEqual([current]);
+		expect(events).toMatchObject([{ event: 'session_revoked', device: 'Firefox on Linux' }]);
+	});
+
+	it('refuses no session, this session and an ended one, each with its reason', async () => {
+		const user = await createUser();
+		const current = await startUserSession(user.id, null);
+
+		expect(await revokeListedSession(user.id, null, current, client)).toEqual({
+			ok: false,
+			status: 400,
+			error: 'No session chosen.'
+		});
+		expect(await revokeListedSession(user.id, current, current, client)).toEqual({
+			ok: false,
+			status: 400,
+			error: 'To end this session, sign out.'
+		});
+		expect(await revokeListedSession(user.id, 'no-such-session', current, client)).toEqual({
+			ok: false,
+			status: 404,
+			error: 'That session has already ended.'
+		});
+		expect(await listAuditEvents(user.id)).toEqual([]);
+	});
+});

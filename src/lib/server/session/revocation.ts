@@ -1,0 +1,64 @@
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { recordAuditEvent } from '../account/audit';
+import { db } from '../db';
+import { userSessions } from '../db/schema';
+import type { RequestClient } from '../http/request-client';
+import { forgetProviderTokens } from '../tokens/forget';
+import { forgetFoundLive, listUserSessions, updateLiveSession } from './user-sessions';
+
+/**
+ * Revokes one of the user's sessions, and the audit log records it (`session_revoked`, with the
+ * `client` that asked). False when it is not theirs or already ended.
+ */
+export async function revokeUserSession(
+	userId: string,
+	id: string,
+	client: RequestClient | null
+): Promise<boolean> {
+	if (!(await markRevoked(userId, id))) return false;
+	await recordAuditEvent(userId, 'session_revoked', client);
+	return true;
+}
+
+/** Revokes every live session of the user but `keepId`, and logs it; returns how many. */
+export async function revokeOtherUserSessions(
+	userId: string,
+	keepId: string,
+	client: RequestClient | null
+): Promise<number> {
+	const revoked = await db
+		.update(userSessions)
+		.set({ revokedAt: new Date() })
+		.where(
+			and(
+				eq(userSessions.userId, userId),
+				ne(userSessions.id, keepId),
+				isNull(userSessions.revokedAt)
+			)
+		)
+		.returning({ id: userSessions.id });
+	forgetFoundLive(revoked.map(({ id }) => id));
+	if (revoked.length > 0) {
+		await recordAuditEvent(userId, 'session_revoked', client, `${revoked.length} sessions`);
+	}
+	return revoked.length;
+}
+
+/**
+ * Sign-out: the session is revoked and the audit log says so. When it was the user's last live
+ * session, no session needs the provider tokens any more: they are deleted and revoked.
+ */
+export async function endUserSession(
+	userId: string,
+	id: string,
+	client: RequestClient | null
+): Promise<void> {
+	if (!(await markRevoked(userId, id))) return;
+	await recordAuditEvent(userId, 'sign_out', client);
+	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
+}
+
+function markRevoked(userId: string, id: string): Promise<boolean> {
+	forgetFoundLive([id]);
+	return updateLiveSession(userId, id, { revokedAt: new Date() });
+}
