@@ -1,8 +1,12 @@
-import type { ProviderId } from '$lib/auth/types';
+import { PROVIDER_NAMES, isProviderId, type ProviderId } from '$lib/auth/types';
 import { PROVIDER_TIMEOUT_MS } from '$lib/timings';
 import { readAccessToken } from '../tokens/access-token';
-import { listSessionAccounts } from '../tokens/accounts';
-import { ProviderUnavailableError } from '../tokens/errors';
+import { findAccount, listSessionAccounts } from '../tokens/accounts';
+import {
+	AccountNotLinkedError,
+	ProviderUnavailableError,
+	RefreshTokenError
+} from '../tokens/errors';
 import { providerEndpoints } from '../providers/endpoints';
 import type { RequestClient } from '../http/request-client';
 import { tokenServices } from '../config/services';
@@ -20,40 +24,87 @@ export interface Connection {
 	problem: string | null;
 }
 
+/** Gives a valid access token for the user at `provider`: `getAccessToken` for a request. */
+export type AccessTokenSource = (provider: ProviderId) => Promise<string>;
+
+export type RefreshResult =
+	| { ok: true; provider: ProviderId; expiresAt: number | null }
+	| { ok: false; status: 400 | 404 | 409 | 503; provider: ProviderId | null; error: string };
+
 /**
- * Each linked provider's view of the user, fetched with a fresh access token. Throws
- * `RefreshTokenError` when a provider refused to refresh (the user must sign in again).
+ * Each linked provider's view of the user, fetched with the access token `getToken` gives, and
+ * the token's life. Throws `RefreshTokenError` when a provider refused to refresh (the user must
+ * sign in again).
  */
 export async function describeConnections(
 	userId: string,
-	client: RequestClient | null
+	getToken: AccessTokenSource
 ): Promise<Connection[]> {
 	const linked = await listSessionAccounts(userId);
-	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider, client)));
+	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider, getToken)));
 }
 
 async function describeConnection(
 	userId: string,
 	provider: ProviderId,
-	client: RequestClient | null
+	getToken: AccessTokenSource
 ): Promise<Connection> {
 	let token;
 	try {
-		token = await readAccessToken(userId, provider, { client });
+		token = await getToken(provider);
 	} catch (error) {
 		if (!(error instanceof ProviderUnavailableError)) throw error;
 		const none = { expiresAt: null, rotatedAt: null, history: null, profile: null };
 		return { provider, ...none, problem: `${error.message}. Try again in a moment.` };
 	}
-	const { expiresAt, rotatedAt } = token;
+	// Read after the token: a refresh it waited for has stored the new expiry.
+	const account = await findAccount(userId, provider);
+	if (account === null) throw new AccountNotLinkedError(provider);
+	const { expires_at: expiresAt, rotatedAt } = account;
 	const history = await readTokenHistory(userId, provider, rotatedAt);
 	try {
-		const profile = await fetchProviderProfile(provider, token.value);
+		const profile = await fetchProviderProfile(provider, token);
 		return { provider, expiresAt, rotatedAt, history, profile, problem: null };
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
 		return { provider, expiresAt, rotatedAt, history, profile: null, problem: reason };
 	}
+}
+
+/**
+ * "Refresh now" for `provider` (a form field): rotates the tokens (see `rotateConnectionTokens`)
+ * and gives the new expiry. On an expected failure, the result says why, with the status.
+ */
+export async function refreshConnection(
+	userId: string,
+	provider: unknown,
+	client: RequestClient | null
+): Promise<RefreshResult> {
+	if (!isProviderId(provider)) {
+		return { ok: false, status: 400, provider: null, error: 'No provider chosen.' };
+	}
+	try {
+		const expiresAt = await rotateConnectionTokens(userId, provider, client);
+		return { ok: true, provider, expiresAt };
+	} catch (error) {
+		return { ok: false, provider, ...describeRefreshFailure(error, provider) };
+	}
+}
+
+/** The status and message for an expected refresh failure; any other error is thrown again. */
+function describeRefreshFailure(error: unknown, provider: ProviderId) {
+	const name = PROVIDER_NAMES[provider];
+	if (error instanceof RefreshTokenError) {
+		const message = `${name} refused to refresh the token. Sign in again to reconnect.`;
+		return { status: 409, error: message } as const;
+	}
+	if (error instanceof ProviderUnavailableError) {
+		return { status: 503, error: `${name} could not be reached. Try again soon.` } as const;
+	}
+	if (error instanceof AccountNotLinkedError) {
+		return { status: 404, error: `No ${name} account is linked.` } as const;
+	}
+	throw error;
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { AdapterAccount } from '@auth/core/adapters';
+import type { Session } from '@auth/core/types';
+import type { RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
 import { db } from '../db';
 import { users, type User } from '../db/schema';
+import { startUserSession } from '../session/user-sessions';
 
 export async function createUser(overrides: Partial<User> = {}): Promise<User> {
 	const id = randomUUID();
@@ -29,4 +32,21 @@ export function buildAccount(
 		scope: 'read:user user:email',
 		...overrides
 	};
+}
+
+/**
+ * A request from a browser signed in as `userId`, in a live session (flagged with `error` if
+ * given): enough of a RequestEvent for the guards and `getAccessToken`.
+ */
+export async function buildSignedInEvent(
+	userId: string,
+	error?: Session['error']
+): Promise<RequestEvent> {
+	const sessionId = await startUserSession(userId, null);
+	const session = { user: { id: userId }, providers: [], sessionId, error, expires: '' };
+	return {
+		locals: { auth: async () => session },
+		request: new Request('http://127.0.0.1/'),
+		getClientAddress: () => '127.0.0.1'
+	} as unknown as RequestEvent;
 }

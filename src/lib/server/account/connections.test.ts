@@ -1,0 +1,116 @@
+import { expect, it, vi } from 'vitest';
+import { revokeToken } from '$idp/testing.js';
+import type { ProviderId } from '$lib/auth/types';
+import { describeWithDatabases } from '../testing/databases';
+import { buildSignedInEvent } from '../testing/factories';
+import {
+	expireAccessToken,
+	linkAccountWithTokens,
+	storedRefreshToken,
+	uniqueLogin,
+	useLocalIdp
+} from '../testing/provider-accounts';
+import { getAccessToken } from '../tokens/access-token';
+import { findAccount } from '../tokens/accounts';
+import { RefreshTokenError } from '../tokens/errors';
+import { describeConnections, refreshConnection } from './connections';
+
+const local = useLocalIdp();
+
+/** As /connections reads them: each token from `getAccessToken`, for a signed-in request. */
+async function describeAsRoute(userId: string) {
+	const event = await buildSignedInEvent(userId);
+	return describeConnections(userId, (provider: ProviderId) => getAccessToken(event, provider));
+}
+
+describeWithDatabases('connections', () => {
+	it("calls the provider's user endpoint with the token getAccessToken gives", async () => {
+		const login = uniqueLogin('connections');
+		const { user } = await linkAccountWithTokens(local, 'github', { login, expiresIn: 3600 });
+		const stored = await findAccount(user.id, 'github');
+
+		const [github] = await describeAsRoute(user.id);
+
+		expect(github).toMatchObject({
+			provider: 'github',
+			expiresAt: stored!.expires_at,
+			rotatedAt: null,
+			problem: null
+		});
+		expect(github!.profile?.login).toBe(login);
+		expect(local.refreshes).toEqual([]);
+	});
+
+	it('shows the expiry of the token refreshed for an expired one', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github');
+
+		const [github] = await describeAsRoute(user.id);
+
+		expect(local.refreshes).toHaveLength(1);
+		expect(github!.expiresAt).toBeGreaterThan(Date.now() / 1000);
+		expect(github!.rotatedAt).toEqual((await findAccount(user.id, 'github'))!.rotatedAt);
+		expect(github!.problem).toBeNull();
+	});
+
+	it('a provider that cannot be reached is a problem shown on its card, not a failure', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { outage: true } });
+		vi.spyOn(console, 'info').mockImplementation(() => {});
+
+		const [github] = await describeAsRoute(user.id);
+
+		vi.restoreAllMocks();
+		expect(github).toMatchObject({ provider: 'github', expiresAt: null, profile: null });
+		expect(github!.problem).toMatch(/could not be reached.*Try again in a moment\.$/);
+	});
+
+	it('a refused refresh throws RefreshTokenError: the user must sign in again', async () => {
+		const { user, tokens } = await linkAccountWithTokens(local, 'google');
+		await revokeToken(local.idp, 'google', tokens.refresh_token);
+
+		await expect(describeAsRoute(user.id)).rejects.toThrow(RefreshTokenError);
+	});
+
+	it('"Refresh now" answers each expected failure with its status and message', async () => {
+		const linked = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		const { user } = linked;
+
+		expect(await refreshConnection(user.id, 'nope', null)).toEqual({
+			ok: false,
+			status: 400,
+			provider: null,
+			error: 'No provider chosen.'
+		});
+		expect(await refreshConnection(user.id, 'google', null)).toEqual({
+			ok: false,
+			status: 404,
+			provider: 'google',
+			error: 'No Google account is linked.'
+		});
+		const refreshed = await refreshConnection(user.id, 'github', null);
+		expect(refreshed).toMatchObject({ ok: true, provider: 'github' });
+		expect(refreshed.ok && refreshed.expiresAt).toBe(
+			(await findAccount(user.id, 'github'))!.expires_at
+		);
+
+		// An expired token with the provider down: nothing usable is left.
+		await expireAccessToken(linked.account);
+		local.idp.faults.set({ github: { outage: true } });
+		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+			ok: false,
+			status: 503,
+			provider: 'github',
+			error: 'GitHub could not be reached. Try again soon.'
+		});
+
+		local.idp.faults.reset();
+		const stored = await storedRefreshToken(local, linked.account.providerAccountId);
+		await revokeToken(local.idp, 'github', stored!);
+		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+			ok: false,
+			status: 409,
+			provider: 'github',
+			error: 'GitHub refused to refresh the token. Sign in again to reconnect.'
+		});
+	});
+});
