@@ -11,7 +11,7 @@ export type Encryption = keyof typeof KEY_BYTES;
 /** The encryptions a session token may use, for jose's allow-list. */
 export const SESSION_ENCRYPTIONS = Object.keys(KEY_BYTES);
 
-export interface SessionKey {
+interface SessionKey {
 	key: CryptoKey | Uint8Array;
 	/** The JWK thumbprint of the key, as Auth.js names its keys in the JWE header. */
 	kid: string;
