@@ -9,7 +9,7 @@ import { authLogger } from '$lib/server/config/authjs-logger';
 import { readProviderSettings, toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
 import { readCookieClaims } from '$lib/server/session/reader';
-import { tokenServices } from '$lib/server/config/services';
+import { tokenServices, type TokenServices } from '$lib/server/config/services';
 import { requireSecret, type Env } from '$lib/server/config/env';
 import { isHostTrusted } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
@@ -36,33 +36,33 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		jwt: { encode: session.codec.encode, decode: session.codec.decode },
 		pages: { signIn: PATHS.signIn, error: PATHS.signIn },
 		logger: authLogger,
-		callbacks: {
-			jwt: ({ token, user, account, trigger }) =>
-				updateSessionClaims(
-					{
-						token,
-						user,
-						account,
-						trigger,
-						client: currentClient(),
-						readCurrentClaims
-					},
-					services
-				),
-			session: ({ session, token }) => toSession(token, session.expires),
-			redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
-		},
-		events: {
-			linkAccount: ({ user, account }) =>
-				recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider),
-			// Auth.js's own sign-out (POST /auth/signout) ends the session exactly as /signout does.
-			signOut: async (message) => {
-				const token = 'token' in message ? message.token : null;
-				if (token?.sub && token.sid) await endUserSession(token.sub, token.sid, currentClient());
-			}
-		}
+		callbacks: callbacks(services),
+		events: EVENTS
 	};
 }
+
+/** Auth.js's callbacks: the cookie's claims (`updateSessionClaims`), the page's session, redirects. */
+function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
+	return {
+		jwt: ({ token, user, account, trigger }) =>
+			updateSessionClaims(
+				{ token, user, account, trigger, client: currentClient(), readCurrentClaims },
+				services
+			),
+		session: ({ session, token }) => toSession(token, session.expires),
+		redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
+	};
+}
+
+const EVENTS: SvelteKitAuthConfig['events'] = {
+	linkAccount: ({ user, account }) =>
+		recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider),
+	// Auth.js's own sign-out (POST /auth/signout) ends the session exactly as /signout does.
+	signOut: async (message) => {
+		const token = 'token' in message ? message.token : null;
+		if (token?.sub && token.sid) await endUserSession(token.sub, token.sid, currentClient());
+	}
+};
 
 /**
  * The request an Auth.js callback or event runs in: Auth.js does not pass it, so it comes from

@@ -9,12 +9,11 @@
  * Reads .env if present; variables already set in the environment win over it.
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
+import { faultsFromEnv, integerFromEnv, persistentSecret } from './launch-settings.js';
 
 const MODES = ['dev', 'start'];
-const SECRET_FILE = '.data/auth-secret';
 
 const mode = process.argv[2] ?? '';
 if (!MODES.includes(mode)) {
@@ -26,7 +25,7 @@ const dev = mode === 'dev';
 if (existsSync('.env')) process.loadEnvFile('.env');
 const env = { ...process.env };
 
-const port = integerFromEnv('PORT', dev ? 5173 : 3000);
+const port = integerFromEnv(env, 'PORT', dev ? 5173 : 3000);
 const appUrl = dev ? `http://127.0.0.1:${port}` : env.ORIGIN || `http://127.0.0.1:${port}`;
 const local = { github: !env.AUTH_GITHUB_ID, google: !env.AUTH_GOOGLE_ID };
 
@@ -77,16 +76,16 @@ child.on('exit', async (code, signal) => {
 
 /** Starts the local IdPs and points the app at them, for each provider env leaves unset. */
 async function startLocalIdp() {
-	const googlePort = integerFromEnv('IDP_GOOGLE_PORT', port + 1);
-	const githubPort = integerFromEnv('IDP_GITHUB_PORT', port + 2);
-	const faults = faultsFromEnv();
+	const googlePort = integerFromEnv(env, 'IDP_GOOGLE_PORT', port + 1);
+	const githubPort = integerFromEnv(env, 'IDP_GITHUB_PORT', port + 2);
+	const faults = faultsFromEnv(env);
 	// Loaded only when needed: oidc-provider warns about the Node version on import.
 	const { startIdp } = await import('./provider.js');
 	const started = await startIdp({
 		appOrigins: dev ? [appUrl, `http://localhost:${port}`] : [appUrl],
 		googlePort,
 		githubPort,
-		accessTokenTtl: integerFromEnv('IDP_ACCESS_TOKEN_TTL', 300)
+		accessTokenTtl: integerFromEnv(env, 'IDP_ACCESS_TOKEN_TTL', 300)
 	}).catch((error) => {
 		if (error.code !== 'EADDRINUSE') throw error;
 		console.error(
@@ -106,67 +105,4 @@ async function startLocalIdp() {
 		env.AUTH_GOOGLE_ISSUER = started.google.issuer;
 	}
 	return started;
-}
-
-/**
- * The local IdPs' fault knobs, for demos; every one is off unless set.
- * @returns {Partial<import('./faults.js').TokenFaults>}
- */
-function faultsFromEnv() {
-	return {
-		latencyMs: integerFromEnv('IDP_TOKEN_LATENCY_MS', 0),
-		outage: booleanFromEnv('IDP_TOKEN_OUTAGE'),
-		keepRefreshToken: booleanFromEnv('IDP_KEEP_REFRESH_TOKEN'),
-		accessTokenTtlByLogin: ttlsByLoginFromEnv()
-	};
-}
-
-/** IDP_ACCESS_TOKEN_TTL_BY_LOGIN, e.g. `alice=30,bob=600`: seconds per login. */
-function ttlsByLoginFromEnv() {
-	const raw = env.IDP_ACCESS_TOKEN_TTL_BY_LOGIN ?? '';
-	/** @type {Record<string, number>} */
-	const ttls = {};
-	for (const entry of raw.split(',').filter((part) => part.trim())) {
-		const [login = '', seconds = ''] = entry.split('=').map((part) => part.trim());
-		const ttl = Number(seconds);
-		if (!login || !Number.isInteger(ttl) || ttl <= 0) {
-			console.error(`Latchkey: IDP_ACCESS_TOKEN_TTL_BY_LOGIN wants login=seconds, not "${entry}"`);
-			process.exit(2);
-		}
-		ttls[login] = ttl;
-	}
-	return ttls;
-}
-
-/** @param {string} name */
-function booleanFromEnv(name) {
-	const raw = (env[name] ?? '').toLowerCase();
-	if (['', '0', 'false'].includes(raw)) return false;
-	if (['1', 'true'].includes(raw)) return true;
-	console.error(`Latchkey: ${name} must be 1, true, 0 or false, not "${raw}"`);
-	process.exit(2);
-}
-
-/** The AUTH_SECRET kept in .data/ (which git ignores), created on first use. */
-function persistentSecret() {
-	if (existsSync(SECRET_FILE)) return readFileSync(SECRET_FILE, 'utf8').trim();
-	mkdirSync('.data', { recursive: true });
-	const secret = randomBytes(32).toString('base64url');
-	writeFileSync(SECRET_FILE, `${secret}\n`, { mode: 0o600 });
-	return secret;
-}
-
-/**
- * @param {string} name
- * @param {number} fallback
- */
-function integerFromEnv(name, fallback) {
-	const raw = env[name];
-	if (!raw) return fallback;
-	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 0) {
-		console.error(`Latchkey: ${name} must be a whole number, not "${raw}"`);
-		process.exit(2);
-	}
-	return value;
 }

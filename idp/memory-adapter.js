@@ -15,72 +15,85 @@ const SWEEP_INTERVAL_MS = 60_000;
  * @returns {import('oidc-provider').AdapterFactory}
  */
 export function createMemoryAdapter() {
-	/** @type {Map<string, { payload: Payload, expiresAt: number }>} keyed by `${model}:${id}` */
-	const entries = new Map();
+	const store = new MemoryStore();
+	return (model) => {
+		/** @param {string} id */
+		const keyFor = (id) => `${model}:${id}`;
+		return {
+			upsert: async (id, payload, expiresIn) => store.put(model, keyFor(id), payload, expiresIn),
+			find: async (id) => store.read(keyFor(id)),
+			findByUid: async (uid) => store.readByUid(model, uid),
+			// User codes belong to the device flow, which the local IdP does not enable.
+			findByUserCode: async () => undefined,
+			consume: async (id) => store.consume(keyFor(id)),
+			destroy: async (id) => store.remove(keyFor(id)),
+			revokeByGrantId: async (grantId) => store.revokeGrant(grantId)
+		};
+	};
+}
+
+/** Every model's entries, keyed by `${model}:${id}`, with the indexes oidc-provider looks up by. */
+class MemoryStore {
+	/** @type {Map<string, { payload: Payload, expiresAt: number }>} */
+	entries = new Map();
 	/** @type {Map<string, string>} `${model}:${uid}` → entry key, for Session.findByUid */
-	const uids = new Map();
+	uids = new Map();
 	/** @type {Map<string, Set<string>>} grant id → keys of everything issued under that grant */
-	const grants = new Map();
-	let lastSweep = Date.now();
+	grants = new Map();
+	lastSweep = Date.now();
+
+	/** @param {string} model @param {string} key @param {Payload} payload @param {number} [expiresIn] */
+	put(model, key, payload, expiresIn) {
+		if (Date.now() - this.lastSweep > SWEEP_INTERVAL_MS) this.sweep();
+		const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
+		this.entries.set(key, { payload, expiresAt });
+		if (payload.uid) this.uids.set(`${model}:${payload.uid}`, key);
+		if (payload.grantId) {
+			const keys = this.grants.get(payload.grantId) ?? new Set();
+			this.grants.set(payload.grantId, keys.add(key));
+		}
+	}
 
 	/** @param {string} key */
-	function read(key) {
-		const entry = entries.get(key);
+	read(key) {
+		const entry = this.entries.get(key);
 		if (entry && entry.expiresAt <= Date.now()) {
-			entries.delete(key);
+			this.entries.delete(key);
 			return undefined;
 		}
 		return entry?.payload;
 	}
 
-	function sweep() {
-		lastSweep = Date.now();
-		for (const key of entries.keys()) read(key);
-		for (const [uid, key] of uids) if (!entries.has(key)) uids.delete(uid);
-		for (const [grantId, keys] of grants) {
-			for (const key of keys) if (!entries.has(key)) keys.delete(key);
-			if (keys.size === 0) grants.delete(grantId);
-		}
+	/** @param {string} model @param {string} uid */
+	readByUid(model, uid) {
+		const key = this.uids.get(`${model}:${uid}`);
+		return key ? this.read(key) : undefined;
 	}
 
-	return (model) => {
-		/** @param {string} id */
-		const keyFor = (id) => `${model}:${id}`;
+	/** @param {string} key */
+	consume(key) {
+		const payload = this.read(key);
+		if (payload) payload.consumed = Math.floor(Date.now() / 1000);
+	}
 
-		return {
-			async upsert(id, payload, expiresIn) {
-				if (Date.now() - lastSweep > SWEEP_INTERVAL_MS) sweep();
-				const key = keyFor(id);
-				const expiresAt = expiresIn ? Date.now() + expiresIn * 1000 : Infinity;
-				entries.set(key, { payload, expiresAt });
-				if (payload.uid) uids.set(`${model}:${payload.uid}`, key);
-				if (payload.grantId) {
-					const keys = grants.get(payload.grantId) ?? new Set();
-					grants.set(payload.grantId, keys.add(key));
-				}
-			},
-			async find(id) {
-				return read(keyFor(id));
-			},
-			async findByUid(uid) {
-				const key = uids.get(`${model}:${uid}`);
-				return key ? read(key) : undefined;
-			},
-			// User codes belong to the device flow, which the local IdP does not enable.
-			async findByUserCode() {
-				return undefined;
-			},
-			async consume(id) {
-				const payload = read(keyFor(id));
-				if (payload) payload.consumed = Math.floor(Date.now() / 1000);
-			},
-			async destroy(id) {
-				entries.delete(keyFor(id));
-			},
-			async revokeByGrantId(grantId) {
-				for (const key of grants.get(grantId) ?? []) entries.delete(key);
-				grants.delete(grantId);
-			}
-		};
-	};
+	/** @param {string} key */
+	remove(key) {
+		this.entries.delete(key);
+	}
+
+	/** @param {string} grantId */
+	revokeGrant(grantId) {
+		for (const key of this.grants.get(grantId) ?? []) this.entries.delete(key);
+		this.grants.delete(grantId);
+	}
+
+	sweep() {
+		this.lastSweep = Date.now();
+		for (const key of this.entries.keys()) this.read(key);
+		for (const [uid, key] of this.uids) if (!this.entries.has(key)) this.uids.delete(uid);
+		for (const [grantId, keys] of this.grants) {
+			for (const key of keys) if (!this.entries.has(key)) keys.delete(key);
+			if (keys.size === 0) this.grants.delete(grantId);
+		}
+	}
 }

@@ -88,3 +88,17 @@ export function errorPage(label, details) {
 		.join('');
 	return layout(label, 'Error', `<p class="error">Something went wrong.</p><dl>${rows}</dl>`);
 }
+
+/**
+ * Sends a page, never cached: each belongs to one sign-in.
+ * @param {import('node:http').ServerResponse} res
+ * @param {number} status
+ * @param {string} html
+ */
+export function sendPage(res, status, html) {
+	res.writeHead(status, {
+		'content-type': 'text/html; charset=utf-8',
+		'cache-control': 'no-store'
+	});
+	res.end(html);
+}

@@ -6,10 +6,6 @@ declare global {
 		interface Error {
 			message: string;
 		}
-		interface Locals {
-			/** Set by `handleError` when a request failed because the database is unreachable. */
-			databaseUnavailable?: boolean;
-		}
 		interface PageData {
 			session: import('@auth/core/types').Session | null;
 		}

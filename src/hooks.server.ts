@@ -40,7 +40,7 @@ export const handle = sequence(
 
 export const handleError: HandleServerError = ({ error, event, status, message }) => {
 	if (isDatabaseUnavailable(error)) {
-		event.locals.databaseUnavailable = true;
+		// Note: `reportOutages` makes the status 503 (SvelteKit 2 gives this hook no say in it).
 		console.error(`[db] unavailable during ${event.request.method} ${event.url.pathname}`);
 		return { message: 'The service is briefly unavailable. Please try again in a moment.' };
 	}

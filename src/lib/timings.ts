@@ -26,6 +26,15 @@ export const PROVIDER_TIMEOUT_MS = 5_000;
  */
 export const REFRESH_LEASE_MS = 2 * PROVIDER_TIMEOUT_MS;
 
+/**
+ * How long a request that failed waits for the database to answer `select 1` before it counts
+ * the database as down, and answers 503 rather than 500.
+ */
+export const DATABASE_PROBE_TIMEOUT_MS = 1_000;
+
+/** The Retry-After of a 503 while the database is down. */
+export const OUTAGE_RETRY_AFTER_SECONDS = 5;
+
 /** After a provider outage, requests wait this long before an account is tried again. */
 export const REFRESH_RETRY_MS = 5_000;
 

@@ -1,19 +1,14 @@
 import { getContext, setContext } from 'svelte';
 import { PATHS } from '$lib/paths';
 import { SESSION_EXPIRY_WARNING_MS, SESSION_STATUS_TTL_MS } from '$lib/timings';
-import type { SessionError, SessionStatusBody, SessionUser } from './types';
-
-/** The session as the root layout sends it (`page.data.session`). */
-export interface PageSession {
-	user: SessionUser;
-	expires: string;
-	error?: SessionError;
-}
-
-export type SessionState = 'signed-in' | 'signed-out';
-
-/** The last status check got no answer: the session is as it was, and the next check asks again. */
-export type StatusUnavailable = 'StatusUnavailable';
+import type {
+	PageSession,
+	SessionError,
+	SessionState,
+	SessionStatusBody,
+	SessionUser,
+	StatusUnavailable
+} from './types';
 
 /**
  * The browser's view of the session, for components (`{#if session.isAuthenticated}`) and the

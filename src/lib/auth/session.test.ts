@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PATHS } from '$lib/paths';
 import { SESSION_EXPIRY_WARNING_MS, SESSION_STATUS_TTL_MS } from '$lib/timings';
-import { SessionStore, type PageSession } from './session.svelte';
-import type { SessionStatusBody } from './types';
+import { SessionStore } from './session.svelte';
+import type { PageSession, SessionStatusBody } from './types';
 
 const ada: PageSession = {
 	user: { id: 'user-ada', name: 'Ada', email: 'ada@example.test', image: null },

@@ -21,3 +21,15 @@ export interface SessionUser {
 /** What `/api/get-session-status` answers (with the same HTTP status): never a token. */
 export type SessionStatusBody =
 	{ status: 200; userId: string; expires: string } | { status: 401; error?: SessionError };
+
+/** The session as the root layout sends it (`page.data.session`). */
+export interface PageSession {
+	user: SessionUser;
+	expires: string;
+	error?: SessionError;
+}
+
+export type SessionState = 'signed-in' | 'signed-out';
+
+/** The last status check got no answer: the session is as it was, and the next check asks again. */
+export type StatusUnavailable = 'StatusUnavailable';

@@ -7,7 +7,7 @@ import {
 } from '$lib/timings';
 import { ConfigError, readWholeNumber, requireSecret, type Env } from './env';
 import { readProviderSettings, type ProviderSettings } from '../providers/settings';
-import { TokenRotator } from '../tokens/rotation';
+import { TokenRotator } from '../tokens/rotation/token-rotator';
 import { createSessionCodec, type SessionCodec } from '../session/codec';
 import { createTokenCipher, type TokenCipher } from '../tokens/cipher';
 

@@ -1,8 +1,7 @@
 import * as o from 'oauth4webapi';
 import type { ProviderSettings } from './settings';
-import { toAuthProvider } from './settings';
 
-/** Where a provider's token and user endpoints are, from its Auth.js config or OIDC discovery. */
+/** Where a provider's token and user endpoints are, from OIDC discovery or GitHub's URL layout. */
 export interface ProviderEndpoints {
 	as: o.AuthorizationServer;
 	client: o.Client;
@@ -11,11 +10,15 @@ export interface ProviderEndpoints {
 	userUrl: string;
 }
 
+// The issuer Auth.js's Google provider uses unless AUTH_GOOGLE_ISSUER names another.
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+
 const discovered = new Map<string, Promise<ProviderEndpoints>>();
 
 /**
  * The endpoints of a configured provider. OIDC providers (Google, any issuer) are discovered
- * once per process; OAuth-only ones (GitHub) carry their URLs in the Auth.js provider config.
+ * once per process; GitHub, which has no discovery, gets the URLs of github.com or of its
+ * Enterprise server (`githubUrls`).
  */
 export function providerEndpoints(
 	settings: ProviderSettings,
@@ -32,40 +35,41 @@ export function providerEndpoints(
 	return endpoints;
 }
 
+/**
+ * GitHub's OAuth and REST API URLs: github.com's, or those of the GitHub Enterprise Server at
+ * `baseUrl` (OAuth under `/login/oauth`, the API under `/api/v3`), as Auth.js's GitHub provider
+ * lays them out.
+ */
+export function githubUrls(baseUrl: string | undefined) {
+	const web = baseUrl ?? 'https://github.com';
+	return {
+		issuer: `${web}/login/oauth`,
+		tokenUrl: `${web}/login/oauth/access_token`,
+		apiUrl: baseUrl === undefined ? 'https://api.github.com' : `${baseUrl}/api/v3`
+	};
+}
+
 async function resolveEndpoints(
 	settings: ProviderSettings,
 	signal?: AbortSignal
 ): Promise<ProviderEndpoints> {
-	const provider = toAuthProvider(settings) as unknown as AuthProviderShape;
 	const client = { client_id: settings.clientId };
 	const clientAuth = o.ClientSecretBasic(settings.clientSecret);
-	const issuer = new URL(provider.options?.issuer ?? provider.issuer);
-	if (provider.type === 'oidc') {
-		const response = await o.discoveryRequest(issuer, { signal, ...insecureIfHttp(issuer) });
-		const as = await o.processDiscoveryResponse(issuer, response);
-		if (as.token_endpoint === undefined || as.userinfo_endpoint === undefined) {
-			throw new Error(`${issuer} does not advertise token and userinfo endpoints`);
-		}
-		return { as, client, clientAuth, userUrl: as.userinfo_endpoint };
+	if (settings.id === 'github') {
+		const { issuer, tokenUrl, apiUrl } = githubUrls(settings.endpoint);
+		const as = { issuer, token_endpoint: tokenUrl };
+		return { as, client, clientAuth, userUrl: `${apiUrl}/user` };
 	}
-	const as = { issuer: issuer.href, token_endpoint: urlOf(provider.token) };
-	return { as, client, clientAuth, userUrl: urlOf(provider.userinfo) };
+	const issuer = new URL(settings.endpoint ?? GOOGLE_ISSUER);
+	const response = await o.discoveryRequest(issuer, { signal, ...insecureIfHttp(issuer) });
+	const as = await o.processDiscoveryResponse(issuer, response);
+	if (as.token_endpoint === undefined || as.userinfo_endpoint === undefined) {
+		throw new Error(`${issuer} does not advertise token and userinfo endpoints`);
+	}
+	return { as, client, clientAuth, userUrl: as.userinfo_endpoint };
 }
 
 /** Note: like Auth.js, allow plain http for local and test issuers (e.g. http://127.0.0.1). */
 export function insecureIfHttp(url: URL | string) {
 	return { [o.allowInsecureRequests]: new URL(url).protocol === 'http:' };
-}
-
-// The parts of an Auth.js provider config read here; `token`/`userinfo` are a URL or `{ url }`.
-interface AuthProviderShape {
-	type: 'oauth' | 'oidc';
-	issuer: string;
-	token: string | { url: string };
-	userinfo: string | { url: string };
-	options?: { issuer?: string };
-}
-
-function urlOf(endpoint: string | { url: string }): string {
-	return typeof endpoint === 'string' ? endpoint : endpoint.url;
 }

@@ -1,5 +1,5 @@
 import * as o from 'oauth4webapi';
-import { insecureIfHttp, providerEndpoints } from './endpoints';
+import { githubUrls, insecureIfHttp, providerEndpoints } from './endpoints';
 import type { ProviderSettings } from './settings';
 
 export interface RevocableTokens {
@@ -42,11 +42,9 @@ async function deleteGithubToken(
 	signal: AbortSignal
 ): Promise<boolean> {
 	if (accessToken === null) return false;
-	const api = settings.endpoint
-		? `${settings.endpoint.replace(/\/$/, '')}/api/v3`
-		: 'https://api.github.com';
+	const { apiUrl } = githubUrls(settings.endpoint);
 	const credentials = btoa(`${settings.clientId}:${settings.clientSecret}`);
-	const response = await fetch(`${api}/applications/${settings.clientId}/token`, {
+	const response = await fetch(`${apiUrl}/applications/${settings.clientId}/token`, {
 		method: 'DELETE',
 		signal,
 		headers: {

@@ -1,6 +1,6 @@
 import { TOKEN_REFRESH_WINDOW_FRACTION } from '$lib/timings';
 import type { Account } from '../db/schema';
-import type { AccountKey } from './lease';
+import type { AccountKey } from './account-key';
 
 /** When an access token was issued and when it expires, in seconds since the epoch. */
 export interface TokenLife {

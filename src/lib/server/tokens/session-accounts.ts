@@ -1,7 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import type { SessionError } from '$lib/auth/types';
 import type { RequestClient } from '../http/request-client';
-import type { TokenRotator } from './rotation';
+import type { TokenRotator } from './rotation/token-rotator';
 
 /**
  * Called by the jwt callback on every `locals.auth()`. For each account whose access token is

@@ -1,21 +1,21 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testing.js';
-import { listAuditEvents } from '../account/audit';
-import { describeWithDatabases } from '../testing/databases';
-import { createUser } from '../testing/factories';
+import { listAuditEvents } from '../../account/audit';
+import { describeWithDatabases } from '../../testing/databases';
+import { createUser } from '../../testing/factories';
 import {
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
 	useLocalIdp
-} from '../testing/provider-accounts';
-import { readAccessToken } from './access-token';
-import { createAdapter } from './adapter';
-import { RefreshTokenError } from './errors';
-import { readProviderSettings } from '../providers/settings';
-import { TokenRotator } from './rotation';
-import { renewDueAccounts } from './session-accounts';
+} from '../../testing/provider-accounts';
+import { readAccessToken } from '../access-token';
+import { createAdapter } from '../adapter';
+import { RefreshTokenError } from '../errors';
+import { readProviderSettings } from '../../providers/settings';
+import { TokenRotator } from './token-rotator';
+import { renewDueAccounts } from '../session-accounts';
 
 const local = useLocalIdp();
 const logged: string[] = [];

@@ -2,22 +2,22 @@ import type { JWT } from '@auth/core/jwt';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { revokeToken } from '$idp/testing.js';
-import { db } from '../db';
-import { accounts } from '../db/schema';
-import { describeWithDatabases } from '../testing/databases';
+import { db } from '../../db';
+import { accounts } from '../../db/schema';
+import { describeWithDatabases } from '../../testing/databases';
 import {
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
 	uniqueLogin,
 	useLocalIdp
-} from '../testing/provider-accounts';
-import { readAccessToken } from './access-token';
-import { findAccount, listSessionAccounts } from './accounts';
-import { readProviderSettings } from '../providers/settings';
-import { TokenRotator, type RotatorOptions } from './rotation';
+} from '../../testing/provider-accounts';
+import { readAccessToken } from '../access-token';
+import { findAccount, listSessionAccounts } from '../accounts';
+import { readProviderSettings } from '../../providers/settings';
+import { TokenRotator, type RotatorOptions } from './token-rotator';
 import { claimRefresh, settleRefresh } from './lease';
-import { renewDueAccounts } from './session-accounts';
+import { renewDueAccounts } from '../session-accounts';
 
 const local = useLocalIdp();
 const PROVIDER_LATENCY_MS = 1_000;

@@ -1,15 +1,10 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import type { ProviderId } from '$lib/auth/types';
-import { recordAuditEvent } from '../account/audit';
-import { db, subscribe } from '../db';
-import { accounts, type Account, type AuditEventName } from '../db/schema';
-import type { RequestClient } from '../http/request-client';
-
-/** Which account a session refers to: the key of its `accounts` row. */
-export interface AccountKey {
-	provider: ProviderId;
-	providerAccountId: string;
-}
+import { recordAuditEvent } from '../../account/audit';
+import { db } from '../../db';
+import { accounts, type Account, type AuditEventName } from '../../db/schema';
+import type { RequestClient } from '../../http/request-client';
+import { accountKeyId, type AccountKey } from '../account-key';
+import { announceRelease, listenForReleases, releasedOrTimeout } from './release-signal';
 
 export type Claim =
 	| { status: 'claimed'; claimId: string; row: Account }
@@ -25,7 +20,6 @@ export interface SettledEvent {
 	at?: Date;
 }
 
-const RELEASED = 'latchkey_refresh_released';
 // Waiting for another holder: first look again after this long, then back off up to the cap.
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 400;
@@ -79,11 +73,7 @@ export async function settleRefresh(
 		});
 		return true;
 	});
-	wake(leaseId(key));
-	if (subscribe !== null) {
-		// Note: best-effort; a waiter on another instance also polls.
-		await db.execute(sql`select pg_notify(${RELEASED}, ${leaseId(key)})`).catch(() => {});
-	}
+	await announceRelease(accountKeyId(key));
 	return stored;
 }
 
@@ -104,7 +94,7 @@ export async function waitForRelease(
 	for (;;) {
 		const left = deadline - now();
 		if (left <= 0) return 'held';
-		await released(leaseId(key), Math.min(pause, left));
+		await releasedOrTimeout(accountKeyId(key), Math.min(pause, left));
 		pause = Math.min(pause * 2, MAX_POLL_MS);
 		const lease = await readLease(key);
 		if (lease === null || !lease.held) return lease?.row ?? null;
@@ -120,45 +110,6 @@ async function readLease(key: AccountKey): Promise<{ row: Account; held: boolean
 		.from(accounts)
 		.where(matches(key));
 	return found ?? null;
-}
-
-// Waiters in this process, by account.
-const waiters = new Map<string, Set<() => void>>();
-
-function released(id: string, ms: number): Promise<void> {
-	return new Promise((resolve) => {
-		const set = waiters.get(id) ?? new Set();
-		waiters.set(id, set);
-		const done = () => {
-			clearTimeout(timer);
-			set.delete(done);
-			if (set.size === 0) waiters.delete(id);
-			resolve();
-		};
-		const timer = setTimeout(done, ms);
-		set.add(done);
-	});
-}
-
-function wake(id: string): void {
-	for (const done of waiters.get(id) ?? []) done();
-}
-
-// The database connection this process listens on, once per connection.
-let listeningOn: typeof subscribe = null;
-
-/** Subscribes this process to other instances' releases (Postgres server only). */
-function listenForReleases(): void {
-	if (subscribe === null || listeningOn === subscribe) return;
-	listeningOn = subscribe;
-	subscribe(RELEASED, wake).catch(() => {
-		// Note: polling still ends every wait; the next wait subscribes again.
-		listeningOn = null;
-	});
-}
-
-function leaseId(key: AccountKey): string {
-	return `${key.provider}:${key.providerAccountId}`;
 }
 
 function matches(key: AccountKey) {

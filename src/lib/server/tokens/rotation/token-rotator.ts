@@ -1,0 +1,114 @@
+import { REFRESH_LEASE_MS, REFRESH_RETRY_MS } from '$lib/timings';
+import type { RequestClient } from '../../http/request-client';
+import type { ProviderSettings } from '../../providers/settings';
+import { accountKeyId, type AccountKey } from '../account-key';
+import type { TokenCipher } from '../cipher';
+import { isExpiredAt, isRefreshDue, type SessionAccount, type TokenLife } from '../life';
+import { refreshUnderLease } from './leased-refresh';
+import { SettledRefreshes } from './settled-refreshes';
+import type { RefreshContext, RefreshOutcome, RefreshRequest } from './types';
+
+export interface RotatorOptions {
+	cipher: TokenCipher;
+	providers: ProviderSettings[];
+	/** Refresh at most this many milliseconds before the access token expires. */
+	skewMs: number;
+	/** Give up on the provider, and on waiting for another refresh, after this long. */
+	timeoutMs: number;
+	leaseMs?: number;
+	retryMs?: number;
+	now?: () => number;
+	log?: (line: string) => void;
+}
+
+/**
+ * Refreshes provider tokens so that each rotation reaches the provider exactly once, however
+ * many requests, processes or instances need it at the same moment, and so that nobody waits
+ * for it while their token is still valid:
+ * - in one process, concurrent callers for an account share one in-flight refresh;
+ * - across processes, a refresh first claims the account with a lease, calls the provider
+ *   holding no transaction and no connection, then stores the new tokens and releases the lease.
+ *   Others wait for the release and use the stored tokens, so a used refresh token is never sent
+ *   again (`refreshUnderLease`);
+ * - a token inside its refresh window but still valid is refreshed in the background, and the
+ *   process remembers each account's last outcome, so later requests pick up the new expiry
+ *   (or the refusal) from memory (`requestRefresh`, `SettledRefreshes`).
+ */
+export class TokenRotator {
+	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
+	readonly #settled: SettledRefreshes;
+	readonly #context: RefreshContext;
+	readonly #skewMs: number;
+
+	constructor({ skewMs, retryMs = REFRESH_RETRY_MS, ...options }: RotatorOptions) {
+		this.#skewMs = skewMs;
+		const now = options.now ?? Date.now;
+		const isDue = (life: TokenLife) => this.isDue(life);
+		this.#context = {
+			leaseMs: REFRESH_LEASE_MS,
+			log: (line) => console.info(line),
+			...options,
+			now,
+			isDue
+		};
+		this.#settled = new SettledRefreshes({ retryMs, now, isDue });
+	}
+
+	/**
+	 * True when a token with this life should be refreshed: it is inside its refresh window, the
+	 * smaller of the skew and a share of its lifetime (`TOKEN_REFRESH_WINDOW_FRACTION`).
+	 */
+	isDue(life: TokenLife): boolean {
+		return isRefreshDue(life, this.#skewMs, this.#context.now());
+	}
+
+	/** True when a token with this expiry can no longer be used. */
+	isExpired(life: TokenLife): boolean {
+		return isExpiredAt(life, this.#context.now());
+	}
+
+	/**
+	 * For the jwt callback, whose only knowledge is the cookie. What this process already knows
+	 * answers at once. Otherwise a refresh starts; an expired token waits for it (at most the
+	 * provider timeout), and a still valid one gets null: it is served as it is while the refresh
+	 * runs in the background, and a later request picks up its outcome.
+	 */
+	async requestRefresh(
+		account: SessionAccount,
+		client: RequestClient | null
+	): Promise<RefreshOutcome | null> {
+		const known = this.#settled.recall(account);
+		if (known !== null) return known;
+		const flight = this.ensureFresh(account, { client });
+		return this.isExpired(account) ? flight : null;
+	}
+
+	/**
+	 * Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. Callers
+	 * for the same account share the refresh under way, and its outcome is remembered for the
+	 * expiry `key` carries.
+	 */
+	ensureFresh(
+		key: AccountKey & Partial<TokenLife>,
+		request: RefreshRequest = {}
+	): Promise<RefreshOutcome> {
+		const id = accountKeyId(key);
+		let flight = this.#inFlight.get(id);
+		if (flight === undefined) {
+			const from = key.expiresAt ?? null;
+			flight = refreshUnderLease(key, request, this.#context)
+				.then((outcome) => {
+					this.#settled.remember(key, from, outcome);
+					return outcome;
+				})
+				.finally(() => this.#inFlight.delete(id));
+			this.#inFlight.set(id, flight);
+		}
+		return flight;
+	}
+
+	/** Resolves once every refresh under way has stored its result and released its lease. */
+	async drain(): Promise<void> {
+		await Promise.allSettled(this.#inFlight.values());
+	}
+}

@@ -1,0 +1,52 @@
+import type { Account } from '../../db/schema';
+import type { RequestClient } from '../../http/request-client';
+import type { ProviderSettings } from '../../providers/settings';
+import type { AccountKey } from '../account-key';
+import type { TokenCipher } from '../cipher';
+import type { TokenLife } from '../life';
+
+/** How a refresh ended, for the caller that waited on it and for the memo of settled ones. */
+export type RefreshOutcome =
+	/** The stored access token is not due (maybe another instance just rotated it). */
+	| ({ status: 'fresh' } & TokenLife)
+	| ({ status: 'rotated' } & TokenLife)
+	/** The provider refused the refresh token for good: the user must sign in again. */
+	| { status: 'rejected' }
+	/** The account is no longer linked (unlinked from another browser): nothing to refresh. */
+	| { status: 'unlinked' }
+	/** Provider or database unreachable: keep the session and try again on a later request. */
+	| { status: 'unavailable' };
+
+export interface RefreshRequest {
+	/** Rotate even a token that is not due ("Refresh now"). */
+	force?: boolean;
+	/** Who asked, for the audit log (null for background work that no request started). */
+	client?: RequestClient | null;
+}
+
+/** What a refresh needs from the rotator that runs it. */
+export interface RefreshContext {
+	cipher: TokenCipher;
+	providers: ProviderSettings[];
+	/** Give up on the provider, and on waiting for another holder, after this long. */
+	timeoutMs: number;
+	leaseMs: number;
+	now: () => number;
+	/** True when a token with this life is inside its refresh window now. */
+	isDue: (life: TokenLife) => boolean;
+	log: (line: string) => void;
+}
+
+/** What the refresh log line adds besides the outcome. */
+export interface RefreshReport {
+	detail?: string;
+	/** True when another holder's lease was waited for. */
+	waited?: boolean;
+}
+
+/** The lease a refresh holds on an account, and the row as it was when claimed. */
+export interface HeldLease {
+	key: AccountKey;
+	claimId: string;
+	row: Account;
+}
