@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { Idp } from '../idp/provider.js';
-import { revokeToken } from '../idp/testing.js';
+import { revokeToken } from '../idp/testkit/flows.js';
 import { startTestApp, startTestIdp, type TestApp } from './support/app';
 import { signIn, uniqueLogin } from './support/sign-in';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { startIdp } from '../../idp/provider.js';
-import { providerEnv } from '../../idp/testing.js';
+import { providerEnv } from '../../idp/testkit/clients.js';
 
 /** @typedef {import('../../idp/provider.js').Idp} Idp */
 /** @typedef {Record<string, string | undefined>} Env */

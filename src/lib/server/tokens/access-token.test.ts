@@ -1,7 +1,7 @@
 import type { Session } from '@auth/core/types';
 import type { RequestEvent } from '@sveltejs/kit';
 import { expect, it } from 'vitest';
-import { revokeToken } from '$idp/testing.js';
+import { revokeToken } from '$idp/testkit/flows.js';
 import { startUserSession } from '../session/user-sessions';
 import { describeWithDatabases } from '../testing/databases';
 import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
