@@ -1,6 +1,6 @@
 // @ts-check
 import autocannon from 'autocannon';
-import { signInToApp } from '../e2e/support/session.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
 import { withApps } from './apps.js';
 import { median, residentMb } from './measure.js';
 

@@ -1,5 +1,5 @@
 // @ts-check
-import { signInToApp } from '../e2e/support/session.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
 import { median } from './measure.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */

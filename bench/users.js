@@ -4,7 +4,7 @@
  * session cookie after a refresh, as a browser would store it), spreads its requests over the
  * app instances, and gives up on a request after `REQUEST_TIMEOUT_MS`.
  */
-import { signInToApp } from '../e2e/support/session.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
 
 /** A request that takes longer counts as timed out, so that a stuck scenario still ends. */
 const REQUEST_TIMEOUT_MS = 30_000;
