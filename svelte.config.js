@@ -35,7 +35,6 @@ export default {
 					'../playwright.config.ts',
 					'../e2e/**/*.ts',
 					'../idp/**/*.js',
-					'../e2e/**/*.js',
 					'../bench/**/*.js'
 				);
 			}

@@ -1,6 +1,5 @@
 // @ts-check
-import { createServer } from 'node:net';
-import { startTestApp, startTestIdp } from '../e2e/support/app.js';
+import { startTestStack } from '../idp/testkit/stack.js';
 
 /**
  * Where a scenario runs: PGlite in one instance, or Postgres shared by `instances` of them.
@@ -26,45 +25,23 @@ export function setupsFor(databaseUrl) {
 }
 
 /**
- * Starts a local IdP and `instances` app instances on free ports (started one after another, so
- * that Postgres migrations never race), runs `scenario`, and stops them all.
+ * Starts a local IdP and `instances` app instances on free ports, runs `scenario`, and stops
+ * them all. Should the scenario fail, each instance's last output is printed.
  * @template T
  * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number }} options
- * @param {(instances: import('../e2e/support/app.js').TestApp[], idp: import('../idp/provider.js').Idp) => Promise<T>} scenario
+ * @param {(instances: import('../idp/testkit/app.js').TestApp[], idp: import('../idp/provider.js').Idp) => Promise<T>} scenario
  * @returns {Promise<T>}
  */
-export async function withApps({ instances: count, env, accessTokenTtl }, scenario) {
-	const ports = [];
-	for (let i = 0; i < count; i++) ports.push(await freePort());
-	const idp = await startTestIdp(ports, accessTokenTtl);
-	/** @type {import('../e2e/support/app.js').TestApp[]} */
-	const instances = [];
+export async function withApps(options, scenario) {
+	const { idp, apps, stop } = await startTestStack(options);
 	try {
-		for (const port of ports) instances.push(await startTestApp(port, { idp, env }));
-		return await scenario(instances, idp);
+		return await scenario(apps, idp);
 	} catch (error) {
-		for (const instance of instances) {
-			console.error(`The app at ${instance.url} printed:\n${instance.output().slice(-3000)}`);
+		for (const app of apps) {
+			console.error(`The app at ${app.url} printed:\n${app.output().slice(-3000)}`);
 		}
 		throw error;
 	} finally {
-		await Promise.all(instances.map((instance) => instance.stop()));
-		await idp.close();
+		await stop();
 	}
-}
-
-/**
- * A port nobody listens on now, for a server started right after (from the ephemeral range, so
- * never one of the Playwright specs' fixed ports).
- * @returns {Promise<number>}
- */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = createServer().listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() =>
-				typeof address === 'object' && address ? resolve(address.port) : reject()
-			);
-		});
-	});
 }

@@ -1,6 +1,13 @@
 // @ts-check
 import autocannon from 'autocannon';
-import { residentMb } from './users.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
+import { withApps } from './apps.js';
+import { median, residentMb } from './measure.js';
+
+// autocannon replays one cookie and never stores the one the app re-issues after its session
+// check. With a 1 s interval that cookie is past it almost all the time: the load measures the
+// per-process memory of the check (one check per second), not a check per request.
+const LOAD_ENV = { AUTH_SESSION_CHECK_SECONDS: '1' };
 
 /**
  * @typedef {object} Route
@@ -21,6 +28,44 @@ import { residentMb } from './users.js';
  */
 
 /**
+ * Each route under autocannon, on one instance (Postgres too runs one here), signed in and out.
+ * @param {import('./apps.js').Setup} setup
+ * @param {{ rounds: number, duration: number, warmup: number, connections: number }} settings
+ * @param {number} accessTokenTtl seconds: long enough that no token falls due
+ */
+export async function runLoad(setup, settings, accessTokenTtl) {
+	const env = { ...setup.env, ...LOAD_ENV };
+	return withApps({ instances: 1, env, accessTokenTtl }, async ([app]) => {
+		if (app === undefined) throw new Error('No app started');
+		const cookie = await signInToApp(app.url, 'github', `bench-reader-${Date.now()}`);
+		const home = await (await fetch(app.url, { headers: { cookie } })).text();
+		if (!home.includes('Welcome back')) throw new Error('The session cookie does not sign in');
+		const routes = [
+			{ name: '1. public page', path: '/', status: 200 },
+			{ name: '2. same page, signed in', path: '/', status: 200, cookie },
+			{
+				name: '3. session status, signed in',
+				path: '/api/get-session-status',
+				status: 200,
+				cookie
+			},
+			{ name: '3. session status, signed out', path: '/api/get-session-status', status: 401 },
+			{ name: '4. protected __data.json', path: '/profile/__data.json', status: 200, cookie },
+			{ name: 'JSON with no auth (/api/health)', path: '/api/health', status: 200 }
+		];
+		const figures = await measureRoutes(app, routes, settings);
+		const rps = (/** @type {string} */ name) => figures.find((f) => f.name === name)?.rps ?? NaN;
+		const base = rps('1. public page');
+		return {
+			routes: figures.map((f) => ({ ...f, ratio: round(f.rps / base) })),
+			statusVsHealth: round(
+				rps('3. session status, signed in') / rps('JSON with no auth (/api/health)')
+			)
+		};
+	});
+}
+
+/**
  * Loads each route for `duration` seconds, `rounds` times, interleaved (round 1 of every route,
  * then round 2, …) so that a slow phase of the machine hits every route alike, after one warm-up
  * per route. Reports the medians.
@@ -29,7 +74,7 @@ import { residentMb } from './users.js';
  * @param {{ rounds: number, duration: number, warmup: number, connections: number }} options
  * @returns {Promise<RouteFigures[]>}
  */
-export async function measureRoutes(app, routes, { rounds, duration, warmup, connections }) {
+async function measureRoutes(app, routes, { rounds, duration, warmup, connections }) {
 	for (const route of routes) await load(app, route, warmup, connections);
 	/** @type {Map<Route, autocannon.Result[]>} */
 	const results = new Map(routes.map((route) => [route, []]));
@@ -76,11 +121,7 @@ async function load(app, route, duration, connections) {
 	return result;
 }
 
-/** @param {number[]} values */
-export function median(values) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const middle = sorted.length >> 1;
-	return sorted.length % 2
-		? (sorted[middle] ?? NaN)
-		: ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+/** @param {number} value */
+function round(value) {
+	return Math.round(value * 100) / 100;
 }

@@ -2,13 +2,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
-
-/** @typedef {import('./load.js').RouteFigures} RouteFigures */
-/** @typedef {{ database: string, routes: (RouteFigures & { ratio: number })[], statusVsHealth: number }} LoadFigures */
-/** @typedef {import('./storm.js').StormFigures & { database: string }} StormFigures */
-/** @typedef {import('./wave.js').WaveFigures & { database: string }} WaveFigures */
-/** @typedef {import('./slowdown.js').SlowdownFigures & { database: string }} SlowdownFigures */
-/** @typedef {import('./short-tokens.js').ShortTokenFigures & { database: string }} ShortTokenFigures */
+import { printTables } from './tables.js';
 
 // The keys that the first scenarios have always had in latest.json.
 const FILE_KEYS = /** @type {Record<string, string>} */ ({ load: 'suites', storm: 'storms' });
@@ -32,8 +26,7 @@ function describeMachine() {
  * @param {string} file
  */
 export function writeReport(results, settings, file) {
-	for (const [name, figures] of Object.entries(results))
-		PRINTERS[name]?.(/** @type {any} */ (figures));
+	printTables(results);
 	const previous = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 	const report = { ...previous, date: new Date().toISOString(), machine: describeMachine() };
 	for (const [name, figures] of Object.entries(results)) report[FILE_KEYS[name] ?? name] = figures;
@@ -42,112 +35,3 @@ export function writeReport(results, settings, file) {
 	writeFileSync(file, `${JSON.stringify(report, null, '\t')}\n`);
 	console.log(`\nWritten to ${file}`);
 }
-
-/**
- * Prints `title` and one table row per run: its label, then its columns.
- * @template T
- * @param {string} title
- * @param {T[]} runs
- * @param {(run: T) => [string, Record<string, unknown>]} row
- */
-function printTable(title, runs, row) {
-	console.log(`\n${title}`);
-	console.table(Object.fromEntries(runs.map(row)));
-}
-
-/** @param {LoadFigures[]} suites */
-function printLoad(suites) {
-	for (const suite of suites) {
-		printTable(`Routes on ${suite.database} (medians of the rounds)`, suite.routes, (route) => [
-			route.name,
-			{
-				'req/s': route.rps,
-				'× route 1': route.ratio,
-				'p50 ms': route.p50,
-				'p99 ms': route.p99,
-				'RSS MB': route.rssMb
-			}
-		]);
-		console.log(`status (signed in) ÷ /api/health: ${suite.statusVsHealth}×`);
-	}
-}
-
-/** @param {StormFigures[]} storms */
-function printStorms(storms) {
-	printTable('Rotation storm', storms, (storm) => [
-		`${storm.instances} × ${storm.database}, ${storm.requests} requests`,
-		{
-			'refreshes per expiry': storm.refreshes.join(', '),
-			errors: storm.errors,
-			'p50 ms': storm.p50,
-			'p99 ms': storm.p99,
-			'lone refresh ms': Math.round(storm.singleRefreshMs * 10) / 10,
-			'p99 ÷ lone': Math.round((storm.p99 / storm.singleRefreshMs) * 100) / 100,
-			'p99, no refresh due': storm.burstP99
-		}
-	]);
-}
-
-/** @param {string} title @returns {(waves: WaveFigures[]) => void} */
-const printWaves = (title) => (waves) => {
-	printTable(title, waves, (wave) => [
-		`${wave.instances} × ${wave.database}`,
-		{
-			'valid for s': wave.secondsToExpiry,
-			'wave p50 ms': wave.p50,
-			'wave max ms': wave.max,
-			'1st request p50': wave.firstP50,
-			'steady p99 before': wave.steadyP99Before,
-			'steady p99 during': wave.steadyP99During,
-			'refreshes/user': `${wave.refreshesPerUser} (max ${wave.maxRefreshesPerUser})`,
-			'failed grants': wave.failedGrants,
-			'errors, timeouts': `${wave.errors}, ${wave.timedOut}`,
-			'RSS MB': wave.rssMb.join(', ')
-		}
-	]);
-};
-
-/** @param {SlowdownFigures[]} runs */
-function printSlowdown(runs) {
-	printTable('Provider slowdown (3 s per token call)', runs, (run) => [
-		`${run.instances} × ${run.database}, ${run.users} users`,
-		{
-			'calm req/s': run.calmRps,
-			'slow req/s': run.slowRps,
-			'slow ÷ calm': run.share,
-			'> 6 s': run.over6s,
-			'max ms': run.slowMax,
-			'refreshes calm, slow': `${run.calmRefreshes}, ${run.slowRefreshes}`,
-			'failed grants': run.failedGrants,
-			'errors, timeouts': `${run.errors}, ${run.timedOut}`,
-			'RSS MB': run.rssMb.join(', ')
-		}
-	]);
-}
-
-/** @param {ShortTokenFigures[]} runs */
-function printShortTokens(runs) {
-	printTable('Short access tokens, default refresh window', runs, (run) => [
-		`${run.instances} × ${run.database}, ${run.ttlSeconds} s tokens`,
-		{
-			[`requests in ${run.browseSeconds} s`]: run.requests,
-			refreshes: run.refreshes,
-			'refreshes per expiry': run.refreshesPerExpiry,
-			'storm: refreshes per rotation': run.stormRefreshes?.join(', ') ?? '-',
-			errors: run.errors + (run.stormErrors ?? 0),
-			'RSS MB': run.rssMb.join(', ')
-		}
-	]);
-}
-
-/** @type {Record<string, (figures: any[]) => void>} */
-const PRINTERS = {
-	load: printLoad,
-	storm: printStorms,
-	wave: printWaves(
-		'Rotation wave: tokens fall due (inside the refresh window, still valid) at once'
-	),
-	'wave-expired': printWaves('Rotation wave: tokens expire at once'),
-	slowdown: printSlowdown,
-	'short-tokens': printShortTokens
-};

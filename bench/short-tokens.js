@@ -1,6 +1,7 @@
 // @ts-check
 import { runStorm } from './storm.js';
-import { browse, countGrants, residentMb, signInUsers, sleep } from './users.js';
+import { countGrants, residentMb } from './measure.js';
+import { browse, signInUsers, sleep } from './users.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */
 /** @typedef {import('./users.js').Instance} Instance */

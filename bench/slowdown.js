@@ -1,13 +1,6 @@
 // @ts-check
-import {
-	browse,
-	countGrants,
-	lifetimeDueAfter,
-	percentile,
-	residentMb,
-	signInUsers,
-	sleep
-} from './users.js';
+import { countGrants, percentile, residentMb } from './measure.js';
+import { browse, signInUsers, sleep } from './users.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */
 /** @typedef {import('./users.js').Instance} Instance */
@@ -116,4 +109,20 @@ export async function runSlowdown(instances, idp, options) {
 		failedGrants: grants.counts.failures,
 		rssMb: instances.map((instance) => residentMb(instance.pid))
 	};
+}
+
+// The share of a token's lifetime that is its refresh window, at most the skew: the app's
+// TOKEN_REFRESH_WINDOW_FRACTION (src/lib/timings.ts).
+const WINDOW_FRACTION = 0.25;
+
+/**
+ * The access-token lifetime, in whole seconds, that makes a token fall due about `dueAfter`
+ * seconds after it is issued, with the app's window of min(`skewSeconds`, a share of the
+ * lifetime).
+ * @param {number} dueAfter
+ * @param {number} skewSeconds
+ */
+function lifetimeDueAfter(dueAfter, skewSeconds) {
+	const short = dueAfter / (1 - WINDOW_FRACTION);
+	return Math.ceil(short * WINDOW_FRACTION <= skewSeconds ? short : dueAfter + skewSeconds);
 }

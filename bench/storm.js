@@ -1,6 +1,6 @@
 // @ts-check
-import { median } from './load.js';
-import { signInToApp } from '../e2e/support/session.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
+import { median } from './measure.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */
 

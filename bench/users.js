@@ -4,8 +4,7 @@
  * session cookie after a refresh, as a browser would store it), spreads its requests over the
  * app instances, and gives up on a request after `REQUEST_TIMEOUT_MS`.
  */
-import { readFileSync } from 'node:fs';
-import { signInToApp } from '../e2e/support/session.js';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
 
 /** A request that takes longer counts as timed out, so that a stuck scenario still ends. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -96,47 +95,9 @@ export async function signInUsers(instances, logins, { concurrency = 8, beforeEa
 	return users;
 }
 
-/**
- * Refresh_token grants at the IdP by login, and failed grants, from now until `stop()`.
- * @param {import('../idp/provider.js').Idp} idp
- */
-export function countGrants(idp) {
-	/** @type {Map<string, number>} */
-	const refreshes = new Map();
-	const counts = { refreshes: 0, failures: 0 };
-	const stop = idp.onTokenEndpoint((event) => {
-		if (event.grantType === 'refresh_token') {
-			counts.refreshes++;
-			if (event.login) refreshes.set(event.login, (refreshes.get(event.login) ?? 0) + 1);
-		}
-		if (!event.ok) counts.failures++;
-	});
-	return { counts, refreshes, stop };
-}
-
-/**
- * @param {number[]} values any order
- * @param {number} fraction 0.5 for the median
- */
-export function percentile(values, fraction) {
-	const sorted = [...values].sort((a, b) => a - b);
-	const index = Math.max(0, Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1));
-	return Math.round(sorted[index] ?? NaN);
-}
-
 /** @param {number} ms */
 export function sleep(ms) {
 	return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
-
-/**
- * A process's resident memory in MB, from /proc (Linux).
- * @param {number} pid
- */
-export function residentMb(pid) {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kilobytes = Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1]);
-	return Math.round(kilobytes / 1024);
 }
 
 /**
@@ -162,20 +123,4 @@ export async function browse(users, path, thinkMs, control) {
 		})
 	);
 	return answers;
-}
-
-// The share of a token's lifetime that is its refresh window, at most the skew: the app's
-// TOKEN_REFRESH_WINDOW_FRACTION (src/lib/timings.ts).
-const WINDOW_FRACTION = 0.25;
-
-/**
- * The access-token lifetime, in whole seconds, that makes a token fall due about `dueAfter`
- * seconds after it is issued, with the app's window of min(`skewSeconds`, a share of the
- * lifetime).
- * @param {number} dueAfter
- * @param {number} skewSeconds
- */
-export function lifetimeDueAfter(dueAfter, skewSeconds) {
-	const short = dueAfter / (1 - WINDOW_FRACTION);
-	return Math.ceil(short * WINDOW_FRACTION <= skewSeconds ? short : dueAfter + skewSeconds);
 }

@@ -1,5 +1,7 @@
 // @ts-check
-import { browse, countGrants, percentile, residentMb, signInUsers, sleep } from './users.js';
+import { countGrants, percentile, residentMb } from './measure.js';
+import { browse, sleep } from './users.js';
+import { BASELINE_MS, signInWaveUsers } from './wave-users.js';
 
 /** @typedef {import('../idp/provider.js').Idp} Idp */
 /** @typedef {import('./users.js').Instance} Instance */
@@ -9,10 +11,6 @@ import { browse, countGrants, percentile, residentMb, signInUsers, sleep } from 
 const WAVE_PATHS = ['/', '/api/get-session-status', '/api/get-session-status'];
 const STEADY_PATH = '/api/get-session-status';
 const STEADY_THINK_MS = 100;
-/** The steady users' calm phase, between the last sign-in and the wave. */
-const BASELINE_MS = 5_000;
-/** Wave users whose sign-ins time the rest (after the steady users' sign-ins warmed the app). */
-const CALIBRATION_USERS = 8;
 /** The wave ends this long after it started: requests not answered by then count as timed out. */
 const WAVE_DEADLINE_MS = 30_000;
 
@@ -61,30 +59,8 @@ const WAVE_DEADLINE_MS = 30_000;
  * @returns {Promise<WaveFigures>}
  */
 export async function runWave(instances, idp, options) {
-	const { waveUsers, steadyUsers, latencyMs, validSeconds, expired } = options;
-	const run = Date.now();
-	const logins = (/** @type {string} */ kind, /** @type {number} */ count) =>
-		Array.from({ length: count }, (_, i) => `bench-${kind}-${run}-${i}`);
-	const steady = await signInUsers(instances, logins('steady', steadyUsers));
-	const calibrated = performance.now();
-	await signInUsers(instances, logins('calibration', CALIBRATION_USERS));
-	const perSignInMs = (performance.now() - calibrated) / CALIBRATION_USERS;
-	// Note: an overrun only shortens how long the tokens are still valid at the wave (reported).
-	const signedInBy = Date.now() + 1.3 * perSignInMs * waveUsers + BASELINE_MS;
-	// Note: a token is due in the last min(skew, a quarter of its lifetime) (the app's window), so
-	// every token, issued at least 4 × validSeconds before it expires, is due at the wave.
-	const expiresAt = expired ? signedInBy - 1_000 : signedInBy + 4 * validSeconds * 1000;
-	const waveAt = expired ? signedInBy : expiresAt - validSeconds * 1000;
-	console.log(
-		`  signing in ${waveUsers} wave users (~${Math.round((waveAt - Date.now()) / 1000)} s)…`
-	);
-	const ttls = /** @type {Record<string, number>} */ ({});
-	const wave = await signInUsers(instances, logins('wave', waveUsers), {
-		beforeEach: (login) => {
-			ttls[login] = Math.max(1, Math.ceil((expiresAt - Date.now()) / 1000));
-			idp.faults.set({ github: { accessTokenTtlByLogin: ttls } });
-		}
-	});
+	const { waveUsers, latencyMs } = options;
+	const { steady, wave, expiresAt, waveAt } = await signInWaveUsers(instances, idp, options);
 
 	// Tokens issued from now on (the refreshes) get the IdP's long default lifetime.
 	idp.faults.set({ github: { accessTokenTtlByLogin: {} } });

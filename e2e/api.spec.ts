@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { appUrl } from './support/ports';
-import { signIn, uniqueLogin } from './support/sign-in';
 
 test('session status is 401 JSON with no-store when signed out', async ({ request }) => {
 	const response = await request.get('/api/get-session-status');
@@ -9,8 +8,7 @@ test('session status is 401 JSON with no-store when signed out', async ({ reques
 	expect(await response.json()).toEqual({ status: 401 });
 });
 
-test('session status is 200 JSON when signed in', async ({ page }) => {
-	await signIn(page, 'GitHub', uniqueLogin('status'));
+test('session status is 200 JSON when signed in', async ({ signedInPage: page }) => {
 	const response = await page.request.get('/api/get-session-status');
 	expect(response.status()).toBe(200);
 	expect(response.headers()['cache-control']).toBe('no-store');
@@ -55,9 +53,8 @@ test('a signed-out visitor is redirected from a protected page and its data', as
 });
 
 test('cross-site POSTs to profile edit, sign-out and session extension (20 cases) get 403 and change nothing', async ({
-	page
+	signedInPage: page
 }) => {
-	await signIn(page, 'GitHub', uniqueLogin('csrf'));
 	await page.goto('/profile');
 	const name = await page.getByTestId('profile-name').textContent();
 

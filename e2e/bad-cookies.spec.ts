@@ -1,7 +1,7 @@
 import { encode } from '@auth/core/jwt';
-import { expect, test } from '@playwright/test';
-import { startTestApp, TEST_SECRET, type TestApp } from './support/app';
-import { signInToApp } from './support/session';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
+import { TEST_SECRET } from '../idp/testkit/app.js';
+import { expect, test as base } from './fixtures';
 
 const NAME = 'authjs.session-token';
 
@@ -80,24 +80,22 @@ async function mutatedCookies(valid: string): Promise<[string, string][]> {
 	return corpus;
 }
 
+const test = base.extend<{ validCookie: string }>({
+	// The value of a real session cookie from the private app, to break.
+	validCookie: async ({ privateApp }, use) => {
+		await use((await signInToApp(privateApp.url, 'github', 'cookie-corpus')).split('=')[1]!);
+	}
+});
+
 test.describe('mutated session cookies', () => {
-	let app: TestApp;
-	let valid: string;
-
-	test.beforeAll(async () => {
-		app = await startTestApp(4187);
-		valid = (await signInToApp(app.url, 'github', 'cookie-corpus')).split('=')[1]!;
-	});
-	test.afterAll(async () => {
-		await app?.stop();
-	});
-
-	test(`the corpus holds ${CORPUS_SIZE} cookies`, async () => {
+	test(`the corpus holds ${CORPUS_SIZE} cookies`, async ({ validCookie: valid }) => {
 		expect(await mutatedCookies(valid)).toHaveLength(CORPUS_SIZE);
 	});
 
 	test(`each of ${CORPUS_SIZE} mutated cookies means signed out on 4 routes: no 5xx, ≤ 1 warning`, async ({
-		request
+		request,
+		privateApp: app,
+		validCookie: valid
 	}) => {
 		const corpus = await mutatedCookies(valid);
 		const logStart = app.output().length;

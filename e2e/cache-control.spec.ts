@@ -1,12 +1,9 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { appUrl } from './support/ports';
-import { signIn, uniqueLogin } from './support/sign-in';
 
 test('signed-in pages, their data and action results are private, no-store; immutable assets stay cacheable', async ({
-	page
+	signedInPage: page
 }) => {
-	await signIn(page, 'GitHub', uniqueLogin('cache'));
-
 	for (const path of ['/', '/profile', '/connections', '/account/sessions']) {
 		for (const url of [path, `${path === '/' ? '' : path}/__data.json`]) {
 			const response = await page.request.get(url, { maxRedirects: 0 });

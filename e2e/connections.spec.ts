@@ -1,8 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import type { Idp } from '../idp/provider.js';
-import { revokeToken } from '../idp/testing.js';
-import { startTestApp, startTestIdp, type TestApp } from './support/app';
-import { signIn, uniqueLogin } from './support/sign-in';
+import type { Page } from '@playwright/test';
+import { revokeToken } from '../idp/testkit/flows.js';
+import { expect, privateAppUrl, test } from './fixtures';
 
 // Access tokens live 30 s at this IdP: short enough for a countdown in seconds, long enough that
 // no automatic refresh (1 s before expiry here) adds a rotation while the test runs.
@@ -25,33 +23,23 @@ async function waitPastIssuingSecond(expiresAtMs: number): Promise<void> {
 }
 
 test.describe('token timeline', () => {
-	let idp: Idp;
-	let app: TestApp;
+	test.use({ appOptions: { accessTokenTtl: TTL_SECONDS, env }, baseURL: privateAppUrl });
 	let refreshes = 0;
 	let lastRefreshToken = '';
 
-	test.beforeAll(async () => {
-		idp = await startTestIdp([4192], TTL_SECONDS);
-		idp.onTokenEndpoint((event) => {
+	test.beforeEach(({ privateApp }) => {
+		privateApp.idp.onTokenEndpoint((event) => {
 			if (event.grantType === 'refresh_token' && event.ok) refreshes++;
 			if (event.ok && typeof event.body.refresh_token === 'string') {
 				lastRefreshToken = event.body.refresh_token;
 			}
 		});
-		app = await startTestApp(4192, { idp, env });
-	});
-	test.afterAll(async () => {
-		await app?.stop();
-		await idp?.close();
 	});
 
 	test("'Refresh now' rotates the token: a new expiry and one more rotation mark each time", async ({
-		browser
+		newSignedInPage
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await page.goto('/connections');
-		await signIn(page, 'GitHub', uniqueLogin('timeline'));
+		const page = await newSignedInPage({ startAt: '/connections' });
 
 		const github = page.getByRole('region', { name: 'GitHub' });
 		const timeline = github.getByRole('img', { name: /^GitHub access token, issued/ });
@@ -78,17 +66,14 @@ test.describe('token timeline', () => {
 		await page.goto('/account/sessions');
 		const activity = page.getByRole('list', { name: 'Recent activity' });
 		await expect(activity.getByText('Provider token rotated (github)')).toHaveCount(2);
-		await context.close();
 	});
 
 	test("'Refresh now' after the grant was revoked says to sign in again, never a 500", async ({
-		browser
+		newSignedInPage,
+		privateApp
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await page.goto('/connections');
-		await signIn(page, 'GitHub', uniqueLogin('revoked-timeline'));
-		await revokeToken(idp, 'github', lastRefreshToken);
+		const page = await newSignedInPage({ startAt: '/connections' });
+		await revokeToken(privateApp.idp, 'github', lastRefreshToken);
 
 		const github = page.getByRole('region', { name: 'GitHub' });
 		const response = page.waitForResponse((r) => r.url().includes('/connections?/refresh'));
@@ -99,6 +84,5 @@ test.describe('token timeline', () => {
 			'GitHub refused to refresh the token. Sign in again to reconnect.'
 		);
 		await expect(github.getByRole('img', { name: /^GitHub access token/ })).toBeVisible();
-		await context.close();
 	});
 });

@@ -1,8 +1,14 @@
-import { expect, test } from '@playwright/test';
 import postgres from 'postgres';
-import { startTestApp, type TestApp } from './support/app';
-import { createFreshDatabase } from './support/database';
-import { signIn, uniqueLogin } from './support/sign-in';
+import { expect, privateAppUrl, test as base } from './fixtures';
+
+const test = base.extend<{ sql: postgres.Sql }>({
+	// The private app's own database, read directly.
+	sql: async ({ freshDatabase }, use) => {
+		const sql = postgres(freshDatabase!.href, { max: 1, onnotice: () => {} });
+		await use(sql);
+		await sql.end();
+	}
+});
 
 // Note: "nothing changed" is read straight from the database, so this needs TEST_DATABASE_URL.
 const serverUrl = process.env.TEST_DATABASE_URL;
@@ -11,27 +17,12 @@ test.describe('cross-site POSTs, checked in the database', () => {
 		serverUrl === undefined,
 		'needs TEST_DATABASE_URL: nothing changed is read from Postgres'
 	);
-	let app: TestApp;
-	let sql: postgres.Sql;
-
-	test.beforeAll(async () => {
-		const databaseUrl = await createFreshDatabase(serverUrl!, 'latchkey_e2e_csrf');
-		app = await startTestApp(4191, {
-			env: { DATABASE_URL: databaseUrl.href, PGLITE_DATA_DIR: undefined }
-		});
-		sql = postgres(databaseUrl.href, { max: 1, onnotice: () => {} });
-	});
-	test.afterAll(async () => {
-		await sql?.end();
-		await app?.stop();
-	});
+	test.use({ appOptions: { database: 'postgres' }, baseURL: privateAppUrl });
 
 	test('4 forged state changes (rename, sign-out, revoke sessions, delete account) change no row', async ({
-		browser
+		signedInPage: page,
+		sql
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await signIn(page, 'GitHub', uniqueLogin('forged'));
 		await page.goto('/profile');
 		const userId = (await page.getByTestId('profile-id').textContent()) ?? '';
 		const snapshot = async () => ({
@@ -59,6 +50,5 @@ test.describe('cross-site POSTs, checked in the database', () => {
 		}
 
 		expect(await snapshot()).toEqual(before);
-		await context.close();
 	});
 });

@@ -1,39 +1,34 @@
-import { expect, test } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
-import { createFreshDatabase } from './support/database';
-import { signIn, uniqueLogin } from './support/sign-in';
+import { expect, privateAppUrl, test as base } from './fixtures';
 import { startTcpProxy } from './support/tcp-proxy';
 
 // Note: an outage needs a database server to lose, so this runs where TEST_DATABASE_URL names
 // one (as in CI); embedded PGlite cannot go down.
 const serverUrl = process.env.TEST_DATABASE_URL;
-const DATABASE = 'latchkey_e2e_outage';
+
+const test = base.extend<{ databaseProxy: Awaited<ReturnType<typeof startTcpProxy>> }>({
+	// The private app reaches its database through a proxy that the test cuts and restores.
+	databaseProxy: async ({ freshDatabase }, use) => {
+		const { hostname, port } = freshDatabase!;
+		const proxy = await startTcpProxy({ host: hostname, port: Number(port || 5432) });
+		await use(proxy);
+		await proxy.close();
+	},
+	appDatabaseUrl: async ({ freshDatabase, databaseProxy }, use) => {
+		const viaProxy = new URL(freshDatabase!);
+		viaProxy.host = `127.0.0.1:${databaseProxy.port}`;
+		await use(viaProxy.href);
+	}
+});
 
 test.describe('when the database goes down', () => {
 	test.skip(serverUrl === undefined, 'needs TEST_DATABASE_URL: PGlite cannot go down');
-	let app: TestApp;
-	let proxy: Awaited<ReturnType<typeof startTcpProxy>>;
-
-	test.beforeAll(async () => {
-		const viaProxy = await createFreshDatabase(serverUrl!, DATABASE);
-		proxy = await startTcpProxy({ host: viaProxy.hostname, port: Number(viaProxy.port || 5432) });
-		viaProxy.host = `127.0.0.1:${proxy.port}`;
-		app = await startTestApp(4182, {
-			env: { DATABASE_URL: viaProxy.href, PGLITE_DATA_DIR: undefined }
-		});
-	});
-	test.afterAll(async () => {
-		await app?.stop();
-		await proxy?.close();
-	});
+	test.use({ appOptions: { database: 'postgres' }, baseURL: privateAppUrl });
 
 	test('pages answer 503 with a friendly message, and recover without a restart', async ({
-		browser
+		newSignedInPage,
+		databaseProxy: proxy
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await page.goto('/profile');
-		await signIn(page, 'GitHub', uniqueLogin('outage'));
+		const page = await newSignedInPage({ startAt: '/profile' });
 		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 
 		await proxy.cut();
@@ -49,6 +44,5 @@ test.describe('when the database goes down', () => {
 		const up = await page.goto('/profile');
 		expect(up?.status()).toBe(200);
 		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
-		await context.close();
 	});
 });

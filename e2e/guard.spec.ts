@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SESSION_STATUS_TTL_MS } from '../src/lib/timings';
+import { expect, test } from './fixtures';
 import { waitForHydration } from './support/hydration';
-import { signIn, uniqueLogin } from './support/sign-in';
+import { signIn } from './support/sign-in';
 
 /** Counts this page's session-status requests from now on. */
 function countStatusChecks(page: Page): { readonly count: number } {
@@ -23,8 +24,9 @@ async function browseTenPages(page: Page): Promise<void> {
 	}
 }
 
-test('10 client navigations within 20 s ask the status at most once', async ({ page }) => {
-	await signIn(page, 'GitHub', uniqueLogin('browse'));
+test('10 client navigations within 20 s ask the status at most once', async ({
+	signedInPage: page
+}) => {
 	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 	const started = Date.now();
@@ -34,11 +36,12 @@ test('10 client navigations within 20 s ask the status at most once', async ({ p
 });
 
 test('a sign-in and 10 client navigations within 20 s ask the status at most twice', async ({
-	page
+	page,
+	login
 }) => {
 	const checks = countStatusChecks(page);
 	const started = Date.now();
-	await signIn(page, 'Google', uniqueLogin('sign-in-browse'));
+	await signIn(page, 'Google', login);
 	await waitForHydration(page);
 	await browseTenPages(page);
 	expect(Date.now() - started).toBeLessThan(SESSION_STATUS_TTL_MS);
@@ -46,10 +49,11 @@ test('a sign-in and 10 client navigations within 20 s ask the status at most twi
 });
 
 test('once the last word is stale, the next guarded navigation asks once, then trusts it', async ({
-	page
+	page,
+	login
 }) => {
 	await page.clock.install();
-	await signIn(page, 'Google', uniqueLogin('stale'));
+	await signIn(page, 'Google', login);
 	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 
@@ -64,10 +68,11 @@ test('once the last word is stale, the next guarded navigation asks once, then t
 });
 
 test('a failing status check keeps the user on the page, with one message and no loop', async ({
-	page
+	page,
+	login
 }) => {
 	await page.clock.install();
-	await signIn(page, 'GitHub', uniqueLogin('offline'));
+	await signIn(page, 'GitHub', login);
 	await waitForHydration(page);
 	const checks = countStatusChecks(page);
 	await page.route('**/api/get-session-status', (route) => route.abort('internetdisconnected'));
@@ -90,9 +95,8 @@ test('a failing status check keeps the user on the page, with one message and no
 });
 
 test('a signed-in page is rendered with the signed-in header: no flash of "Sign in"', async ({
-	page
+	signedInPage: page
 }) => {
-	await signIn(page, 'GitHub', uniqueLogin('first-paint'));
 	// The HTML as the server sends it, before any script runs.
 	const html = await (await page.request.get('/connections')).text();
 	const header = html.slice(html.indexOf('<header'), html.indexOf('</header>'));

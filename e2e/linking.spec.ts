@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { connect, signIn, uniqueLogin } from './support/sign-in';
 
 // Note: the local IdPs give a login the same email at GitHub and Google (`<login>@example.test`).
@@ -20,9 +21,9 @@ async function signOut(page: Page) {
 }
 
 test('a GitHub user connects Google, then signs in with Google as the same user', async ({
-	page
+	page,
+	login
 }) => {
-	const login = uniqueLogin('linker');
 	const id = await signInToProfile(page, login);
 
 	await connect(page, 'Google', login);
@@ -77,9 +78,9 @@ test("connecting another user's account is refused, and nothing is merged", asyn
 });
 
 test('signed out, a Google account with a GitHub user’s email is not linked; /signin says what to do', async ({
-	page
+	page,
+	login
 }) => {
-	const login = uniqueLogin('same-email');
 	const id = await signInToProfile(page, login);
 	await signOut(page);
 
@@ -99,8 +100,10 @@ test('signed out, a Google account with a GitHub user’s email is not linked; /
 	await expect(linkedProviders(page)).toHaveText(['GitHub', 'Google']);
 });
 
-test('a provider can be unlinked while another remains, never the last one', async ({ page }) => {
-	const login = uniqueLogin('unlinker');
+test('a provider can be unlinked while another remains, never the last one', async ({
+	page,
+	login
+}) => {
 	await signInToProfile(page, login);
 	await connect(page, 'Google', login);
 	await expect(page.getByRole('button', { name: 'Unlink Google' })).toBeVisible();

@@ -1,15 +1,8 @@
-import { expect, test, type APIRequestContext } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
-import { signIn, uniqueLogin } from './support/sign-in';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, privateAppUrl, test } from './fixtures';
 
 // A private app, so that its log can be read: no stack trace, at most one line a request.
-let app: TestApp;
-test.beforeAll(async () => {
-	app = await startTestApp(4193);
-});
-test.afterAll(async () => {
-	await app?.stop();
-});
+test.use({ baseURL: privateAppUrl });
 
 /** Bodies no form of ours sends. Note: text/plain is a form type, so it passes the CSRF check. */
 const BROKEN_BODIES: { label: string; contentType: string; body: string }[] = [
@@ -65,11 +58,9 @@ const TARGETS: { path: string; field: string; extra?: Record<string, string> }[]
 const VALIDATED = new Set(['/profile?/rename', '/account/sessions?/revoke']);
 
 test('malformed bodies and odd values on every action and endpoint get a 4xx, never a 5xx or a stack trace', async ({
-	browser
+	signedInPage: page,
+	privateApp: app
 }) => {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
-	await signIn(page, 'GitHub', uniqueLogin('malformed'));
 	const logBefore = app.output().length;
 	let requests = 0;
 
@@ -122,5 +113,4 @@ test('malformed bodies and odd values on every action and endpoint get a 4xx, ne
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL('/signin');
 	expect((await page.request.get('/api/get-session-status')).status()).toBe(401);
-	await context.close();
 });

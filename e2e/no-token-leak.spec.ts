@@ -1,13 +1,16 @@
 import { decode } from '@auth/core/jwt';
-import { expect, test } from '@playwright/test';
-import { startTestApp, TEST_SECRET, type TestApp } from './support/app';
+import { TEST_SECRET } from '../idp/testkit/app.js';
+import { expect, privateAppUrl, test } from './fixtures';
 import { signIn, uniqueLogin } from './support/sign-in';
 
-let app: TestApp;
-const issuedTokens: string[] = [];
+test.use({ baseURL: privateAppUrl });
 
-test.beforeAll(async () => {
-	app = await startTestApp(4180);
+test('no response body or cookie sent to the browser holds a provider token', async ({
+	page,
+	context,
+	privateApp: app
+}) => {
+	const issuedTokens: string[] = [];
 	app.idp.onTokenEndpoint((event) => {
 		if (!event.ok) return;
 		for (const field of ['access_token', 'refresh_token', 'id_token']) {
@@ -15,14 +18,6 @@ test.beforeAll(async () => {
 			if (typeof value === 'string') issuedTokens.push(value);
 		}
 	});
-});
-test.afterAll(() => app?.stop());
-
-test('no response body or cookie sent to the browser holds a provider token', async ({
-	browser
-}) => {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
 	const bodies: string[] = [];
 	page.on('response', async (response) => {
 		if (new URL(response.url()).origin !== app.url) return;
@@ -75,5 +70,4 @@ test('no response body or cookie sent to the browser holds a provider token', as
 		const leaks = bodies.filter((body) => body.includes(token));
 		expect(leaks, 'a provider token reached the browser').toEqual([]);
 	}
-	await context.close();
 });

@@ -1,10 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { signIn, uniqueLogin } from './support/sign-in';
+import { expect, test } from './fixtures';
+import { signIn } from './support/sign-in';
 
-test.beforeEach(async ({ page }) => {
+test.beforeEach(async ({ page, login }) => {
 	await page.goto('/profile');
-	const login = uniqueLogin('editor');
-	test.info().annotations.push({ type: 'login', description: login });
 	await signIn(page, 'GitHub', login);
 	await expect(page).toHaveURL('/profile');
 });
@@ -56,7 +54,8 @@ test('signing out lands on /signin and ends the session', async ({ page, context
 });
 
 test('deleting the account needs confirmation, then signs out and forgets the user', async ({
-	page
+	page,
+	login
 }) => {
 	const id = await page.getByTestId('profile-id').textContent();
 	const remove = page.getByRole('button', { name: 'Delete my account' });
@@ -73,9 +72,7 @@ test('deleting the account needs confirmation, then signs out and forgets the us
 
 	// The same login signs up afresh: the old user is gone.
 	await page.goto('/profile');
-	const login = test.info().annotations.find((a) => a.type === 'login')?.description;
-	expect(login).toBeDefined();
-	await signIn(page, 'GitHub', login!);
+	await signIn(page, 'GitHub', login);
 	await expect(page).toHaveURL('/profile');
 	await expect(page.getByTestId('profile-id')).not.toHaveText(id ?? '');
 });

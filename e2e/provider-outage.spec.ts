@@ -1,16 +1,11 @@
-import { expect, test } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
+import { expect, privateAppUrl, test } from './fixtures';
 
-let app: TestApp;
+test.use({ baseURL: privateAppUrl });
 
-test.beforeAll(async () => {
-	app = await startTestApp(4183);
-});
-test.afterAll(() => app?.stop());
-
-test('an unreachable provider gives a clear message on /signin, not a 500', async ({ browser }) => {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
+test('an unreachable provider gives a clear message on /signin, not a 500', async ({
+	page,
+	privateApp: app
+}) => {
 	await page.goto('/signin');
 	await app.idp.close();
 
@@ -19,5 +14,4 @@ test('an unreachable provider gives a clear message on /signin, not a 500', asyn
 	await expect(page.getByRole('alert')).toHaveText(
 		'Sign-in is unavailable because of a problem on our side. Please try again later.'
 	);
-	await context.close();
 });

@@ -1,28 +1,25 @@
-import { expect, test } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
+import { expect, test } from './fixtures';
 
 // adapter-node behind a TLS-terminating proxy: no ORIGIN, the URL comes from forwarded headers.
-let app: TestApp;
-const forwarded = {
-	'x-forwarded-proto': 'https',
-	'x-forwarded-host': 'latchkey.example',
-	origin: 'https://latchkey.example'
-};
-
-test.beforeAll(async () => {
-	app = await startTestApp(4181, {
+test.use({
+	appOptions: {
 		env: {
 			ORIGIN: undefined,
 			PROTOCOL_HEADER: 'x-forwarded-proto',
 			HOST_HEADER: 'x-forwarded-host',
 			AUTH_TRUST_HOST: 'true'
 		}
-	});
+	}
 });
-test.afterAll(() => app?.stop());
+const forwarded = {
+	'x-forwarded-proto': 'https',
+	'x-forwarded-host': 'latchkey.example',
+	origin: 'https://latchkey.example'
+};
 
 test('behind a proxy, Auth.js uses the public https URL and __Secure- cookies', async ({
-	request
+	request,
+	privateApp: app
 }) => {
 	const status = await request.get(`${app.url}/api/get-session-status`, { headers: forwarded });
 	expect(status.status()).toBe(401);

@@ -1,19 +1,11 @@
-import { expect, test } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
+import { expect, test } from './fixtures';
 
 // 3 sign-in attempts per IP in any 2 s here (20 a minute by default).
-let app: TestApp;
-test.beforeAll(async () => {
-	app = await startTestApp(4189, {
-		env: { AUTH_RATE_LIMIT: '3', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2' }
-	});
-});
-test.afterAll(async () => {
-	await app?.stop();
-});
+test.use({ appOptions: { env: { AUTH_RATE_LIMIT: '3', AUTH_RATE_LIMIT_WINDOW_SECONDS: '2' } } });
 
 test('sign-in attempts over the limit get a 429 page that says when to retry, then recover', async ({
-	request
+	request,
+	privateApp: app
 }) => {
 	const startSignIn = (path = '/signin') =>
 		request.post(`${app.url}${path}`, {

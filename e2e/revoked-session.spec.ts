@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
+import type { TestApp } from '../idp/testkit/app.js';
+import { expect, test } from './fixtures';
 import { appUrl } from './support/ports';
-import { signInToApp } from './support/session';
 import { uniqueLogin } from './support/sign-in';
 
 /** What the app says of the session `cookie` carries. */
@@ -27,20 +27,19 @@ function postForm(base: string, path: string, cookie: string, form: Record<strin
 
 test.describe('a revoked session cannot link a provider', () => {
 	// Sessions are checked against the database at most once a second here (60 s by default).
-	let app: TestApp;
-	test.beforeAll(async () => {
-		app = await startTestApp(4196, { env: { AUTH_SESSION_CHECK_SECONDS: '1' } });
-	});
-	test.afterAll(async () => {
-		await app?.stop();
-	});
+	test.use({ appOptions: { env: { AUTH_SESSION_CHECK_SECONDS: '1' } } });
 
 	/**
 	 * The attacker keeps sending the victim's revoked cookie and signs in with Google as
 	 * themselves: that must be a plain sign-in into the attacker's own account, and leave the
 	 * victim with GitHub as their only provider.
 	 */
-	async function expectNoBackdoor(stolen: string, victimId: string, victimLogin: string) {
+	async function expectNoBackdoor(
+		app: TestApp,
+		stolen: string,
+		victimId: string,
+		victimLogin: string
+	) {
 		await new Promise((resolve) => setTimeout(resolve, 1_500));
 		expect((await sessionStatus(app.url, stolen)).status).toBe(401);
 
@@ -61,16 +60,20 @@ test.describe('a revoked session cannot link a provider', () => {
 		expect(await profile.text()).toContain('Connect Google');
 	}
 
-	test('after the victim signs out, their copied cookie cannot link the attacker’s Google', async () => {
+	test('after the victim signs out, their copied cookie cannot link the attacker’s Google', async ({
+		privateApp: app
+	}) => {
 		const login = uniqueLogin('victim');
 		const stolen = await signInToApp(app.url, 'github', login);
 		const { userId } = await sessionStatus(app.url, stolen);
 		expect((await postForm(app.url, '/signout', stolen)).status).toBe(302);
 
-		await expectNoBackdoor(stolen, userId!, login);
+		await expectNoBackdoor(app, stolen, userId!, login);
 	});
 
-	test('after "sign out everywhere else" from a second browser, the copied cookie cannot link', async () => {
+	test('after "sign out everywhere else" from a second browser, the copied cookie cannot link', async ({
+		privateApp: app
+	}) => {
 		const login = uniqueLogin('victim-elsewhere');
 		const stolen = await signInToApp(app.url, 'github', login);
 		const { userId } = await sessionStatus(app.url, stolen);
@@ -78,11 +81,14 @@ test.describe('a revoked session cannot link a provider', () => {
 		const ended = await postForm(app.url, '/account/sessions?/revokeOthers', second);
 		expect(ended.status).toBe(200);
 
-		await expectNoBackdoor(stolen, userId!, login);
+		await expectNoBackdoor(app, stolen, userId!, login);
 	});
 
-	test('Auth.js’s own POST /auth/signout ends the session, and its sign-out page is not served', async () => {
-		const cookie = await signInToApp(app.url, 'github', uniqueLogin('authjs-signout'));
+	test('Auth.js’s own POST /auth/signout ends the session, and its sign-out page is not served', async ({
+		privateApp: app,
+		login
+	}) => {
+		const cookie = await signInToApp(app.url, 'github', login);
 		const copy = cookie;
 		const signedOut = await postForm(app.url, '/auth/signout', cookie, { callbackUrl: '/' });
 		expect(signedOut.status).toBe(302);
@@ -95,9 +101,9 @@ test.describe('a revoked session cannot link a provider', () => {
 	});
 });
 
-test('a revoked cookie changes nothing, even before the once-a-minute check', async () => {
+test('a revoked cookie changes nothing, even before the once-a-minute check', async ({ login }) => {
 	// The shared app checks sessions once a minute: reads may still trust this cookie a while.
-	const stolen = await signInToApp(appUrl, 'github', uniqueLogin('no-power'));
+	const stolen = await signInToApp(appUrl, 'github', login);
 	expect((await postForm(appUrl, '/signout', stolen)).status).toBe(302);
 
 	const extend = await fetch(`${appUrl}/api/extend-session`, {

@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import type { Idp } from '../idp/provider.js';
-import { revokeToken } from '../idp/testing.js';
-import { startTestApp, startTestIdp, type TestApp } from './support/app';
-import { createFreshDatabase } from './support/database';
-import { signInToApp } from './support/session';
+import { signInToApp } from '../idp/testkit/app-sign-in.js';
+import type { TestApp } from '../idp/testkit/app.js';
+import { revokeToken } from '../idp/testkit/flows.js';
+import { expect, privateAppUrl, test as base } from './fixtures';
 import { signIn, uniqueLogin } from './support/sign-in';
 
 // Access tokens live 4 s at this IdP, and the app refreshes them 1 s before they expire.
@@ -32,36 +32,33 @@ async function expiresAt(page: Page, provider: string): Promise<number> {
 	return Date.parse((await time.getAttribute('datetime')) ?? '');
 }
 
-test.describe('refresh-token rotation', () => {
-	let idp: Idp;
-	let app: TestApp;
-	let tokenEndpoint: ReturnType<typeof recordTokenEndpoint>;
+const test = base.extend<{ tokenEndpoint: ReturnType<typeof recordTokenEndpoint> }>({
+	// What the private apps' IdP answers at its token endpoint, from the start of the test.
+	tokenEndpoint: async ({ privateApp }, use) => {
+		await use(recordTokenEndpoint(privateApp.idp));
+	}
+});
 
-	test.beforeAll(async () => {
-		idp = await startTestIdp([4184], TTL_SECONDS);
-		tokenEndpoint = recordTokenEndpoint(idp);
-		app = await startTestApp(4184, { idp, env });
-	});
-	test.afterAll(async () => {
-		await app?.stop();
-		await idp?.close();
-	});
-	test.beforeEach(() => tokenEndpoint.clear());
+test.describe('refresh-token rotation', () => {
+	test.use({ appOptions: { accessTokenTtl: TTL_SECONDS, env }, baseURL: privateAppUrl });
 
 	/** Signs in with Google, then revokes the grant at the IdP and waits for the token to expire. */
-	async function signInWithRevokedGrant(page: Page, login: string) {
+	async function signInWithRevokedGrant(
+		page: Page,
+		login: string,
+		idp: Idp,
+		tokenEndpoint: ReturnType<typeof recordTokenEndpoint>
+	) {
 		await signIn(page, 'Google', login);
 		await revokeToken(idp, 'google', tokenEndpoint.lastIssued('refresh_token')!);
 		await page.waitForTimeout(TTL_SECONDS * 1000);
 	}
 
 	test('parallel requests after expiry keep the user signed in with one refresh', async ({
-		browser
+		newSignedInPage,
+		tokenEndpoint
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await page.goto('/connections');
-		await signIn(page, 'GitHub', uniqueLogin('rotate'));
+		const page = await newSignedInPage({ startAt: '/connections' });
 		await expect(page.getByRole('heading', { name: 'Connections' })).toBeVisible();
 		await expect(page.getByTestId('github-rotated')).toHaveText('not yet');
 		const before = await expiresAt(page, 'github');
@@ -84,16 +81,15 @@ test.describe('refresh-token rotation', () => {
 		await expect(page.getByTestId('github-profile')).toBeVisible();
 		expect(await expiresAt(page, 'github')).toBeGreaterThan(before);
 		await expect(page.getByTestId('github-rotated').locator('time')).toBeVisible();
-		await context.close();
 	});
 
 	test('a grant revoked at the provider asks the user to sign in again, never a 500', async ({
-		browser
+		page,
+		login,
+		privateApp,
+		tokenEndpoint
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		const login = uniqueLogin('revoked');
-		await signInWithRevokedGrant(page, login);
+		await signInWithRevokedGrant(page, login, privateApp.idp, tokenEndpoint);
 
 		const home = await page.goto('/');
 		expect(home?.status()).toBe(200);
@@ -109,15 +105,15 @@ test.describe('refresh-token rotation', () => {
 		await signIn(page, 'Google', login);
 		await expect(page).toHaveURL('/profile');
 		await expect(banner).toBeHidden();
-		await context.close();
 	});
 
 	test('after a revoked grant, signing in as someone else starts a new session', async ({
-		browser
+		page,
+		login,
+		privateApp,
+		tokenEndpoint
 	}) => {
-		const context = await browser.newContext({ baseURL: app.url });
-		const page = await context.newPage();
-		await signInWithRevokedGrant(page, uniqueLogin('dead'));
+		await signInWithRevokedGrant(page, login, privateApp.idp, tokenEndpoint);
 
 		await page.goto('/profile');
 		await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile');
@@ -126,7 +122,6 @@ test.describe('refresh-token rotation', () => {
 		await expect(page).toHaveURL('/profile');
 		await expect(page.getByText(`${other}@example.test`)).toBeVisible();
 		await expect(page.getByRole('list', { name: 'Linked providers' })).toHaveText('Google');
-		await context.close();
 	});
 });
 
@@ -137,34 +132,18 @@ test.describe('refresh-token rotation across two instances', () => {
 		serverUrl === undefined,
 		'needs TEST_DATABASE_URL: instances share state through Postgres'
 	);
-	const DATABASE = 'latchkey_e2e_rotation';
-	let idp: Idp;
-	let instances: TestApp[];
-	let tokenEndpoint: ReturnType<typeof recordTokenEndpoint>;
-
-	test.beforeAll(async () => {
-		const databaseUrl = await createFreshDatabase(serverUrl!, DATABASE);
-
-		idp = await startTestIdp([4185, 4186], TTL_SECONDS);
-		tokenEndpoint = recordTokenEndpoint(idp);
-		const shared = { ...env, DATABASE_URL: databaseUrl.href, PGLITE_DATA_DIR: undefined };
-		instances = [];
-		for (const port of [4185, 4186]) {
-			instances.push(await startTestApp(port, { idp, env: shared }));
-		}
-	});
-	test.afterAll(async () => {
-		await Promise.all(instances?.map((instance) => instance.stop()) ?? []);
-		await idp?.close();
+	test.use({
+		appOptions: { accessTokenTtl: TTL_SECONDS, env, database: 'postgres', instances: 2 },
+		baseURL: privateAppUrl
 	});
 
 	test('50 concurrent requests with one expired session make exactly 1 refresh', async ({
-		browser
+		privateApps,
+		signedInPage: page,
+		tokenEndpoint
 	}) => {
-		const [first, second] = instances as [TestApp, TestApp];
-		const context = await browser.newContext({ baseURL: first.url });
-		const page = await context.newPage();
-		await signIn(page, 'GitHub', uniqueLogin('storm'));
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const context = page.context();
 		const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
 		await context.close();
 
@@ -183,8 +162,12 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(tokenEndpoint.failures()).toEqual([]);
 	});
 
-	test('with a slow provider, 50 requests after expiry make 1 refresh and hold nobody else up', async () => {
-		const [first, second] = instances as [TestApp, TestApp];
+	test('with a slow provider, 50 requests after expiry make 1 refresh and hold nobody else up', async ({
+		privateApps,
+		tokenEndpoint
+	}) => {
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const { idp } = first;
 		const bystander = uniqueLogin('bystander');
 		idp.faults.set({ github: { accessTokenTtlByLogin: { [bystander]: 300 } } });
 		const stormCookie = await signInToApp(first.url, 'github', uniqueLogin('slow-storm'));

@@ -1,5 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
-import { signIn, uniqueLogin } from './support/sign-in';
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { signIn } from './support/sign-in';
 
 /** Every CSP violation the page reports, from the console and from the DOM event. */
 function recordCspViolations(page: Page): string[] {
@@ -35,12 +36,13 @@ test('pages carry a nonce-based CSP and the other security headers', async ({ re
 });
 
 test('sign-in, profile, connections and sign-out work under the CSP with no violation', async ({
-	page
+	page,
+	login
 }) => {
 	const violations = recordCspViolations(page);
 
 	await page.goto('/');
-	await signIn(page, 'GitHub', uniqueLogin('csp'));
+	await signIn(page, 'GitHub', login);
 	await page.getByRole('link', { name: 'Open your profile' }).click();
 	await expect(page).toHaveURL('/profile');
 

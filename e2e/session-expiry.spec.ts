@@ -1,21 +1,12 @@
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
-import { signIn, uniqueLogin } from './support/sign-in';
+import type { Locator, Page } from '@playwright/test';
+import { expect, privateAppUrl, test } from './fixtures';
+import { signIn } from './support/sign-in';
 
 // Sessions last 4 minutes here, so every page is within 5 minutes of the session's end.
-let app: TestApp;
-test.beforeAll(async () => {
-	const env = { AUTH_SESSION_MAX_AGE: '240', AUTH_SESSION_UPDATE_AGE: '60' };
-	app = await startTestApp(4200, { env });
+test.use({
+	appOptions: { env: { AUTH_SESSION_MAX_AGE: '240', AUTH_SESSION_UPDATE_AGE: '60' } },
+	baseURL: privateAppUrl
 });
-test.afterAll(async () => {
-	await app?.stop();
-});
-
-async function newPage(browser: Browser): Promise<Page> {
-	const context = await browser.newContext({ baseURL: app.url });
-	return context.newPage();
-}
 
 /** Presses Tab until `target` has the focus, as a keyboard user would (at most 20 times). */
 async function tabTo(page: Page, target: Locator): Promise<void> {
@@ -32,10 +23,8 @@ function secondsLeft(text: string | null): number {
 }
 
 test('near its end the session offers, accessibly, to stay signed in; that moves the end', async ({
-	browser
+	signedInPage: page
 }) => {
-	const page = await newPage(browser);
-	await signIn(page, 'GitHub', uniqueLogin('expiring'));
 	const banner = page.getByRole('status').filter({ hasText: 'Your session ends soon' });
 	await expect(banner).toBeVisible();
 	const before = secondsLeft(await banner.textContent());
@@ -54,10 +43,11 @@ test('near its end the session offers, accessibly, to stay signed in; that moves
 		.toBeGreaterThan(before - 2);
 });
 
-test('signing in again from the banner returns to the same page', async ({ browser }) => {
-	const page = await newPage(browser);
-	const login = uniqueLogin('again');
-	await signIn(page, 'Google', login);
+test('signing in again from the banner returns to the same page', async ({
+	newSignedInPage,
+	login
+}) => {
+	const page = await newSignedInPage({ provider: 'Google' });
 	await page.goto('/connections');
 	const banner = page.getByRole('status').filter({ hasText: 'Your session ends soon' });
 	await banner.getByRole('link', { name: 'Sign in again' }).click();

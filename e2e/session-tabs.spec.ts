@@ -1,4 +1,5 @@
-import { expect, test, type BrowserContext } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { waitForHydration } from './support/hydration';
 import { signIn, uniqueLogin } from './support/sign-in';
 

@@ -1,21 +1,12 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startTestApp, type TestApp } from './support/app';
-import { signIn, uniqueLogin } from './support/sign-in';
+import type { Page } from '@playwright/test';
+import { expect, privateAppUrl, test, type NewSignedInPage } from './fixtures';
 
 // Each session is checked against the database at most once a second here (60 s by default).
-let app: TestApp;
-test.beforeAll(async () => {
-	app = await startTestApp(4188, { env: { AUTH_SESSION_CHECK_SECONDS: '1' } });
-});
-test.afterAll(async () => {
-	await app?.stop();
-});
+test.use({ appOptions: { env: { AUTH_SESSION_CHECK_SECONDS: '1' } }, baseURL: privateAppUrl });
 
-/** A browser of its own (own cookies) signed in as `login`, on the sessions page. */
-async function device(browser: Browser, login: string): Promise<Page> {
-	const context = await browser.newContext({ baseURL: app.url });
-	const page = await context.newPage();
-	await signIn(page, 'GitHub', login);
+/** A browser of its own (own cookies) signed in as the test's login, on the sessions page. */
+async function device(newSignedInPage: NewSignedInPage): Promise<Page> {
+	const page = await newSignedInPage();
 	await page.goto('/account/sessions');
 	return page;
 }
@@ -31,11 +22,10 @@ async function expectSignedOut(page: Page) {
 }
 
 test('two browsers see both sessions; revoking one signs it out, and a forged revoke does nothing', async ({
-	browser
+	newSignedInPage
 }) => {
-	const login = uniqueLogin('two-devices');
-	const laptop = await device(browser, login);
-	const phone = await device(browser, login);
+	const laptop = await device(newSignedInPage);
+	const phone = await device(newSignedInPage);
 	await laptop.reload();
 
 	const items = sessionList(laptop).getByRole('listitem');
@@ -69,13 +59,12 @@ test('two browsers see both sessions; revoking one signs it out, and a forged re
 });
 
 test('"sign out everywhere else" ends every other session, and signing out ends this one', async ({
-	browser
+	newSignedInPage
 }) => {
-	const login = uniqueLogin('everywhere');
 	const [first, second, third] = [
-		await device(browser, login),
-		await device(browser, login),
-		await device(browser, login)
+		await device(newSignedInPage),
+		await device(newSignedInPage),
+		await device(newSignedInPage)
 	];
 	await first.reload();
 	await expect(sessionList(first).getByRole('listitem')).toHaveCount(3);
@@ -87,7 +76,7 @@ test('"sign out everywhere else" ends every other session, and signing out ends 
 
 	await first.getByRole('button', { name: 'Sign out', exact: true }).click();
 	await expect(first).toHaveURL('/signin');
-	const again = await device(browser, login);
+	const again = await device(newSignedInPage);
 	await expect(sessionList(again).getByRole('listitem')).toHaveCount(1);
 	const activity = again.getByRole('list', { name: 'Recent activity' });
 	await expect(activity).toContainText('Signed out');

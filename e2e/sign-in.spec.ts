@@ -1,9 +1,8 @@
-import { expect, test } from '@playwright/test';
-import { displayNameOf, signIn, uniqueLogin, type ProviderName } from './support/sign-in';
+import { expect, test } from './fixtures';
+import { displayNameOf, signIn, type ProviderName } from './support/sign-in';
 
 for (const provider of ['GitHub', 'Google'] satisfies ProviderName[]) {
-	test(`signs in with the local ${provider} and shows the profile`, async ({ page }) => {
-		const login = uniqueLogin(provider.toLowerCase());
+	test(`signs in with the local ${provider} and shows the profile`, async ({ page, login }) => {
 		await signIn(page, provider, login);
 
 		await expect(page).toHaveURL('/');
@@ -20,18 +19,21 @@ for (const provider of ['GitHub', 'Google'] satisfies ProviderName[]) {
 	});
 }
 
-test('a protected page sends a signed-out visitor to sign in, then back', async ({ page }) => {
+test('a protected page sends a signed-out visitor to sign in, then back', async ({
+	page,
+	login
+}) => {
 	await page.goto('/profile?tab=name');
 	await expect(page).toHaveURL('/signin?redirectedFrom=%2Fprofile%3Ftab%3Dname');
 
-	await signIn(page, 'GitHub', uniqueLogin('returning'));
+	await signIn(page, 'GitHub', login);
 	await expect(page).toHaveURL('/profile?tab=name');
 	await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 });
 
-test('a foreign redirectedFrom lands on the home page after sign-in', async ({ page }) => {
+test('a foreign redirectedFrom lands on the home page after sign-in', async ({ page, login }) => {
 	await page.goto('/signin?redirectedFrom=%2F%2Fevil.example%2Fphish');
-	await signIn(page, 'Google', uniqueLogin('redirect'));
+	await signIn(page, 'Google', login);
 	await expect(page).toHaveURL('/');
 });
 
@@ -44,28 +46,26 @@ test('the sign-in page explains Auth.js errors', async ({ page }) => {
 	);
 });
 
-test('the sign-in buttons work without JavaScript', async ({ browser }) => {
+test('the sign-in buttons work without JavaScript', async ({ browser, login }) => {
 	const context = await browser.newContext({ javaScriptEnabled: false });
 	const page = await context.newPage();
-	await signIn(page, 'GitHub', uniqueLogin('nojs'));
+	await signIn(page, 'GitHub', login);
 	await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 	await context.close();
 });
 
 test('the session cookie is HttpOnly, SameSite=Lax, Path=/, and not Secure on http', async ({
-	page,
-	context
+	signedInPage: page
 }) => {
-	await signIn(page, 'GitHub', uniqueLogin('cookie'));
+	const context = page.context();
 	const cookie = (await context.cookies()).find(({ name }) => name === 'authjs.session-token');
 	expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/', secure: false });
 });
 
 test('signed-in page views send no Set-Cookie: the session cookie stays as sign-in set it', async ({
-	page,
-	context
+	signedInPage: page
 }) => {
-	await signIn(page, 'GitHub', uniqueLogin('quiet'));
+	const context = page.context();
 	const sessionCookie = async () =>
 		(await context.cookies()).find(({ name }) => name === 'authjs.session-token');
 	const before = await sessionCookie();

@@ -1,13 +1,12 @@
-import { expect, test } from '@playwright/test';
-import { runBuild } from './support/app';
+import { runBuild } from '../idp/testkit/app.js';
+import { freePort } from '../idp/testkit/ports.js';
+import { expect, test } from './fixtures';
 
 const base = {
 	PATH: process.env.PATH,
 	AUTH_SECRET: 'startup-test-secret',
 	AUTH_GITHUB_ID: 'id',
 	AUTH_GITHUB_SECRET: 'secret',
-	ORIGIN: 'http://127.0.0.1:4190',
-	PORT: '4190',
 	PGLITE_DATA_DIR: 'memory://'
 };
 
@@ -28,7 +27,10 @@ for (const [problem, env, message] of [
 	]
 ] as const) {
 	test(`a production start with ${problem} stops with one clear line`, async () => {
-		const app = runBuild({ ...base, ...env });
+		// Note: none of these starts gets to listen, but each is given a port nobody uses.
+		const port = await freePort();
+		const local = { ORIGIN: `http://127.0.0.1:${port}`, PORT: String(port) };
+		const app = runBuild({ ...base, ...local, ...env });
 		expect(await app.exited).toBe(1);
 		const lines = app.output().trim().split('\n');
 		expect(lines).toEqual([expect.stringContaining(`Latchkey cannot start: ${message}`)]);

@@ -1,7 +1,8 @@
 // @ts-check
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from './provider.js';
-import { metadata, obtainTokens, tokenRequest } from './testing.js';
+import { obtainTokens } from './testkit/flows.js';
+import { metadata, tokenRequest } from './testkit/oauth.js';
 
 const APP = 'http://127.0.0.1:5173';
 

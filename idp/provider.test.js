@@ -2,16 +2,9 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp } from './provider.js';
-import {
-	Browser,
-	authorize,
-	metadata,
-	obtainTokens,
-	parseForm,
-	pkce,
-	signIn,
-	tokenRequest
-} from './testing.js';
+import { Browser, parseForm } from './testkit/browser.js';
+import { authorize, obtainTokens, signIn } from './testkit/flows.js';
+import { metadata, pkce, tokenRequest } from './testkit/oauth.js';
 
 const APP = 'http://127.0.0.1:5173';
 const GOOGLE_CALLBACK = `${APP}/auth/callback/google`;

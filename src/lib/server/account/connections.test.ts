@@ -1,5 +1,5 @@
 import { expect, it, vi } from 'vitest';
-import { revokeToken } from '$idp/testing.js';
+import { revokeToken } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
 import { describeWithDatabases } from '../testing/databases';
 import { buildSignedInEvent } from '../testing/factories';

@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { obtainTokens, providerEnv } from '$idp/testing.js';
+import { providerEnv } from '$idp/testkit/clients.js';
+import { obtainTokens } from '$idp/testkit/flows.js';
 import { listAuditEvents, recordAuditEvent } from './audit';
 import { createAdapter } from '../tokens/adapter';
 import { configureTokenServices, type TokenServices } from '../config/services';

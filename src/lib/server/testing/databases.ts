@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { closeDatabase, connectDatabase, type DatabaseConfig } from '../db';
 
 /**
@@ -16,7 +15,10 @@ export function describeWithDatabases(name: string, suite: () => void): void {
 	const serverUrl = process.env.TEST_DATABASE_URL;
 	// Always defined, so that without a server the report shows it skipped rather than nothing.
 	describe.skipIf(!serverUrl)(`${name} (Postgres; needs TEST_DATABASE_URL)`, () => {
-		useDatabase(() => createThrowawayDatabase(serverUrl!));
+		useDatabase(async () => {
+			const { url, drop } = await createThrowawayDatabase(serverUrl!);
+			return { config: { url: url.href }, drop };
+		});
 		suite();
 	});
 }
@@ -32,19 +34,4 @@ function useDatabase(create: () => Promise<{ config: DatabaseConfig; drop: () =>
 		await closeDatabase();
 		await drop();
 	});
-}
-
-async function createThrowawayDatabase(serverUrl: string) {
-	const name = `latchkey_test_${randomBytes(4).toString('hex')}`;
-	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-	await admin.unsafe(`create database ${name}`);
-	const url = new URL(serverUrl);
-	url.pathname = `/${name}`;
-	return {
-		config: { url: url.href },
-		drop: async () => {
-			await admin.unsafe(`drop database if exists ${name} with (force)`);
-			await admin.end();
-		}
-	};
 }

@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { obtainTokens, providerEnv } from '$idp/testing.js';
+import { providerEnv } from '$idp/testkit/clients.js';
+import { obtainTokens } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
 import { createAdapter } from '../tokens/adapter';
 import { configureTokenServices, type TokenServices } from '../config/services';

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it, vi } from 'vitest';
-import { revokeToken } from '$idp/testing.js';
+import { revokeToken } from '$idp/testkit/flows.js';
 import { db } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { metadata, obtainTokens, providerEnv, tokenRequest } from '$idp/testing.js';
+import { providerEnv } from '$idp/testkit/clients.js';
+import { obtainTokens } from '$idp/testkit/flows.js';
+import { metadata, tokenRequest } from '$idp/testkit/oauth.js';
 import type { ProviderId } from '$lib/auth/types';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';

@@ -1,7 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { revokeToken } from '$idp/testing.js';
+import { revokeToken } from '$idp/testkit/flows.js';
 import { db } from '../../db';
 import { accounts } from '../../db/schema';
 import { describeWithDatabases } from '../../testing/databases';

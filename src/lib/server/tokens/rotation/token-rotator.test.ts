@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { revokeToken } from '$idp/testing.js';
+import { revokeToken } from '$idp/testkit/flows.js';
 import { listAuditEvents } from '../../account/audit';
 import { describeWithDatabases } from '../../testing/databases';
 import { createUser } from '../../testing/factories';

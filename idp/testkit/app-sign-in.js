@@ -1,5 +1,5 @@
 // @ts-check
-import { Browser } from '../../idp/testing.js';
+import { Browser } from './browser.js';
 
 /**
  * Signs `login` in to the app at `appUrl` with `provider`, through the local IdP's real pages

@@ -1,25 +1,28 @@
 // @ts-check
 /**
- * Runs the production build (`node build`) beside the local IdP: for Playwright specs that need
- * their own instance, and for `npm run bench`. Plain JavaScript so that both can import it.
+ * Runs the production build (`node build`) as a child process, for Playwright specs that need an
+ * instance of their own and for `npm run bench`.
  */
 import { spawn } from 'node:child_process';
-import { startIdp } from '../../idp/provider.js';
-import { providerEnv } from '../../idp/testing.js';
+import { providerEnv } from './clients.js';
 
-/** @typedef {import('../../idp/provider.js').Idp} Idp */
+/** @typedef {import('../provider.js').Idp} Idp */
 /** @typedef {Record<string, string | undefined>} Env */
 
 /**
  * @typedef {object} TestApp
  * @property {string} url
- * @property {Idp} idp
+ * @property {Idp} idp the IdP it signs in with
  * @property {number} pid the `node build` process
  * @property {() => string} output what the process printed so far, stdout and stderr
  * @property {() => Promise<void>} stop
  */
 
+/** The AUTH_SECRET of every test app, for tests that make or read cookies themselves. */
 export const TEST_SECRET = 'e2e-only-secret-0123456789abcdefghijklmnopqrstuv';
+
+// Note: PGlite boots and migrates in WASM; on a busy 2-core machine that takes seconds.
+const START_TIMEOUT_MS = 45_000;
 
 /**
  * Runs the production build (`node build`) as a child process with `env`, until it exits.
@@ -41,25 +44,13 @@ export function runBuild(env) {
 }
 
 /**
- * A local IdP on free ports that accepts sign-ins for apps on `ports`.
- * @param {number[]} ports
- * @param {number} [accessTokenTtl] seconds
- */
-export function startTestIdp(ports, accessTokenTtl) {
-	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
-	return startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
-}
-
-/**
- * Starts a private app instance on `port`, for tests that need to see the IdP's side or to run
- * the app with other settings than Playwright's webServer. Without `idp`, it gets its own.
- * @param {number} port
- * @param {{ env?: Env, idp?: Idp }} [options]
+ * Starts the app on `port`, signing in with `idp` (started for this port), and resolves once it
+ * answers. `env` is added to the test settings; an `undefined` value removes a setting.
+ * @param {{ port: number, idp: Idp, env?: Env }} options
  * @returns {Promise<TestApp>}
  */
-export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
+export async function startTestApp({ port, idp, env = {} }) {
 	const url = `http://127.0.0.1:${port}`;
-	const idp = sharedIdp ?? (await startTestIdp([port]));
 	const app = runBuild({
 		PATH: process.env.PATH,
 		AUTH_SECRET: TEST_SECRET,
@@ -75,23 +66,22 @@ export async function startTestApp(port, { env = {}, idp: sharedIdp } = {}) {
 	const stop = async () => {
 		app.child.kill();
 		await app.exited;
-		if (sharedIdp === undefined) await idp.close();
 	};
-	// Note: PGlite boots and migrates in WASM; on a busy 2-core machine that takes seconds.
-	const deadline = Date.now() + 45_000;
-	for (;;) {
+	const deadline = Date.now() + START_TIMEOUT_MS;
+	while (!(await isServing(url))) {
 		if (app.child.exitCode !== null || Date.now() > deadline) {
 			await stop();
 			throw new Error(`The app did not start:\n${app.output()}`);
 		}
-		const up = await fetch(`${url}/api/get-session-status`).then(
-			() => true,
-			() => false
-		);
-		if (up) {
-			const pid = /** @type {number} */ (app.child.pid);
-			return { url, idp, pid, output: app.output, stop };
-		}
 		await new Promise((resolve) => setTimeout(resolve, 100));
 	}
+	return { url, idp, pid: /** @type {number} */ (app.child.pid), output: app.output, stop };
+}
+
+/** @param {string} url */
+function isServing(url) {
+	return fetch(`${url}/api/get-session-status`).then(
+		() => true,
+		() => false
+	);
 }

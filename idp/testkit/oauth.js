@@ -1,0 +1,57 @@
+// @ts-check
+/**
+ * The OAuth requests a client sends, as the app's Auth.js providers send them: PKCE, the token
+ * and revocation endpoints (client_secret_basic) and an issuer's discovery document.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+
+/**
+ * A successful token response, as the IdP sends it.
+ * @typedef {object} TokenResponse
+ * @property {string} access_token
+ * @property {string} refresh_token always issued: both IdPs act like offline access was granted
+ * @property {number} expires_in seconds
+ * @property {string} scope space-separated
+ * @property {string} token_type
+ * @property {string} [id_token] Google only
+ */
+
+/** A PKCE pair as Auth.js makes it. */
+export function pkce() {
+	const verifier = randomBytes(32).toString('base64url');
+	const challenge = createHash('sha256').update(verifier).digest('base64url');
+	return { verifier, challenge };
+}
+
+/**
+ * POSTs to the token or revocation endpoint, authenticated with client_secret_basic.
+ * @param {string} endpoint
+ * @param {{ clientId: string, clientSecret: string }} client
+ * @param {Record<string, string>} params
+ * @returns {Promise<{ status: number, body: any }>} body is the parsed JSON, if any
+ */
+export async function tokenRequest(endpoint, client, params) {
+	const credentials = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`;
+	const res = await fetch(endpoint, {
+		method: 'POST',
+		headers: {
+			authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
+			'content-type': 'application/x-www-form-urlencoded'
+		},
+		body: new URLSearchParams(params)
+	});
+	const text = await res.text();
+	return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/**
+ * An issuer's discovery document.
+ * @param {string} issuer
+ * @returns {Promise<any>}
+ */
+export async function metadata(issuer) {
+	const url = `${issuer}/.well-known/openid-configuration`;
+	const res = await fetch(url);
+	if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+	return res.json();
+}

@@ -1,0 +1,41 @@
+// @ts-check
+import { startIdp } from '../provider.js';
+import { startTestApp } from './app.js';
+import { freePorts } from './ports.js';
+
+/** @typedef {import('../provider.js').Idp} Idp */
+/** @typedef {import('./app.js').Env} Env */
+/** @typedef {import('./app.js').TestApp} TestApp */
+
+/**
+ * @typedef {object} TestStack
+ * @property {Idp} idp
+ * @property {TestApp[]} apps
+ * @property {() => Promise<void>} stop stops the apps, then the IdP
+ */
+
+/**
+ * A local IdP and `instances` app instances that sign in with it, each on a port of its own that
+ * the OS chose. The instances start one after another, so that Postgres migrations never race.
+ * @param {{ instances?: number, env?: Env, accessTokenTtl?: number }} [options] `env` is added to
+ *   every instance's; `accessTokenTtl` is the IdP's default access-token lifetime, in seconds
+ * @returns {Promise<TestStack>}
+ */
+export async function startTestStack({ instances = 1, env = {}, accessTokenTtl } = {}) {
+	const ports = await freePorts(instances);
+	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
+	const idp = await startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
+	/** @type {TestApp[]} */
+	const apps = [];
+	const stop = async () => {
+		await Promise.all(apps.map((app) => app.stop()));
+		await idp.close();
+	};
+	try {
+		for (const port of ports) apps.push(await startTestApp({ port, idp, env }));
+	} catch (error) {
+		await stop();
+		throw error;
+	}
+	return { idp, apps, stop };
+}
