@@ -50,7 +50,7 @@ test('sign-in, profile, connections and sign-out work under the CSP with no viol
 	await page.getByRole('button', { name: 'Save' }).click();
 	await expect(page.getByRole('status')).toHaveText('Saved.');
 	// The avatar (a data: URL from the local IdP) is allowed by img-src and actually loads.
-	const avatar = page.getByRole('img', { name: 'Your avatar' });
+	const avatar = page.getByRole('img', { name: 'Your avatar' }).locator('img');
 	await expect(avatar).toBeVisible();
 	expect(await avatar.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 

@@ -8,6 +8,14 @@ import { createHash } from 'node:crypto';
 const LOGIN_PATTERN = /^[a-z0-9][a-z0-9._-]{0,38}$/;
 
 /**
+ * Logins that start with this get a picture at an https URL, as real GitHub and Google users
+ * do, on a host that never resolves (`.test` is reserved): e2e routes its requests to load or to
+ * fail, and anywhere else it fails, so the app shows the user's initials instead.
+ */
+export const REMOTE_AVATAR_LOGIN_PREFIX = 'remote-avatar';
+export const REMOTE_AVATAR_ORIGIN = 'https://avatars.example.test';
+
+/**
  * Canonical form of a typed username. Case is folded, as on GitHub and Google, so "Alice" and
  * "alice" are the same person.
  * @param {string} input
@@ -35,7 +43,9 @@ export function profileFor(login) {
 			.map((part) => part.charAt(0).toUpperCase() + part.slice(1))
 			.join(' '),
 		email: `${login}@example.test`,
-		picture: avatar(login, digest.readUInt16BE(4) % 360)
+		picture: login.startsWith(REMOTE_AVATAR_LOGIN_PREFIX)
+			? `${REMOTE_AVATAR_ORIGIN}/${login}.png`
+			: avatar(login, digest.readUInt16BE(4) % 360)
 	};
 }
 
