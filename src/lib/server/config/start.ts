@@ -1,7 +1,6 @@
-import { readProviderSettings } from '../providers/settings';
 import { configureSignInLimit } from '../hooks/sign-in-limit';
 import { configureTokenServices } from './services';
-import { ConfigError, requireSecret, type Env } from './env';
+import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
 
 /**
@@ -19,14 +18,12 @@ export function isHostTrusted(env: Env): boolean {
  */
 export async function startServer(env: Env): Promise<void> {
 	try {
-		requireSecret(env);
-		readProviderSettings(env);
+		configureTokenServices(env);
 		if (!isHostTrusted(env)) {
 			throw new ConfigError(
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
 			);
 		}
-		configureTokenServices(env);
 		configureSignInLimit(env);
 		await connectDatabase(databaseConfigFromEnv(env));
 	} catch (error) {
