@@ -1,4 +1,5 @@
 import { configureSignInLimit } from '../hooks/sign-in-limit';
+import { configureAccountLimits } from '../http/account-limits';
 import { configureTokenServices } from './services';
 import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
@@ -25,6 +26,7 @@ export async function startServer(env: Env): Promise<void> {
 			);
 		}
 		configureSignInLimit(env);
+		configureAccountLimits(env);
 		await connectDatabase(databaseConfigFromEnv(env));
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;

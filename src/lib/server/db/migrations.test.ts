@@ -15,6 +15,7 @@ describeWithDatabases('migrations', () => {
 		expect(tables.map((table) => getTableName(table)).sort()).toEqual([
 			'accounts',
 			'audit_events',
+			'rate_limits',
 			'sessions',
 			'user_sessions',
 			'users',

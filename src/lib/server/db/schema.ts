@@ -1,7 +1,9 @@
 import type { AdapterAccountType } from '@auth/core/adapters';
 import type { ProviderId } from '$lib/auth/types';
 import {
+	bigint,
 	bigserial,
+	boolean,
 	index,
 	integer,
 	pgTable,
@@ -124,6 +126,23 @@ export const auditEvents = pgTable(
 		userAgent: text('user_agent')
 	},
 	(event) => [index('audit_events_user_id_at_idx').on(event.userId, event.at)]
+);
+
+/**
+ * Sliding-window rate limits shared by every instance (see `$lib/server/http/rate-limit.ts`):
+ * one row per limit and subject (an IP address, a user id) with the times of its recent hits.
+ */
+export const rateLimits = pgTable(
+	'rate_limits',
+	{
+		name: text('name').notNull(),
+		subject: text('subject').notNull(),
+		/** The allowed hits within the window, in ms since the epoch, oldest first; at most the limit. */
+		hits: bigint('hits', { mode: 'number' }).array().notNull(),
+		/** Whether the latest hit was allowed (and so recorded in `hits`). */
+		lastAllowed: boolean('last_allowed').notNull()
+	},
+	(limit) => [primaryKey({ columns: [limit.name, limit.subject] })]
 );
 
 export type AuditEventName =
