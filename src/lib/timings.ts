@@ -66,6 +66,12 @@ export const ACCOUNT_ACTION_LIMIT = 10;
 /** The sliding window of that limit. */
 export const ACCOUNT_ACTION_WINDOW_SECONDS = 60;
 
+/** How long audit events are kept (env: AUTH_AUDIT_RETENTION_DAYS). */
+export const AUDIT_RETENTION_DAYS = 90;
+
+/** How often, at most, the cluster prunes the audit log. */
+export const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
 /** The longest sign-out waits for a provider to confirm it revoked the tokens (best-effort). */
 export const PROVIDER_REVOCATION_TIMEOUT_MS = 3_000;
 

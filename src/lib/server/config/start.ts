@@ -3,6 +3,7 @@ import { configureAccountLimits } from '../http/account-limits';
 import { configureTokenServices } from './services';
 import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
+import { scheduleAuditPruning } from '../account/audit-retention';
 
 /**
  * Whether Auth.js may build URLs from the request's host. True once the deployment pins its
@@ -28,6 +29,7 @@ export async function startServer(env: Env): Promise<void> {
 		configureSignInLimit(env);
 		configureAccountLimits(env);
 		await connectDatabase(databaseConfigFromEnv(env));
+		scheduleAuditPruning(env);
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
 		console.error(`Latchkey cannot start: ${error.message}`);

@@ -145,6 +145,15 @@ export const rateLimits = pgTable(
 	(limit) => [primaryKey({ columns: [limit.name, limit.subject] })]
 );
 
+/**
+ * When each cluster-wide maintenance task last ran (e.g. pruning the audit log), so that however
+ * many instances try, it runs at most once per interval.
+ */
+export const maintenanceRuns = pgTable('maintenance_runs', {
+	task: text('task').primaryKey(),
+	ranAt: timestamp('ran_at', { mode: 'date', withTimezone: true }).notNull()
+});
+
 export type AuditEventName =
 	| 'sign_in'
 	| 'sign_out'
