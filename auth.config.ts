@@ -6,11 +6,11 @@ import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { createAdapter } from '$lib/server/tokens/adapter';
 import { authLogger } from '$lib/server/config/authjs-logger';
-import { readProviderSettings, toAuthProvider } from '$lib/server/providers/settings';
+import { toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
 import { readCookieClaims } from '$lib/server/session/reader';
 import { tokenServices, type TokenServices } from '$lib/server/config/services';
-import { requireSecret, type Env } from '$lib/server/config/env';
+import type { Env } from '$lib/server/config/env';
 import { isHostTrusted } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
@@ -19,14 +19,14 @@ import { requestClient, type RequestClient } from '$lib/server/http/request-clie
 
 /** The Auth.js configuration, built once from env after the database is connected. */
 export function createAuthConfig(env: Env): SvelteKitAuthConfig {
-	const secret = requireSecret(env);
 	const services = tokenServices();
 	const { cipher, session } = services;
 	return {
-		secret,
+		// Newest first: Auth.js encrypts with the first and decrypts with any.
+		secret: session.secrets,
 		trustHost: isHostTrusted(env),
 		adapter: createAdapter(cipher),
-		providers: readProviderSettings(env).map(toAuthProvider),
+		providers: services.providers.map(toAuthProvider),
 		session: {
 			strategy: 'jwt',
 			maxAge: session.maxAgeSeconds,

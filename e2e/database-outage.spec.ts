@@ -45,4 +45,24 @@ test.describe('when the database goes down', () => {
 		expect(up?.status()).toBe(200);
 		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 	});
+
+	test('/api/ready is 503 with its reason while the database is down, and 200 again after, with no restart; /api/health stays 200', async ({
+		request,
+		databaseProxy: proxy
+	}) => {
+		expect((await request.get('/api/ready')).status()).toBe(200);
+
+		await proxy.cut();
+		const down = await request.get('/api/ready');
+		expect(down.status()).toBe(503);
+		expect(down.headers()['cache-control']).toContain('no-store');
+		expect(await down.json()).toEqual({
+			status: 'unavailable',
+			reason: expect.stringMatching(/^database unavailable: \S/)
+		});
+		expect((await request.get('/api/health')).status()).toBe(200);
+
+		await proxy.restore();
+		await expect.poll(async () => (await request.get('/api/ready')).status()).toBe(200);
+	});
 });

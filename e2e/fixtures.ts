@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import type { Env, TestApp } from '../idp/testkit/app.js';
 import { createThrowawayDatabase } from '../idp/testkit/database.js';
-import { startTestStack } from '../idp/testkit/stack.js';
+import { startTestStack, type TestStack } from '../idp/testkit/stack.js';
 import { signIn, uniqueLogin, type ProviderName } from './support/sign-in';
 
 export { expect } from '@playwright/test';
@@ -53,6 +53,13 @@ interface Fixtures {
 	privateApps: TestApp[];
 	/** The first of `privateApps`. */
 	privateApp: TestApp;
+	/**
+	 * Restarts every private app on its port, one after another, with `env` added to
+	 * `appOptions.env`: `privateApps` then lists the new processes.
+	 */
+	restartPrivateApps: (env: Env) => Promise<void>;
+	/** The IdP and the apps behind `privateApps`. */
+	privateStack: TestStack;
 }
 
 /**
@@ -109,7 +116,7 @@ export const test = base.extend<Fixtures>({
 		await use(freshDatabase?.href);
 	},
 
-	privateApps: [
+	privateStack: [
 		async ({ appOptions, appDatabaseUrl }, use) => {
 			const { env, instances, accessTokenTtl } = appOptions;
 			const database =
@@ -121,12 +128,20 @@ export const test = base.extend<Fixtures>({
 				accessTokenTtl,
 				env: { ...env, ...database }
 			});
-			await use(stack.apps);
+			await use(stack);
 			await stack.stop();
 		},
 		// Note: each instance may take up to 45 s to start on a busy machine (PGlite in WASM).
 		{ timeout: 120_000 }
 	],
+
+	privateApps: async ({ privateStack }, use) => {
+		await use(privateStack.apps);
+	},
+
+	restartPrivateApps: async ({ privateStack }, use) => {
+		await use((env) => privateStack.restart(env));
+	},
 
 	privateApp: async ({ privateApps }, use) => {
 		await use(privateApps[0]!);

@@ -1,3 +1,4 @@
+import type { TestApp } from '../idp/testkit/app.js';
 import { expect, test } from './fixtures';
 
 // 3 sign-in attempts per IP in any 2 s here (20 a minute by default).
@@ -40,4 +41,42 @@ test('sign-in attempts over the limit get a 429 page that says when to retry, th
 
 	await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000));
 	expect((await startSignIn()).status()).toBe(302);
+});
+
+// Note: instances share the limit only through a database server, so this needs TEST_DATABASE_URL.
+test.describe('the sign-in limit across instances', () => {
+	test.skip(
+		process.env.TEST_DATABASE_URL === undefined,
+		'needs TEST_DATABASE_URL: instances share the limit through Postgres'
+	);
+	// 4 attempts per IP per minute, for the whole cluster.
+	test.use({
+		appOptions: {
+			database: 'postgres',
+			instances: 2,
+			env: { AUTH_RATE_LIMIT: '4', AUTH_RATE_LIMIT_WINDOW_SECONDS: '60' }
+		}
+	});
+
+	test('two instances together allow the configured attempts, and a restart does not reset them', async ({
+		request,
+		privateApps: apps,
+		restartPrivateApps
+	}) => {
+		const startSignIn = (app: TestApp) =>
+			request.post(`${app.url}/signin`, {
+				form: { providerId: 'github', redirectTo: '/' },
+				headers: { origin: app.url, accept: 'text/html' },
+				maxRedirects: 0
+			});
+		const [first, second] = apps as [TestApp, TestApp];
+		for (const app of [first, second, first, second]) {
+			expect((await startSignIn(app)).status()).toBe(302);
+		}
+		expect((await startSignIn(first)).status()).toBe(429);
+		expect((await startSignIn(second)).status()).toBe(429);
+
+		await restartPrivateApps({});
+		for (const app of apps) expect((await startSignIn(app)).status()).toBe(429);
+	});
 });

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures';
 
 const base = {
 	PATH: process.env.PATH,
-	AUTH_SECRET: 'startup-test-secret',
+	AUTH_SECRET: 'startup-test-secret-0123456789abcdefghijklmnop',
 	AUTH_GITHUB_ID: 'id',
 	AUTH_GITHUB_SECRET: 'secret',
 	PGLITE_DATA_DIR: 'memory://'
@@ -12,6 +12,7 @@ const base = {
 
 for (const [problem, env, message] of [
 	['no AUTH_SECRET', { AUTH_SECRET: undefined }, 'AUTH_SECRET is not set'],
+	['a weak secret', { AUTH_SECRET_1: 'hunter2' }, 'AUTH_SECRET_1 is shorter than 32 bytes'],
 	[
 		'no provider',
 		{ AUTH_GITHUB_ID: undefined, AUTH_GITHUB_SECRET: undefined },

@@ -11,6 +11,9 @@ import { freePorts } from './ports.js';
  * @typedef {object} TestStack
  * @property {Idp} idp
  * @property {TestApp[]} apps
+ * @property {(env: Env) => Promise<void>} restart stops every instance, then starts each again
+ *   on its port, one after another, with `env` added to the stack's; `apps` then lists the new
+ *   ones
  * @property {() => Promise<void>} stop stops the apps, then the IdP
  */
 
@@ -31,11 +34,20 @@ export async function startTestStack({ instances = 1, env = {}, accessTokenTtl }
 		await Promise.all(apps.map((app) => app.stop()));
 		await idp.close();
 	};
+	/** @param {Env} settings */
+	const startAll = async (settings) => {
+		for (const port of ports) apps.push(await startTestApp({ port, idp, env: settings }));
+	};
 	try {
-		for (const port of ports) apps.push(await startTestApp({ port, idp, env }));
+		await startAll(env);
 	} catch (error) {
 		await stop();
 		throw error;
 	}
-	return { idp, apps, stop };
+	/** @param {Env} changes */
+	const restart = async (changes) => {
+		await Promise.all(apps.splice(0).map((app) => app.stop()));
+		await startAll({ ...env, ...changes });
+	};
+	return { idp, apps, restart, stop };
 }

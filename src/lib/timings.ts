@@ -60,6 +60,18 @@ export const SIGN_IN_RATE_LIMIT = 20;
 /** The sliding window of that limit (env: AUTH_RATE_LIMIT_WINDOW_SECONDS). */
 export const SIGN_IN_RATE_WINDOW_SECONDS = 60;
 
+/** "Refresh now" or session revocations allowed per user per window (env: AUTH_ACTION_RATE_LIMIT). */
+export const ACCOUNT_ACTION_LIMIT = 10;
+
+/** The sliding window of that limit. */
+export const ACCOUNT_ACTION_WINDOW_SECONDS = 60;
+
+/** How long audit events are kept (env: AUTH_AUDIT_RETENTION_DAYS). */
+export const AUDIT_RETENTION_DAYS = 90;
+
+/** How often, at most, the cluster prunes the audit log. */
+export const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
 /** The longest sign-out waits for a provider to confirm it revoked the tokens (best-effort). */
 export const PROVIDER_REVOCATION_TIMEOUT_MS = 3_000;
 

@@ -31,10 +31,22 @@ export async function recordAuditEvent(
 	});
 }
 
-/** Which events to list: only these kinds, about this detail (e.g. a provider). */
+/** Provider token rotations: routine, and frequent with short-lived tokens. */
+export const TOKEN_EVENTS: AuditEventName[] = ['token_refreshed', 'refresh_failed'];
+
+/** Everything a person does or that is done to their account: listed apart from rotations. */
+export const SECURITY_EVENTS: AuditEventName[] = [
+	'sign_in',
+	'sign_out',
+	'session_revoked',
+	'account_linked',
+	'account_unlinked'
+];
+
+/** Which events to list: only these kinds, and when given, about this detail (e.g. a provider). */
 export interface AuditEventFilter {
 	events: AuditEventName[];
-	detail: string;
+	detail?: string;
 }
 
 /** The user's latest audit events, newest first; with `only`, just the matching ones. */
@@ -50,7 +62,7 @@ export function listAuditEvents(
 			and(
 				eq(auditEvents.userId, userId),
 				only && inArray(auditEvents.event, only.events),
-				only && eq(auditEvents.detail, only.detail)
+				only?.detail === undefined ? undefined : eq(auditEvents.detail, only.detail)
 			)
 		)
 		.orderBy(desc(auditEvents.at), desc(auditEvents.id))

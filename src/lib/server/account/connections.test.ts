@@ -1,6 +1,7 @@
-import { expect, it, vi } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
+import { configureAccountLimits } from '../http/account-limits';
 import { describeWithDatabases } from '../testing/databases';
 import { buildSignedInEvent } from '../testing/factories';
 import {
@@ -24,6 +25,9 @@ async function describeAsRoute(userId: string) {
 }
 
 describeWithDatabases('connections', () => {
+	// 4 "Refresh now" per user per minute here.
+	beforeAll(() => configureAccountLimits({ AUTH_ACTION_RATE_LIMIT: '4' }));
+
 	it("calls the provider's user endpoint with the token getAccessToken gives", async () => {
 		const login = uniqueLogin('connections');
 		const { user } = await linkAccountWithTokens(local, 'github', { login, expiresIn: 3600 });
@@ -112,5 +116,21 @@ describeWithDatabases('connections', () => {
 			provider: 'github',
 			error: 'GitHub refused to refresh the token. Sign in again to reconnect.'
 		});
+	});
+
+	it('"Refresh now" is limited per user, and the refused one leaves the tokens alone', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		for (let i = 0; i < 4; i++) {
+			expect(await refreshConnection(user.id, 'github', null)).toMatchObject({ ok: true });
+		}
+		const before = await findAccount(user.id, 'github');
+
+		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+			ok: false,
+			status: 429,
+			provider: 'github',
+			error: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds?\.$/)
+		});
+		expect((await findAccount(user.id, 'github'))!.access_token).toBe(before!.access_token);
 	});
 });

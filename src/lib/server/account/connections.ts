@@ -9,6 +9,7 @@ import {
 } from '../tokens/errors';
 import { providerEndpoints } from '../providers/endpoints';
 import type { RequestClient } from '../http/request-client';
+import { limitAccountAction } from '../http/account-limits';
 import { tokenServices } from '../config/services';
 import { readTokenHistory, type TokenHistory } from './token-history';
 
@@ -29,7 +30,7 @@ export type AccessTokenSource = (provider: ProviderId) => Promise<string>;
 
 export type RefreshResult =
 	| { ok: true; provider: ProviderId; expiresAt: number | null }
-	| { ok: false; status: 400 | 404 | 409 | 503; provider: ProviderId | null; error: string };
+	| { ok: false; status: 400 | 404 | 409 | 429 | 503; provider: ProviderId | null; error: string };
 
 /**
  * Each linked provider's view of the user, fetched with the access token `getToken` gives, and
@@ -83,6 +84,8 @@ export async function refreshConnection(
 	if (!isProviderId(provider)) {
 		return { ok: false, status: 400, provider: null, error: 'No provider chosen.' };
 	}
+	const limited = await limitAccountAction('refresh-tokens', userId);
+	if (limited !== null) return { ok: false, status: 429, provider, error: limited };
 	try {
 		const expiresAt = await rotateConnectionTokens(userId, provider, client);
 		return { ok: true, provider, expiresAt };

@@ -15,7 +15,8 @@ const client = { ip: '203.0.113.9', userAgent: 'Safari on iOS' };
 describeWithDatabases('profile', () => {
 	it('finds the user with the linked providers', async () => {
 		const user = await createUser({ name: 'Grace', image: 'data:image/svg+xml,x' });
-		await createAdapter(createTokenCipher('s')).linkAccount!(buildAccount(user.id));
+		await createAdapter(createTokenCipher(['a-test-secret-0123456789abcdefghijklmnop']))
+			.linkAccount!(buildAccount(user.id));
 
 		expect(await findProfile(user.id)).toEqual({
 			id: user.id,
@@ -33,7 +34,8 @@ describeWithDatabases('profile', () => {
 
 	it('the page offers the configured providers not linked yet, and says why linking failed', async () => {
 		const user = await createUser();
-		await createAdapter(createTokenCipher('s')).linkAccount!(buildAccount(user.id));
+		await createAdapter(createTokenCipher(['a-test-secret-0123456789abcdefghijklmnop']))
+			.linkAccount!(buildAccount(user.id));
 
 		const page = await readProfilePage(user.id, 'OAuthAccountNotLinked');
 

@@ -25,7 +25,7 @@ beforeAll(async () => {
 		if (event.grantType === 'refresh_token' && event.ok) refreshes++;
 	});
 	services = configureTokenServices({
-		AUTH_SECRET: 'token-history-test-secret',
+		AUTH_SECRET: 'token-history-test-secret-0123456789abcdefghijklmnop',
 		...providerEnv(idp)
 	});
 	// Note: the rotator logs one line per refresh; these tests read the audit log instead.

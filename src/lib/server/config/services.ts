@@ -5,7 +5,7 @@ import {
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
 } from '$lib/timings';
-import { ConfigError, readWholeNumber, requireSecret, type Env } from './env';
+import { ConfigError, readSecrets, readWholeNumber, type Env } from './env';
 import { readProviderSettings, type ProviderSettings } from '../providers/settings';
 import { TokenRotator } from '../tokens/rotation/token-rotator';
 import { createSessionCodec, type SessionCodec } from '../session/codec';
@@ -21,7 +21,8 @@ export interface TokenServices {
 /** How the session cookie (Auth.js's JWT) is encoded and how long it lives. */
 interface SessionPolicy {
 	codec: SessionCodec;
-	secret: string;
+	/** Newest first: the first encrypts, and each of them decrypts. */
+	secrets: string[];
 	maxAgeSeconds: number;
 	updateAgeSeconds: number;
 	/** How often, at most, a session is checked against `user_sessions`. */
@@ -36,7 +37,7 @@ let services: TokenServices | null = null;
  * what makes the single-flight map and the decode cache work.
  */
 export function configureTokenServices(env: Env): TokenServices {
-	const secret = requireSecret(env);
+	const secrets = readSecrets(env);
 	const skewSeconds = readWholeNumber(env, 'AUTH_REFRESH_SKEW_SECONDS', TOKEN_REFRESH_SKEW_SECONDS);
 	const maxAgeSeconds = readWholeNumber(env, 'AUTH_SESSION_MAX_AGE', SESSION_MAX_AGE_SECONDS);
 	const updateAgeSeconds = readWholeNumber(
@@ -47,7 +48,7 @@ export function configureTokenServices(env: Env): TokenServices {
 	if (maxAgeSeconds === 0 || updateAgeSeconds > maxAgeSeconds) {
 		throw new ConfigError('AUTH_SESSION_UPDATE_AGE must not exceed AUTH_SESSION_MAX_AGE (> 0)');
 	}
-	const cipher = createTokenCipher(secret);
+	const cipher = createTokenCipher(secrets);
 	const providers = readProviderSettings(env);
 	const rotator = new TokenRotator({
 		cipher,
@@ -62,7 +63,7 @@ export function configureTokenServices(env: Env): TokenServices {
 	);
 	const session = {
 		codec: createSessionCodec(),
-		secret,
+		secrets,
 		maxAgeSeconds,
 		updateAgeSeconds,
 		checkIntervalSeconds

@@ -1,8 +1,9 @@
-import { readProviderSettings } from '../providers/settings';
 import { configureSignInLimit } from '../hooks/sign-in-limit';
+import { configureAccountLimits } from '../http/account-limits';
 import { configureTokenServices } from './services';
-import { ConfigError, requireSecret, type Env } from './env';
+import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
+import { scheduleAuditPruning } from '../account/audit-retention';
 
 /**
  * Whether Auth.js may build URLs from the request's host. True once the deployment pins its
@@ -19,16 +20,16 @@ export function isHostTrusted(env: Env): boolean {
  */
 export async function startServer(env: Env): Promise<void> {
 	try {
-		requireSecret(env);
-		readProviderSettings(env);
+		configureTokenServices(env);
 		if (!isHostTrusted(env)) {
 			throw new ConfigError(
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
 			);
 		}
-		configureTokenServices(env);
 		configureSignInLimit(env);
+		configureAccountLimits(env);
 		await connectDatabase(databaseConfigFromEnv(env));
+		scheduleAuditPruning(env);
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
 		console.error(`Latchkey cannot start: ${error.message}`);

@@ -14,7 +14,7 @@ export type Database = PgDatabase<PgQueryResultHKT>;
 /** Where the data lives: a Postgres server, or an embedded PGlite directory (`memory://` for RAM). */
 export type DatabaseConfig = { url: string } | { dataDir: string };
 
-const MIGRATIONS_FOLDER = 'drizzle';
+export const MIGRATIONS_FOLDER = 'drizzle';
 // Note: any constant works; it only has to be the same for every instance of the app.
 const MIGRATION_LOCK_ID = 0x1a7c4;
 

@@ -15,6 +15,8 @@ describeWithDatabases('migrations', () => {
 		expect(tables.map((table) => getTableName(table)).sort()).toEqual([
 			'accounts',
 			'audit_events',
+			'maintenance_runs',
+			'rate_limits',
 			'sessions',
 			'user_sessions',
 			'users',

@@ -2,11 +2,16 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { SIGN_IN_RATE_LIMIT, SIGN_IN_RATE_WINDOW_SECONDS } from '$lib/timings';
 import { readWholeNumber, type Env } from '../config/env';
-import { SlidingWindowLimiter } from '../http/rate-limit';
+import { RateLimiter } from '../http/rate-limit';
+import { db } from '../db';
+import { isDatabaseUnavailable } from '../db/errors';
 
-let limiter: SlidingWindowLimiter | null = null;
+let limiter: RateLimiter | null = null;
 
-/** Sets the per-IP limit on sign-in attempts from env, once per process (at start-up). */
+/**
+ * Sets the per-IP limit on sign-in attempts from env, once per process (at start-up). The
+ * counts are in the database: every instance shares them, and a restart forgets none.
+ */
 export function configureSignInLimit(env: Env): void {
 	const limit = readWholeNumber(env, 'AUTH_RATE_LIMIT', SIGN_IN_RATE_LIMIT);
 	const windowSeconds = readWholeNumber(
@@ -14,7 +19,7 @@ export function configureSignInLimit(env: Env): void {
 		'AUTH_RATE_LIMIT_WINDOW_SECONDS',
 		SIGN_IN_RATE_WINDOW_SECONDS
 	);
-	limiter = new SlidingWindowLimiter({ limit, windowMs: windowSeconds * 1000 });
+	limiter = new RateLimiter({ name: 'sign-in', limit, windowMs: windowSeconds * 1000 });
 }
 
 /**
@@ -40,11 +45,18 @@ function decodePathname(pathname: string): string {
 }
 
 /** Refuses sign-in attempts over the per-IP limit with a 429 page that says when to retry. */
-export const limitSignIns: Handle = ({ event, resolve }) => {
+export const limitSignIns: Handle = async ({ event, resolve }) => {
 	if (limiter === null || !isSignInAttempt(event)) {
 		return resolve(event);
 	}
-	const decision = limiter.hit(event.getClientAddress());
+	let decision;
+	try {
+		decision = await limiter.hit(db, event.getClientAddress());
+	} catch (error) {
+		// Note: without a database no sign-in can finish anyway; that answer is the outage's 503.
+		if (!isDatabaseUnavailable(error)) throw error;
+		return resolve(event);
+	}
 	if (decision.allowed) return resolve(event);
 	return new Response(tooManyAttemptsPage(decision.retryAfterSeconds), {
 		status: 429,

@@ -1,39 +1,57 @@
-import { describe, expect, it } from 'vitest';
-import { SlidingWindowLimiter } from './rate-limit';
+import { expect, it } from 'vitest';
+import { db } from '../db';
+import { rateLimits } from '../db/schema';
+import { describeWithDatabases } from '../testing/databases';
+import { RateLimiter } from './rate-limit';
 
-function limiter(limit: number, windowMs: number) {
-	let time = 1_000_000;
-	const limiter = new SlidingWindowLimiter({ limit, windowMs, now: () => time });
-	return { limiter, advance: (ms: number) => (time += ms) };
+const WINDOW_MS = 60_000;
+
+/** A clock that tests move by hand, starting at a window's beginning. */
+function clock() {
+	let time = 1_800_000_000_000 - (1_800_000_000_000 % WINDOW_MS);
+	return { now: () => time, advance: (ms: number) => (time += ms) };
 }
 
-describe('SlidingWindowLimiter', () => {
-	it('allows `limit` requests per window, then refuses with the seconds until the next slot', () => {
-		const { limiter: rate, advance } = limiter(3, 60_000);
-		for (let i = 0; i < 3; i++) {
-			expect(rate.hit('1.2.3.4')).toEqual({ allowed: true });
-			advance(10_000);
-		}
-		expect(rate.hit('1.2.3.4')).toEqual({ allowed: false, retryAfterSeconds: 30 });
-		expect(rate.hit('5.6.7.8')).toEqual({ allowed: true });
+describeWithDatabases('rate limits shared through the database', () => {
+	it('two instances together allow the limit, and a restarted one still refuses', async () => {
+		const time = clock();
+		const rule = { name: 'shared', limit: 3, windowMs: WINDOW_MS };
+		const [first, second] = [new RateLimiter(rule, time.now), new RateLimiter(rule, time.now)];
+		expect(await first.hit(db, '10.0.0.1')).toEqual({ allowed: true });
+		expect(await second.hit(db, '10.0.0.1')).toEqual({ allowed: true });
+		expect(await first.hit(db, '10.0.0.1')).toEqual({ allowed: true });
+		expect((await second.hit(db, '10.0.0.1')).allowed).toBe(false);
+
+		const restarted = new RateLimiter(rule, time.now);
+		expect((await restarted.hit(db, '10.0.0.1')).allowed).toBe(false);
+		// Other subjects and other limits count apart.
+		expect(await restarted.hit(db, '10.0.0.2')).toEqual({ allowed: true });
+		const other = new RateLimiter({ ...rule, name: 'another' }, time.now);
+		expect(await other.hit(db, '10.0.0.1')).toEqual({ allowed: true });
 	});
 
-	it('slides: a slot frees up when the oldest request leaves the window', () => {
-		const { limiter: rate, advance } = limiter(2, 1_000);
-		rate.hit('ip');
-		advance(600);
-		rate.hit('ip');
-		expect(rate.hit('ip').allowed).toBe(false);
-		advance(401);
-		expect(rate.hit('ip').allowed).toBe(true);
-		expect(rate.hit('ip').allowed).toBe(false);
+	it('slides: a slot frees up when the oldest hit leaves the window, and says when', async () => {
+		const time = clock();
+		const limiter = new RateLimiter({ name: 'sliding', limit: 2, windowMs: WINDOW_MS }, time.now);
+		await limiter.hit(db, 'ip');
+		time.advance(20_000);
+		await limiter.hit(db, 'ip');
+		time.advance(10_000);
+		expect(await limiter.hit(db, 'ip')).toEqual({ allowed: false, retryAfterSeconds: 30 });
+		// Refused hits are not counted: the first hit's slot frees up as it leaves the window.
+		time.advance(30_001);
+		expect(await limiter.hit(db, 'ip')).toEqual({ allowed: true });
+		expect(await limiter.hit(db, 'ip')).toEqual({ allowed: false, retryAfterSeconds: 20 });
 	});
 
-	it('does not count refused requests, so waiting is enough to recover', () => {
-		const { limiter: rate, advance } = limiter(1, 1_000);
-		rate.hit('ip');
-		for (let i = 0; i < 10; i++) expect(rate.hit('ip').allowed).toBe(false);
-		advance(1_000);
-		expect(rate.hit('ip').allowed).toBe(true);
+	it('prunes rows whose windows have both ended, at most once per window', async () => {
+		const time = clock();
+		const limiter = new RateLimiter({ name: 'pruned', limit: 5, windowMs: WINDOW_MS }, time.now);
+		await limiter.hit(db, 'gone');
+		time.advance(WINDOW_MS * 2);
+		await limiter.hit(db, 'kept');
+		await expect
+			.poll(async () => (await db.select().from(rateLimits)).filter((row) => row.name === 'pruned'))
+			.toEqual([expect.objectContaining({ subject: 'kept' })]);
 	});
 });

@@ -1,42 +1,70 @@
-import { LRUCache } from 'lru-cache';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Database } from '../db';
+import { rateLimits } from '../db/schema';
 
-export interface RateLimitOptions {
-	/** Requests allowed per key within any window of `windowMs`. */
+export interface RateLimitRule {
+	/** Which limit this is; several limits share the table. */
+	name: string;
+	/** Requests allowed per subject within any window of `windowMs`. */
 	limit: number;
 	windowMs: number;
-	/** How many keys (e.g. IP addresses) to track; the least recently seen are forgotten. */
-	maxKeys?: number;
-	now?: () => number;
 }
 
 export type RateLimitDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
- * A sliding-window rate limiter kept in memory: each key keeps the times of its last `limit`
- * requests, and a request is allowed when fewer than `limit` fall within the window. Note: per
- * process; several instances each allow `limit`, which still bounds an attacker per instance.
+ * A sliding-window rate limit kept in the database, so that every instance shares it and a
+ * restart forgets nothing. Each subject's row holds the times of its allowed hits within the
+ * window (at most `limit` of them): a hit is allowed, and recorded, when fewer are. One
+ * statement per hit; rows whose hits have all left the window are pruned at most once per
+ * window per process.
  */
-export class SlidingWindowLimiter {
-	readonly #hits: LRUCache<string, number[]>;
-	readonly #options: Required<RateLimitOptions>;
+export class RateLimiter {
+	readonly #rule: RateLimitRule;
+	readonly #now: () => number;
+	#prunedAt = 0;
 
-	constructor(options: RateLimitOptions) {
-		this.#options = { maxKeys: 10_000, now: Date.now, ...options };
-		this.#hits = new LRUCache({ max: this.#options.maxKeys });
+	constructor(rule: RateLimitRule, now = Date.now) {
+		this.#rule = rule;
+		this.#now = now;
 	}
 
-	/** Counts one request for `key`, unless it is over the limit. */
-	hit(key: string): RateLimitDecision {
-		const { limit, windowMs, now } = this.#options;
-		const time = now();
-		const recent = (this.#hits.get(key) ?? []).filter((at) => at > time - windowMs);
-		if (recent.length >= limit) {
-			this.#hits.set(key, recent);
-			const retryAfterMs = recent[0]! + windowMs - time;
-			return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+	/** Decides on one request of `subject`, and counts it when it is allowed. */
+	async hit(database: Database, subject: string): Promise<RateLimitDecision> {
+		const { name, limit, windowMs } = this.#rule;
+		const now = this.#now();
+		const recent = sql`(select coalesce(array_agg(hit order by hit), '{}') from unnest(${rateLimits.hits}) as hit where hit > ${now - windowMs}::bigint)`;
+		const room = sql`cardinality(${recent}) < ${limit}`;
+		// The hits still in the window, plus this one when there is room for it.
+		const [row] = await database
+			.insert(rateLimits)
+			.values({ name, subject, hits: limit > 0 ? [now] : [], lastAllowed: limit > 0 })
+			.onConflictDoUpdate({
+				target: [rateLimits.name, rateLimits.subject],
+				set: {
+					hits: sql`case when ${room} then array_append(${recent}, ${now}::bigint) else ${recent} end`,
+					lastAllowed: room
+				}
+			})
+			.returning({ hits: rateLimits.hits, allowed: rateLimits.lastAllowed });
+		if (now - this.#prunedAt >= windowMs) {
+			this.#prunedAt = now;
+			// Off the request's path; a failed prune is tried again at the next hit.
+			this.#prune(database, now - windowMs).catch(() => (this.#prunedAt = 0));
 		}
-		recent.push(time);
-		this.#hits.set(key, recent);
-		return { allowed: true };
+		if (row!.allowed) return { allowed: true };
+		const retryAfterMs = (row!.hits[0] ?? now) + windowMs - now;
+		return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+	}
+
+	/** Deletes rows whose newest hit has left the window: they count for nothing any more. */
+	async #prune(database: Database, before: number): Promise<void> {
+		await database.delete(rateLimits).where(
+			and(
+				eq(rateLimits.name, this.#rule.name),
+				sql`${rateLimits.hits}[cardinality(${rateLimits.hits})] is not distinct from null
+						or ${rateLimits.hits}[cardinality(${rateLimits.hits})] <= ${before}::bigint`
+			)
+		);
 	}
 }

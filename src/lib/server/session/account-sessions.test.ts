@@ -1,13 +1,21 @@
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { configureAccountLimits } from '../http/account-limits';
 import { listAuditEvents } from '../account/audit';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
-import { loadAccountSessions, revokeListedSession } from './account-sessions';
+import {
+	loadAccountSessions,
+	revokeListedSession,
+	revokeOtherListedSessions
+} from './account-sessions';
 import { startUserSession } from './user-sessions';
 
 const client = { ip: '192.0.2.8', userAgent: 'Firefox on Linux' };
 
 describeWithDatabases('/account/sessions', () => {
+	// 3 revocations per user per minute here.
+	beforeAll(() => configureAccountLimits({ AUTH_ACTION_RATE_LIMIT: '3' }));
+
 	it('lists the live sessions with this one marked', async () => {
 		const user = await createUser();
 		const [current, other] = [
@@ -33,7 +41,10 @@ describeWithDatabases('/account/sessions', () => {
 			await startUserSession(user.id, null)
 		];
 
-		expect(await revokeListedSession(user.id, other, current, client)).toEqual({ ok: true });
+		expect(await revokeListedSession(user.id, other, current, client)).toEqual({
+			ok: true,
+			revoked: 1
+		});
 
 		const { sessions, events } = await loadAccountSessions(user.id, current);
 		expect(sessions.map(({ id }) => id)).toEqual([current]);
@@ -60,5 +71,34 @@ describeWithDatabases('/account/sessions', () => {
 			error: 'That session has already ended.'
 		});
 		expect(await listAuditEvents(user.id)).toEqual([]);
+	});
+
+	it('limits revocations per user, whichever instance or form they come from', async () => {
+		const [user, other] = [await createUser(), await createUser()];
+		const current = await startUserSession(user.id, null);
+		for (let i = 0; i < 2; i++) {
+			const listed = await startUserSession(user.id, null);
+			expect(await revokeListedSession(user.id, listed, current, client)).toMatchObject({
+				ok: true
+			});
+		}
+		expect(await revokeOtherListedSessions(user.id, current, client)).toEqual({
+			ok: true,
+			revoked: 0
+		});
+
+		const listed = await startUserSession(user.id, null);
+		expect(await revokeListedSession(user.id, listed, current, client)).toEqual({
+			ok: false,
+			status: 429,
+			error: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds?\.$/)
+		});
+		expect(await revokeOtherListedSessions(user.id, current, client)).toMatchObject({
+			status: 429
+		});
+		// Still live, and another user is not held back.
+		expect((await loadAccountSessions(user.id, current)).sessions).toHaveLength(2);
+		const theirs = await startUserSession(other.id, null);
+		expect(await revokeOtherListedSessions(other.id, theirs, client)).toMatchObject({ ok: true });
 	});
 });

@@ -1,15 +1,23 @@
-import { listAuditEvents } from '../account/audit';
+import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
+import type { AuditEvent } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { revokeUserSession } from './revocation';
+import { limitAccountAction } from '../http/account-limits';
+import { revokeOtherUserSessions, revokeUserSession } from './revocation';
 import { listUserSessions } from './user-sessions';
 
-export type RevokeResult = { ok: true } | { ok: false; status: 400 | 404; error: string };
+export type RevokeResult =
+	{ ok: true; revoked: number } | { ok: false; status: 400 | 404 | 429; error: string };
 
-/** What /account/sessions shows: the live sessions, this one marked, and recent events. */
+/**
+ * What /account/sessions shows: the live sessions, this one marked, and recent events, with
+ * security events (sign-ins, sign-outs, revocations, links) apart from token rotations, so that
+ * hourly rotations never push them off the page.
+ */
 export async function loadAccountSessions(userId: string, currentId: string | undefined) {
-	const [sessions, events] = await Promise.all([
+	const [sessions, events, rotations] = await Promise.all([
 		listUserSessions(userId),
-		listAuditEvents(userId, 20)
+		listAuditEvents(userId, 20, { events: SECURITY_EVENTS }),
+		listAuditEvents(userId, 10, { events: TOKEN_EVENTS })
 	]);
 	return {
 		sessions: sessions.map(({ id, userAgent, ip, createdAt, lastSeenAt }) => ({
@@ -20,14 +28,8 @@ export async function loadAccountSessions(userId: string, currentId: string | un
 			lastSeenAt,
 			current: id === currentId
 		})),
-		events: events.map(({ id, event, detail, at, ip, userAgent }) => ({
-			id,
-			event,
-			detail,
-			at,
-			ip,
-			device: userAgent
-		}))
+		events: events.map(toListedEvent),
+		rotations: rotations.map(toListedEvent)
 	};
 }
 
@@ -44,8 +46,25 @@ export async function revokeListedSession(
 ): Promise<RevokeResult> {
 	if (id === null) return { ok: false, status: 400, error: 'No session chosen.' };
 	if (id === currentId) return { ok: false, status: 400, error: 'To end this session, sign out.' };
+	const limited = await limitAccountAction('revoke-sessions', userId);
+	if (limited !== null) return { ok: false, status: 429, error: limited };
 	if (!(await revokeUserSession(userId, id, client))) {
 		return { ok: false, status: 404, error: 'That session has already ended.' };
 	}
-	return { ok: true };
+	return { ok: true, revoked: 1 };
+}
+
+/** Ends every session of the user but this browser's (`currentId`), and the audit log says so. */
+export async function revokeOtherListedSessions(
+	userId: string,
+	currentId: string,
+	client: RequestClient | null
+): Promise<RevokeResult> {
+	const limited = await limitAccountAction('revoke-sessions', userId);
+	if (limited !== null) return { ok: false, status: 429, error: limited };
+	return { ok: true, revoked: await revokeOtherUserSessions(userId, currentId, client) };
+}
+
+function toListedEvent({ id, event, detail, at, ip, userAgent }: AuditEvent) {
+	return { id, event, detail, at, ip, device: userAgent };
 }

@@ -10,7 +10,7 @@ import { startUserSession } from './user-sessions';
 
 const COOKIE = 'authjs.session-token';
 const env = {
-	AUTH_SECRET: 'claims-test-secret',
+	AUTH_SECRET: 'claims-test-secret-0123456789abcdefghijklmnop',
 	AUTH_GITHUB_ID: 'claims-test-client',
 	AUTH_GITHUB_SECRET: 'claims-test-client-secret',
 	AUTH_SESSION_UPDATE_AGE: '3600',

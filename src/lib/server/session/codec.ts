@@ -1,5 +1,5 @@
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from '@auth/core/jwt';
-import { EncryptJWT, jwtDecrypt } from 'jose';
+import { EncryptJWT, decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { LRUCache } from 'lru-cache';
 import {
 	SESSION_ENCRYPTIONS,
@@ -18,6 +18,12 @@ const DEFAULT_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export interface SessionCodec {
 	encode(params: JWTEncodeParams): Promise<string>;
 	decode(params: JWTDecodeParams): Promise<JWT | null>;
+	/** Whether the newest of the secrets sealed `token`: a cookie under an older one is re-issued. */
+	isSealedByNewest(params: {
+		token: string;
+		secret: string | string[];
+		salt: string;
+	}): Promise<boolean>;
 }
 
 /** The decoded claims by ciphertext, for one secret list and salt (cookie name). */
@@ -46,7 +52,12 @@ export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 	};
 	return {
 		encode: (params) => encodeSession(params, keyFor, decodedTokens),
-		decode: (params) => decodeSession(params, keyFor, decodedTokens)
+		decode: (params) => decodeSession(params, keyFor, decodedTokens),
+		async isSealedByNewest({ token, secret, salt }) {
+			const [newest] = [secret].flat();
+			if (newest === undefined) return false;
+			return decodeProtectedHeader(token).kid === (await keyFor(newest, salt, ENC)).kid;
+		}
 	};
 }
 

@@ -18,7 +18,7 @@ vi.mock('jose', async (importOriginal) => {
 const ORIGIN = 'http://127.0.0.1:5173';
 const COOKIE = 'authjs.session-token';
 const env = vi.hoisted(() => ({
-	AUTH_SECRET: 'hooks-test-secret',
+	AUTH_SECRET: 'hooks-test-secret-0123456789abcdefghijklmnop',
 	AUTH_TRUST_HOST: 'true',
 	AUTH_GITHUB_ID: 'hooks-test-client',
 	AUTH_GITHUB_SECRET: 'hooks-test-client-secret',

@@ -27,7 +27,7 @@ export async function readSession(
 	if (token === undefined) return hasSessionChunks(event.cookies, name) ? authjs() : null;
 
 	const claims = await policy.codec
-		.decode({ token, salt: name, secret: policy.secret })
+		.decode({ token, salt: name, secret: policy.secrets })
 		.catch(() => null);
 	if (claims === null || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
 		return authjs();
@@ -35,6 +35,11 @@ export async function readSession(
 	// Note: renewing the cookie is Auth.js's part of the flow, not the callback's.
 	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
 	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
+	// While a new secret rolls out, Auth.js re-issues a cookie sealed under an older one.
+	if (policy.secrets.length > 1) {
+		const params = { token, salt: name, secret: policy.secrets };
+		if (!(await policy.codec.isSealedByNewest(params))) return authjs();
+	}
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
 }
@@ -48,5 +53,5 @@ export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT 
 	const name = sessionCookieName(url);
 	const token = cookies.get(name);
 	if (token === undefined) return null;
-	return policy.codec.decode({ token, salt: name, secret: policy.secret }).catch(() => null);
+	return policy.codec.decode({ token, salt: name, secret: policy.secrets }).catch(() => null);
 }

@@ -9,7 +9,7 @@ const signedIn: Session = { user, providers: ['github'], expires: '' };
 
 beforeAll(() => {
 	configureTokenServices({
-		AUTH_SECRET: 'sign-in-page-test-secret',
+		AUTH_SECRET: 'sign-in-page-test-secret-0123456789abcdefghijklmnop',
 		AUTH_GITHUB_ID: 'gh-id',
 		AUTH_GITHUB_SECRET: 'gh-secret',
 		AUTH_GOOGLE_ID: 'g-id',

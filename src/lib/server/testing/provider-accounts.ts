@@ -33,7 +33,10 @@ export function useLocalIdp(): LocalIdp {
 			if (event.grantType !== 'refresh_token') return;
 			local.refreshes.push({ provider: event.provider, ok: event.ok, error: event.error });
 		});
-		local.env = { AUTH_SECRET: 'provider-accounts-test-secret', ...providerEnv(local.idp) };
+		local.env = {
+			AUTH_SECRET: 'provider-accounts-test-secret-0123456789abcdefghijklmnop',
+			...providerEnv(local.idp)
+		};
 		local.services = configureTokenServices(local.env);
 	});
 	afterEach(() => {

@@ -23,7 +23,10 @@ let services: TokenServices;
 
 beforeAll(async () => {
 	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
-	services = configureTokenServices({ AUTH_SECRET: 'unlink-test-secret', ...providerEnv(idp) });
+	services = configureTokenServices({
+		AUTH_SECRET: 'unlink-test-secret-0123456789abcdefghijklmnop',
+		...providerEnv(idp)
+	});
 });
 afterAll(async () => {
 	await idp?.close();

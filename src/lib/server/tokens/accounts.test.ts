@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { db } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
-import { listSessionAccounts, storeAccountTokens } from './accounts';
+import { listSessionAccounts, sealIssuedTokens, storeAccountTokens } from './accounts';
 import { createAdapter } from './adapter';
-import { createTokenCipher } from './cipher';
+import { createTokenCipher, keyIdOf, tokenKeyId } from './cipher';
 
-const cipher = createTokenCipher('test-secret-for-accounts');
+const SECRET = 'test-secret-for-accounts-0123456789abcdef';
+const cipher = createTokenCipher([SECRET]);
 
 async function findRow(providerAccountId: string) {
 	const [row] = await db
@@ -77,18 +78,30 @@ describeWithDatabases('provider accounts', () => {
 		]);
 		expect(await listSessionAccounts('nobody')).toEqual([]);
 	});
-});
 
-describe('token cipher', () => {
-	it('round-trips, and never encrypts the same token to the same text', async () => {
-		const [a, b] = [await cipher.encrypt('token'), await cipher.encrypt('token')];
-		expect(a).not.toBe(b);
-		expect(await cipher.decrypt(a)).toBe('token');
-		expect(JSON.parse(atob(a.split('.')[0]!))).toEqual({ alg: 'dir', enc: 'A256GCM' });
-	});
+	it('a refresh token the provider kept moves to the newest secret with the new tokens', async () => {
+		const user = await createUser();
+		const account = buildAccount(user.id);
+		await createAdapter(cipher).linkAccount!(account);
+		const newer = 'a-newer-secret-0123456789abcdefghijklmn';
+		const rotated = createTokenCipher([newer, SECRET]);
 
-	it('cannot be decrypted with a key from another secret', async () => {
-		const sealed = await cipher.encrypt('token');
-		await expect(createTokenCipher('another-secret').decrypt(sealed)).rejects.toThrow();
+		const update = await sealIssuedTokens(
+			{
+				accessToken: 'a-new-access-token',
+				refreshToken: undefined,
+				idToken: undefined,
+				expiresAt: null,
+				scope: undefined,
+				tokenType: 'bearer'
+			},
+			await findRow(account.providerAccountId),
+			rotated,
+			new Date()
+		);
+		const newest = await tokenKeyId(newer);
+		expect(keyIdOf(update.refresh_token!)).toBe(newest);
+		expect(keyIdOf(update.access_token)).toBe(newest);
+		expect(await rotated.decrypt(update.refresh_token!)).toBe(account.refresh_token);
 	});
 });

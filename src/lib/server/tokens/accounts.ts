@@ -7,7 +7,7 @@ import type { IssuedTokens } from '../providers/refresh';
 import type { SessionAccount } from './life';
 import type { TokenCipher } from './cipher';
 
-const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
+export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
 
 type Tokens = Partial<Record<(typeof TOKEN_FIELDS)[number], string | null>>;
 
@@ -83,16 +83,23 @@ export async function sealIssuedTokens(
 ) {
 	return {
 		access_token: await cipher.encrypt(tokens.accessToken),
-		// Note: a provider that returns no new refresh token keeps the old one valid.
-		refresh_token:
-			tokens.refreshToken === undefined
-				? row.refresh_token
-				: await cipher.encrypt(tokens.refreshToken),
-		id_token: tokens.idToken === undefined ? row.id_token : await cipher.encrypt(tokens.idToken),
+		// Note: a provider that returns no new refresh token keeps the old one valid. A kept token
+		// moves to the newest key if an older one sealed it.
+		refresh_token: await sealOrKeep(tokens.refreshToken, row.refresh_token, cipher),
+		id_token: await sealOrKeep(tokens.idToken, row.id_token, cipher),
 		expires_at: tokens.expiresAt,
 		tokenIssuedAt: Math.floor(rotatedAt.getTime() / 1000),
 		scope: tokens.scope ?? row.scope,
 		token_type: tokens.tokenType,
 		rotatedAt
 	};
+}
+
+async function sealOrKeep(
+	issued: string | undefined,
+	stored: string | null,
+	cipher: TokenCipher
+): Promise<string | null> {
+	if (issued !== undefined) return cipher.encrypt(issued);
+	return stored === null ? null : cipher.reseal(stored);
 }

@@ -20,7 +20,7 @@ let services: TokenServices;
 beforeAll(async () => {
 	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
 	services = configureTokenServices({
-		AUTH_SECRET: 'revocation-test-secret',
+		AUTH_SECRET: 'revocation-test-secret-0123456789abcdefghijklmnop',
 		...providerEnv(idp)
 	});
 });

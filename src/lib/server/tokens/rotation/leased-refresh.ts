@@ -36,8 +36,8 @@ export async function refreshUnderLease(
 	context.log(
 		JSON.stringify({
 			event: 'token_refresh',
+			// Note: no account or user id: a provider's account id names a person.
 			provider: key.provider,
-			account: key.providerAccountId,
 			outcome: outcome.status,
 			...report,
 			durationMs: context.now() - started

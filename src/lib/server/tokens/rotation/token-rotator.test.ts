@@ -126,9 +126,9 @@ describeWithDatabases('token rotation', () => {
 		expect(local.refreshes).toEqual([]);
 	});
 
-	it('logs one structured line per refresh, with no token in it', async () => {
+	it('logs one structured line per refresh, with no token and nothing that names the user', async () => {
 		logged.length = 0;
-		const { user, tokens } = await linkAccountWithTokens(local, 'google');
+		const { user, tokens, account } = await linkAccountWithTokens(local, 'google');
 		const fresh = await readAccessToken(user.id, 'google');
 
 		const lines = logged.map((line) => JSON.parse(line));
@@ -136,7 +136,8 @@ describeWithDatabases('token rotation', () => {
 			expect.objectContaining({ event: 'token_refresh', provider: 'google', outcome: 'rotated' })
 		]);
 		expect(lines[0].durationMs).toBeTypeOf('number');
-		for (const secret of [tokens.access_token, tokens.refresh_token, fresh.value]) {
+		const identifying = [user.id, user.email, account.providerAccountId];
+		for (const secret of [tokens.access_token, tokens.refresh_token, fresh.value, ...identifying]) {
 			expect(logged.join('\n')).not.toContain(secret);
 		}
 	});

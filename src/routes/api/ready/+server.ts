@@ -1,0 +1,15 @@
+import { json } from '@sveltejs/kit';
+import { db, MIGRATIONS_FOLDER } from '$lib/server/db';
+import { checkReadiness } from '$lib/server/db/readiness';
+import type { RequestHandler } from './$types';
+
+/**
+ * Readiness for load balancers: 200 when the database answers and its migrations are applied,
+ * else 503 with a one-line reason. Unlike `/api/health`, it reads the database.
+ */
+export const GET: RequestHandler = async () => {
+	const readiness = await checkReadiness(db, MIGRATIONS_FOLDER);
+	const headers = { 'cache-control': 'no-store' };
+	if (readiness.ready) return json({ status: 'ready' }, { headers });
+	return json({ status: 'unavailable', reason: readiness.reason }, { status: 503, headers });
+};
