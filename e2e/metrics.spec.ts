@@ -62,7 +62,7 @@ test.describe('/metrics with METRICS_TOKEN', () => {
 			`Bearer ${METRICS_TOKEN.slice(0, -1)}`,
 			`Basic ${btoa(`prometheus:${METRICS_TOKEN}`)}`
 		]) {
-			const headers = authorization === undefined ? {} : { authorization };
+			const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
 			const refused = await request.get('/metrics', { headers });
 			expect(refused.status(), authorization).toBe(401);
 			expect(refused.headers()['www-authenticate']).toBe('Bearer realm="metrics"');

@@ -12,10 +12,13 @@ export async function readMetric(
 	const metric = registry.getSingleMetric(family);
 	if (metric === undefined) throw new Error(`no metric ${family} is registered`);
 	const { values } = await metric.get();
-	return values
-		.filter((value) => (value.metricName ?? family) === name)
-		.filter((value) =>
-			Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted)
-		)
-		.reduce((sum, { value }) => sum + value, 0);
+	return (
+		values
+			// Note: a histogram's samples carry their own names (`_bucket`, `_sum`, `_count`).
+			.filter((value) => ('metricName' in value ? value.metricName : family) === name)
+			.filter((value) =>
+				Object.entries(labels).every(([key, wanted]) => value.labels[key] === wanted)
+			)
+			.reduce((sum, { value }) => sum + value, 0)
+	);
 }
