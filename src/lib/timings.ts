@@ -77,3 +77,6 @@ export const PROVIDER_REVOCATION_TIMEOUT_MS = 3_000;
 
 /** How often /connections redraws its token countdowns and "now" markers. */
 export const COUNTDOWN_TICK_MS = 1_000;
+
+/** How often, at most, /metrics counts the live sessions in `user_sessions` (one query). */
+export const ACTIVE_SESSIONS_COUNT_INTERVAL_MS = 60_000;

@@ -1,5 +1,6 @@
 import { configureSignInLimit } from '../hooks/sign-in-limit';
 import { configureAccountLimits } from '../http/account-limits';
+import { configureMetrics } from '../metrics/configure';
 import { configureTokenServices } from './services';
 import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
@@ -20,7 +21,7 @@ export function isHostTrusted(env: Env): boolean {
  */
 export async function startServer(env: Env): Promise<void> {
 	try {
-		configureTokenServices(env);
+		const { providers } = configureTokenServices(env);
 		if (!isHostTrusted(env)) {
 			throw new ConfigError(
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
@@ -28,6 +29,10 @@ export async function startServer(env: Env): Promise<void> {
 		}
 		configureSignInLimit(env);
 		configureAccountLimits(env);
+		configureMetrics(
+			env,
+			providers.map(({ id }) => id)
+		);
 		await connectDatabase(databaseConfigFromEnv(env));
 		scheduleAuditPruning(env);
 	} catch (error) {

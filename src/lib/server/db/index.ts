@@ -40,6 +40,8 @@ export let db: Database;
  */
 export let subscribe:
 	((channel: string, onPayload: (payload: string) => void) => Promise<unknown>) | null = null;
+/** Which driver serves `db`, and how many connections it may open (for /metrics). */
+export let pool: { driver: 'postgres' | 'pglite'; maxConnections: number } | null = null;
 let closeCurrent: (() => Promise<void>) | null = null;
 
 export function databaseConfigFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
@@ -57,6 +59,7 @@ export async function connectDatabase(config: DatabaseConfig): Promise<Database>
 		'url' in config ? await openPostgres(config.url) : await openPglite(config.dataDir);
 	db = connected.db;
 	subscribe = connected.subscribe;
+	pool = connected.pool;
 	closeCurrent = connected.close;
 	return db;
 }
@@ -65,6 +68,7 @@ export async function closeDatabase(): Promise<void> {
 	await closeCurrent?.();
 	closeCurrent = null;
 	subscribe = null;
+	pool = null;
 }
 
 async function openPostgres(url: string) {
@@ -85,6 +89,7 @@ async function openPostgres(url: string) {
 		db: drizzlePostgres(client) as Database,
 		subscribe: (channel: string, onPayload: (payload: string) => void) =>
 			client.listen(channel, onPayload),
+		pool: { driver: 'postgres' as const, maxConnections: client.options.max },
 		close: () => client.end({ timeout: 1 })
 	};
 }
@@ -101,7 +106,13 @@ async function openPglite(dataDir: string) {
 			`cannot use the PGlite database in ${dataDir}: ${describeDatabaseError(error)}`
 		);
 	}
-	return { db: pglite as unknown as Database, subscribe: null, close: () => client.close() };
+	return {
+		db: pglite as unknown as Database,
+		subscribe: null,
+		// Note: PGlite is one in-process connection; its queries take turns.
+		pool: { driver: 'pglite' as const, maxConnections: 1 },
+		close: () => client.close()
+	};
 }
 
 /** host:port/database of a connection URL, without credentials, for messages. */

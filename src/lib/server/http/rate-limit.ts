@@ -1,6 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { rateLimits } from '../db/schema';
+import { countRateLimited, declareRateLimit } from '../metrics/rate-limits';
 
 export interface RateLimitRule {
 	/** Which limit this is; several limits share the table. */
@@ -27,6 +28,7 @@ export class RateLimiter {
 	constructor(rule: RateLimitRule, now = Date.now) {
 		this.#rule = rule;
 		this.#now = now;
+		declareRateLimit(rule.name);
 	}
 
 	/** Decides on one request of `subject`, and counts it when it is allowed. */
@@ -53,6 +55,7 @@ export class RateLimiter {
 			this.#prune(database, now - windowMs).catch(() => (this.#prunedAt = 0));
 		}
 		if (row!.allowed) return { allowed: true };
+		countRateLimited(name);
 		const retryAfterMs = (row!.hits[0] ?? now) + windowMs - now;
 		return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 	}

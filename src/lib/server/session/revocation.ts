@@ -3,6 +3,7 @@ import { recordAuditEvent } from '../account/audit';
 import { db } from '../db';
 import { userSessions } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
+import { countSignOut } from '../metrics/sign-ins';
 import { forgetProviderTokens } from '../tokens/forget';
 import { forgetFoundLive, listUserSessions, updateLiveSession } from './user-sessions';
 
@@ -55,6 +56,7 @@ export async function endUserSession(
 ): Promise<void> {
 	if (!(await markRevoked(userId, id))) return;
 	await recordAuditEvent(userId, 'sign_out', client);
+	countSignOut();
 	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
 }
 

@@ -3,6 +3,7 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordAuditEvent } from '../account/audit';
 import { LRUCache } from 'lru-cache';
 import { db } from '../db';
+import { countSignIn } from '../metrics/sign-ins';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 
@@ -37,6 +38,7 @@ export async function continueOrStartSession(
 	if (sid !== undefined && (await touchUserSession(sid, userId))) return sid;
 	const started = await startUserSession(userId, client);
 	await recordAuditEvent(userId, 'sign_in', client, provider);
+	countSignIn(provider);
 	return started;
 }
 

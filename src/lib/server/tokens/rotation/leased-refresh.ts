@@ -1,4 +1,5 @@
 import { describeDatabaseError } from '../../db/errors';
+import { countLeaseWait, countRefresh } from '../../metrics/refreshes';
 import type { AccountKey } from '../account-key';
 import { lifeOf } from '../life';
 import { claimRefresh, settleRefresh, waitForRelease } from './lease';
@@ -33,6 +34,7 @@ export async function refreshUnderLease(
 		report.detail = describeDatabaseError(error);
 		outcome = { status: 'unavailable' };
 	}
+	countRefresh(key.provider, outcome.status);
 	context.log(
 		JSON.stringify({
 			event: 'token_refresh',
@@ -68,10 +70,19 @@ async function claimAndRefresh(
 /** Another instance (or a refresh that died) holds the lease: use what it stores. */
 async function useOtherHoldersTokens(
 	key: AccountKey,
-	{ timeoutMs, now, isDue }: RefreshContext,
+	context: RefreshContext,
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
 	report.waited = true;
+	const outcome = await waitForOtherHolder(key, context);
+	countLeaseWait(key.provider, outcome.status);
+	return outcome;
+}
+
+async function waitForOtherHolder(
+	key: AccountKey,
+	{ timeoutMs, now, isDue }: RefreshContext
+): Promise<RefreshOutcome> {
 	const row = await waitForRelease(key, now() + timeoutMs, now);
 	if (row === null) return { status: 'unlinked' };
 	if (row === 'held' || isDue(lifeOf(row))) return { status: 'unavailable' };

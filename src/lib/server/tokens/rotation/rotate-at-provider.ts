@@ -1,4 +1,5 @@
 import type { RequestClient } from '../../http/request-client';
+import { measureProviderCall } from '../../metrics/refreshes';
 import { refreshAtProvider } from '../../providers/refresh';
 import type { ProviderSettings } from '../../providers/settings';
 import { sealIssuedTokens } from '../accounts';
@@ -21,7 +22,9 @@ export async function rotateAtProvider(
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
 	const refreshToken = await cipher.decrypt(sealedRefreshToken);
-	const result = await refreshAtProvider(settings, refreshToken, timeoutMs, now);
+	const result = await measureProviderCall(key.provider, () =>
+		refreshAtProvider(settings, refreshToken, timeoutMs, now)
+	);
 	const event = { userId: row.userId, client, at: new Date(now()) };
 	if (result.ok) {
 		const update = await sealIssuedTokens(result.tokens, row, cipher, event.at);

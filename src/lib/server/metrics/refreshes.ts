@@ -1,0 +1,59 @@
+import { Counter, Histogram } from 'prom-client';
+import type { RefreshResult } from '../providers/refresh';
+import type { RefreshOutcome } from '../tokens/rotation/types';
+import { registry } from './registry';
+
+// Note: label values are provider ids and outcome names only, never an account, user or token.
+
+type Outcome = RefreshOutcome['status'];
+const OUTCOMES: readonly Outcome[] = ['rotated', 'fresh', 'rejected', 'unlinked', 'unavailable'];
+
+const refreshes = new Counter({
+	name: 'latchkey_token_refreshes_total',
+	help: 'Refreshes of stored provider tokens (one per leased refresh, however many requests shared it), by provider and outcome: rotated, fresh, rejected, unlinked, unavailable.',
+	labelNames: ['provider', 'outcome'] as const,
+	registers: [registry]
+});
+
+const leaseWaits = new Counter({
+	name: 'latchkey_token_refresh_lease_waits_total',
+	help: "Refreshes that found another holder's lease on the account and waited for its release, by provider and how the wait ended: fresh (used the tokens it stored), unavailable (timed out or still due), unlinked.",
+	labelNames: ['provider', 'outcome'] as const,
+	registers: [registry]
+});
+
+const providerCalls = new Histogram({
+	name: 'latchkey_provider_token_request_duration_seconds',
+	help: "Time taken by a provider's token endpoint to answer a refresh_token grant (with OIDC discovery the first time), by provider and result: ok, refused (the grant is dead), failed (network error, timeout or 5xx).",
+	labelNames: ['provider', 'result'] as const,
+	// Note: the provider timeout is 5 s, so the last finite bucket holds every timed-out call.
+	buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+	registers: [registry]
+});
+
+/** Shows every refresh outcome of `provider` from the start, at 0, so that increase() counts the first one. */
+export function declareRefreshes(provider: string): void {
+	for (const outcome of OUTCOMES) refreshes.inc({ provider, outcome }, 0);
+}
+
+/** Counts one leased refresh of a `provider` account that ended with `outcome`. */
+export function countRefresh(provider: string, outcome: Outcome): void {
+	refreshes.inc({ provider, outcome });
+}
+
+/** Counts one wait for another holder's lease, by how it ended. */
+export function countLeaseWait(provider: string, outcome: Outcome): void {
+	leaseWaits.inc({ provider, outcome });
+}
+
+/** Makes one call to `provider`'s token endpoint, and records how long it took and how it ended. */
+export async function measureProviderCall(
+	provider: string,
+	call: () => Promise<RefreshResult>
+): Promise<RefreshResult> {
+	const started = performance.now();
+	const answer = await call();
+	const result = answer.ok ? 'ok' : answer.definitive ? 'refused' : 'failed';
+	providerCalls.observe({ provider, result }, (performance.now() - started) / 1000);
+	return answer;
+}

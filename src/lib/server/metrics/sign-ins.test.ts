@@ -1,0 +1,36 @@
+import { expect, it } from 'vitest';
+import { endUserSession } from '../session/revocation';
+import { continueOrStartSession, startUserSession } from '../session/user-sessions';
+import { describeWithDatabases } from '../testing/databases';
+import { createUser } from '../testing/factories';
+import { readMetric } from '../testing/metrics';
+
+const signIns = (provider: string) => readMetric('latchkey_sign_ins_total', { provider });
+const signOuts = () => readMetric('latchkey_sign_outs_total');
+
+describeWithDatabases('sign-in and sign-out metrics', () => {
+	it('a sign-in counts once for its provider; connecting another provider is no sign-in', async () => {
+		const user = await createUser();
+		const [github, google] = [await signIns('github'), await signIns('google')];
+
+		const sid = await continueOrStartSession(user.id, null, 'github', null);
+		await continueOrStartSession(user.id, { sub: user.id, sid }, 'google', null);
+
+		expect(await signIns('github')).toBe(github + 1);
+		expect(await signIns('google')).toBe(google);
+	});
+
+	it('signing out counts once, however many times the session is ended', async () => {
+		const user = await createUser();
+		const sid = await continueOrStartSession(user.id, null, 'github', null);
+		// Note: another live session, so that signing out keeps the provider tokens.
+		await startUserSession(user.id, null);
+		const before = await signOuts();
+
+		// /signout ends the session, then Auth.js's signOut event tries again.
+		await endUserSession(user.id, sid, null);
+		await endUserSession(user.id, sid, null);
+
+		expect(await signOuts()).toBe(before + 1);
+	});
+});
