@@ -37,7 +37,7 @@ describe('readProviderSettings', () => {
 			clientId: 'kc-id',
 			clientSecret: 'kc-secret',
 			endpoint: 'https://keycloak.example.com/realms/acme',
-			prompt: 'consent'
+			authorization: { scope: 'openid email profile offline_access', prompt: 'consent' }
 		});
 		expect(readProviderSettings(oidc)[0]!.name).toBe('Single sign-on');
 		expect(readProviderSettings({ ...github, ...google, ...oidc }).map((p) => p.id)).toEqual([
@@ -47,7 +47,7 @@ describe('readProviderSettings', () => {
 		]);
 	});
 
-	it('needs the issuer, id and secret of an OIDC provider, and a prompt it knows', () => {
+	it('needs the issuer, id and secret of an OIDC provider, an openid scope and a known prompt', () => {
 		const withoutIssuer = { ...oidc, AUTH_OIDC_ISSUER: undefined };
 		expect(() => readProviderSettings({ ...github, ...withoutIssuer })).toThrow(
 			'AUTH_OIDC_ISSUER is not set (AUTH_OIDC_ID is)'
@@ -61,9 +61,14 @@ describe('readProviderSettings', () => {
 		expect(() => readProviderSettings({ ...oidc, AUTH_OIDC_PROMPT: 'none' })).toThrow(
 			'AUTH_OIDC_PROMPT must be consent, login or select_account'
 		);
-		expect(readProviderSettings({ ...oidc, AUTH_OIDC_PROMPT: 'select_account' })[0]).toMatchObject({
-			prompt: 'select_account'
-		});
+		expect(() => readProviderSettings({ ...oidc, AUTH_OIDC_SCOPE: 'email profile' })).toThrow(
+			'AUTH_OIDC_SCOPE must include openid'
+		);
+		// Entra ID wants no prompt=consent, and GitLab no offline_access (see the README).
+		const [entra] = readProviderSettings({ ...oidc, AUTH_OIDC_PROMPT: 'select_account' });
+		expect(entra!.authorization).toMatchObject({ prompt: 'select_account' });
+		const [gitlab] = readProviderSettings({ ...oidc, AUTH_OIDC_SCOPE: ' openid  email profile ' });
+		expect(gitlab!.authorization).toMatchObject({ scope: 'openid email profile' });
 		// The button label alone configures nothing.
 		expect(readProviderSettings({ ...github, AUTH_OIDC_NAME: 'Okta' })).toHaveLength(1);
 	});

@@ -13,8 +13,8 @@ export interface ProviderSettings {
 	clientSecret: string;
 	/** GitHub Enterprise base URL, or an OIDC issuer (Google's, or the generic provider's). */
 	endpoint: string | undefined;
-	/** The OIDC issuer's `prompt` at sign-in (`AUTH_OIDC_PROMPT`); unused by the others. */
-	prompt?: string;
+	/** The OIDC issuer's `scope` and `prompt` at sign-in (`AUTH_OIDC_SCOPE`, `AUTH_OIDC_PROMPT`). */
+	authorization?: { scope: string; prompt: string };
 }
 
 /** The names pages use for a provider that env names no other way (see `providerName`). */
@@ -31,7 +31,7 @@ const KNOWN = [
 ] as const;
 
 /** What the OIDC issuer is asked for: the user, and a refresh token (offline access). */
-const OIDC_SCOPE = 'openid email profile offline_access';
+const OIDC_DEFAULT_SCOPE = 'openid email profile offline_access';
 /** OIDC Core §11: an issuer may ignore `offline_access` unless the user is asked to consent. */
 const OIDC_DEFAULT_PROMPT = 'consent';
 const OIDC_PROMPTS = new Set(['consent', 'login', 'select_account']);
@@ -71,13 +71,23 @@ export function readProviderSettings(env: Env): ProviderSettings[] {
 	return configured;
 }
 
-/** The OIDC issuer's button label (`AUTH_OIDC_NAME`) and its sign-in prompt (`AUTH_OIDC_PROMPT`). */
-function readOidcOptions(env: Env): Pick<ProviderSettings, 'name' | 'prompt'> {
+/**
+ * The OIDC issuer's button label (`AUTH_OIDC_NAME`), and the scope and prompt of its sign-in
+ * (`AUTH_OIDC_SCOPE`, `AUTH_OIDC_PROMPT`) for issuers that differ from the spec's defaults.
+ */
+function readOidcOptions(env: Env): Pick<ProviderSettings, 'name' | 'authorization'> {
+	const scope = env.AUTH_OIDC_SCOPE?.trim().replace(/\s+/g, ' ') || OIDC_DEFAULT_SCOPE;
+	if (!scope.split(' ').includes('openid')) {
+		throw new ConfigError('AUTH_OIDC_SCOPE must include openid');
+	}
 	const prompt = env.AUTH_OIDC_PROMPT?.trim() || OIDC_DEFAULT_PROMPT;
 	if (!prompt.split(/\s+/).every((value) => OIDC_PROMPTS.has(value))) {
 		throw new ConfigError('AUTH_OIDC_PROMPT must be consent, login or select_account');
 	}
-	return { name: env.AUTH_OIDC_NAME?.trim() || DEFAULT_NAMES.oidc, prompt };
+	return {
+		name: env.AUTH_OIDC_NAME?.trim() || DEFAULT_NAMES.oidc,
+		authorization: { scope, prompt }
+	};
 }
 
 /** What pages call `provider`: its configured name, or its default one if it is no longer offered. */
@@ -106,7 +116,13 @@ export function toAuthProvider(settings: ProviderSettings): Provider {
 }
 
 /** Auth.js's generic OIDC provider (discovery at the issuer), with id `oidc`. */
-function toOidcProvider({ name, clientId, clientSecret, endpoint, prompt }: ProviderSettings) {
+function toOidcProvider({
+	name,
+	clientId,
+	clientSecret,
+	endpoint,
+	authorization
+}: ProviderSettings) {
 	return {
 		id: 'oidc',
 		name,
@@ -118,6 +134,6 @@ function toOidcProvider({ name, clientId, clientSecret, endpoint, prompt }: Prov
 		// Note: Okta (and others) put only the subject into an ID token issued beside an access
 		// token; the userinfo endpoint has the name and email, so the profile is read there.
 		idToken: false,
-		authorization: { params: { scope: OIDC_SCOPE, prompt } }
+		authorization: { params: authorization }
 	} satisfies Provider;
 }
