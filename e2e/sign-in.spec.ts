@@ -1,7 +1,7 @@
 import { expect, test } from './fixtures';
 import { displayNameOf, signIn, type ProviderName } from './support/sign-in';
 
-for (const provider of ['GitHub', 'Google'] satisfies ProviderName[]) {
+for (const provider of ['GitHub', 'Google', 'Single sign-on'] satisfies ProviderName[]) {
 	test(`signs in with the local ${provider} and shows the profile`, async ({ page, login }) => {
 		await signIn(page, provider, login);
 

@@ -73,7 +73,15 @@ export async function findAccount(_ctx, sub) {
 	const { name, email, picture } = profileFor(login);
 	return {
 		accountId: login,
-		// oidc-provider keeps only the claims that the granted scopes allow.
-		claims: () => ({ sub: login, name, email, email_verified: true, picture })
+		// oidc-provider keeps only the claims that the granted scopes allow, and that the
+		// instance releases for them (`preferred_username` only at the OIDC issuer).
+		claims: () => ({
+			sub: login,
+			name,
+			preferred_username: login,
+			email,
+			email_verified: true,
+			picture
+		})
 	};
 }

@@ -13,7 +13,8 @@ const DAY = 24 * 60 * 60;
 /**
  * The oidc-provider configuration of one local IdP instance: one confidential client for the
  * app, the authorization code flow with PKCE only, refresh tokens that rotate (unless a fault
- * knob says otherwise), and a username prompt on every sign-in (`interactionSettings`).
+ * knob says otherwise), and a username prompt on every sign-in (`interactionSettings`). The
+ * instance's shape decides when refresh tokens are issued and where the profile claims go.
  * @param {InstanceSpec} spec
  * @param {string} clientId
  * @param {string} clientSecret
@@ -34,14 +35,18 @@ export function configuration(spec, clientId, clientSecret) {
 		responseTypes: ['code'],
 		scopes: spec.scopes,
 		claims: spec.claims,
-		// Put the profile claims into the ID token, as Google does; Auth.js reads them from there.
-		conformIdTokenClaims: false,
+		// Google puts the profile claims into the ID token, and Auth.js reads them from there;
+		// an issuer that conforms keeps them for the userinfo endpoint.
+		conformIdTokenClaims: !spec.profileInIdToken,
 		clockTolerance: 0,
 		pkce: { required: () => true },
-		// Like Google with access_type=offline and a GitHub app with expiring tokens: always hand
-		// out a refresh token, and rotate it on use (unless `faults.keepRefreshToken`). Reusing a
-		// rotated one revokes the whole grant.
-		issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+		// Like Google with access_type=offline and a GitHub app with expiring tokens, hand out a
+		// refresh token every time, or, like a strict OIDC issuer, only for offline_access. Either
+		// rotates it on use (unless `faults.keepRefreshToken`): reusing a rotated one revokes the
+		// whole grant.
+		issueRefreshToken: async (_ctx, client, source) =>
+			client.grantTypeAllowed('refresh_token') &&
+			(spec.refreshTokens === 'always' || source.scopes.has('offline_access')),
 		rotateRefreshToken,
 		// Tokens outlive the IdP's browser session, so switching users here doesn't revoke them.
 		expiresWithSession: async () => false,
@@ -106,9 +111,9 @@ function lifetimes(accessTokenTtl) {
 }
 
 /**
- * Both IdPs (and the app) share the 127.0.0.1 cookie jar, since cookies ignore ports: each
+ * The IdPs (and the app) share the 127.0.0.1 cookie jar, since cookies ignore ports: each
  * instance names its cookies after itself.
- * @param {'google' | 'github'} name
+ * @param {InstanceSpec['name']} name
  * @returns {import('oidc-provider').Configuration['cookies']}
  */
 function cookies(name) {

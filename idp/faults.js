@@ -8,7 +8,7 @@
 import { normalizeLogin } from './accounts.js';
 
 /** @typedef {import('oidc-provider').default} Provider */
-/** @typedef {'google' | 'github'} ProviderName */
+/** @typedef {'google' | 'github' | 'oidc'} ProviderName */
 
 /**
  * One instance's knobs.

@@ -8,24 +8,26 @@ const APP = 'http://127.0.0.1:5173';
 
 /** @type {import('./provider.js').Idp} */
 let idp;
-/** @type {string} */
-let googleToken;
-const githubToken = () => `${idp.github.baseUrl}/login/oauth/access_token`;
+/** @type {{ google: string, github: string, oidc: string }} */
+let tokenEndpoints;
 
 beforeAll(async () => {
 	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
-	googleToken = String((await metadata(idp.google.issuer)).token_endpoint);
+	tokenEndpoints = {
+		google: String((await metadata(idp.google.issuer)).token_endpoint),
+		github: `${idp.github.baseUrl}/login/oauth/access_token`,
+		oidc: String((await metadata(idp.oidc.issuer)).token_endpoint)
+	};
 });
 afterEach(() => idp.faults.reset());
 afterAll(() => idp?.close());
 
 /**
- * @param {'google' | 'github'} provider
+ * @param {import('./faults.js').ProviderName} provider
  * @param {string} refreshToken
  */
 function refresh(provider, refreshToken) {
-	const endpoint = provider === 'google' ? googleToken : githubToken();
-	return tokenRequest(endpoint, idp[provider], {
+	return tokenRequest(tokenEndpoints[provider], idp[provider], {
 		grant_type: 'refresh_token',
 		refresh_token: refreshToken
 	});
@@ -34,7 +36,7 @@ function refresh(provider, refreshToken) {
 describe('fault knobs', () => {
 	it('are all off at start', () => {
 		const off = { latencyMs: 0, outage: false, keepRefreshToken: false, accessTokenTtlByLogin: {} };
-		expect(idp.faults.get()).toEqual({ google: off, github: off });
+		expect(idp.faults.get()).toEqual({ google: off, github: off, oidc: off });
 	});
 
 	it('latency delays the token endpoint of that instance only', async () => {
@@ -76,7 +78,7 @@ describe('fault knobs', () => {
 		]);
 	});
 
-	it.each(/** @type {const} */ (['google', 'github']))(
+	it.each(/** @type {const} */ (['google', 'github', 'oidc']))(
 		'the Google-like mode on %s keeps the refresh token: no new one, reusable 3 times',
 		async (provider) => {
 			idp.faults.set({ [provider]: { keepRefreshToken: true } });
@@ -122,6 +124,19 @@ describe('fault knobs', () => {
 		expect((await refresh('github', other.refresh_token)).body.expires_in).toBe(300);
 		// Set on GitHub only: the same login on Google gets the default.
 		expect((await obtainTokens(idp, 'google', 'short.lived', APP)).expires_in).toBe(300);
+	});
+
+	it('an outage and a per-login lifetime work on the OIDC issuer as on the others', async () => {
+		idp.faults.set({ oidc: { accessTokenTtlByLogin: { brief: 5 } } });
+		const { refresh_token, expires_in } = await obtainTokens(idp, 'oidc', 'brief', APP);
+		expect(expires_in).toBe(5);
+
+		idp.faults.set({ oidc: { outage: true } });
+		expect((await refresh('oidc', refresh_token)).status).toBe(503);
+		idp.faults.set({ oidc: { outage: false } });
+		const up = await refresh('oidc', refresh_token);
+		expect(up.status).toBe(200);
+		expect(up.body.expires_in).toBe(5);
 	});
 
 	it('refuses an unknown instance name', () => {

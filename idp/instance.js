@@ -14,7 +14,8 @@ import { errorPage } from './pages.js';
 
 /**
  * @typedef {object} InstanceSpec
- * @property {'google' | 'github'} name names the client, its callback and the cookies
+ * @property {import('./faults.js').ProviderName} name names the client, its callback and the
+ *   cookies
  * @property {string} label page heading and log prefix
  * @property {string} host
  * @property {number} port
@@ -25,6 +26,10 @@ import { errorPage } from './pages.js';
  * @property {import('./faults.js').TokenFaults} faults this instance's live knobs
  * @property {string[]} scopes
  * @property {Record<string, string[]>} [claims] claims released per scope
+ * @property {'always' | 'offline_access'} refreshTokens a refresh token with every grant (as
+ *   Google with access_type=offline, and GitHub apps), or only with the `offline_access` scope
+ * @property {boolean} profileInIdToken the profile claims go into the ID token too (as Google
+ *   does), not only to the userinfo endpoint
  * @property {(provider: Provider, req: Request, res: Response) => Promise<void>} [api] serves
  *   requests under /api/v3/
  */

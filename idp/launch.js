@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * One command for local runs. Starts the local GitHub and Google IdPs for whichever provider the
- * environment doesn't configure, then runs the app with matching settings:
+ * One command for local runs. Starts the local GitHub, Google and OIDC IdPs for whichever
+ * provider the environment doesn't configure, then runs the app with matching settings:
  *
  *   node idp/launch.js dev     vite dev server
  *   node idp/launch.js start   the production build in build/ (run `vite build` first)
@@ -27,7 +27,7 @@ const env = { ...process.env };
 
 const port = integerFromEnv(env, 'PORT', dev ? 5173 : 3000);
 const appUrl = dev ? `http://127.0.0.1:${port}` : env.ORIGIN || `http://127.0.0.1:${port}`;
-const local = { github: !env.AUTH_GITHUB_ID, google: !env.AUTH_GOOGLE_ID };
+const local = { github: !env.AUTH_GITHUB_ID, google: !env.AUTH_GOOGLE_ID, oidc: !env.AUTH_OIDC_ID };
 
 // Without a fixed secret every restart would sign everybody out.
 env.AUTH_SECRET ||= persistentSecret();
@@ -41,7 +41,7 @@ if (dev) {
 	env.HOST ||= '127.0.0.1';
 }
 
-const idp = local.github || local.google ? await startLocalIdp() : undefined;
+const idp = local.github || local.google || local.oidc ? await startLocalIdp() : undefined;
 
 const [command, args] = dev
 	? [
@@ -51,9 +51,9 @@ const [command, args] = dev
 	: [process.execPath, ['build']];
 const child = spawn(command, args, { stdio: 'inherit', env });
 
-const localNames = [local.github && 'GitHub', local.google && 'Google']
+const localNames = [local.github && 'GitHub', local.google && 'Google', local.oidc && 'OIDC']
 	.filter(Boolean)
-	.join(' and ');
+	.join(', ');
 console.log(
 	`\nLatchkey: open ${appUrl}` +
 		(localNames ? ` (local ${localNames} sign-in: any username works)` : '') +
@@ -78,6 +78,7 @@ child.on('exit', async (code, signal) => {
 async function startLocalIdp() {
 	const googlePort = integerFromEnv(env, 'IDP_GOOGLE_PORT', port + 1);
 	const githubPort = integerFromEnv(env, 'IDP_GITHUB_PORT', port + 2);
+	const oidcPort = integerFromEnv(env, 'IDP_OIDC_PORT', port + 3);
 	const faults = faultsFromEnv(env);
 	// Loaded only when needed: oidc-provider warns about the Node version on import.
 	const { startIdp } = await import('./provider.js');
@@ -85,15 +86,16 @@ async function startLocalIdp() {
 		appOrigins: dev ? [appUrl, `http://localhost:${port}`] : [appUrl],
 		googlePort,
 		githubPort,
+		oidcPort,
 		accessTokenTtl: integerFromEnv(env, 'IDP_ACCESS_TOKEN_TTL', 300)
 	}).catch((error) => {
 		if (error.code !== 'EADDRINUSE') throw error;
 		console.error(
-			`Latchkey: port ${error.port} is taken; choose others with IDP_GOOGLE_PORT (now ${googlePort}) and IDP_GITHUB_PORT (now ${githubPort})`
+			`Latchkey: port ${error.port} is taken; choose others with IDP_GOOGLE_PORT (now ${googlePort}), IDP_GITHUB_PORT (now ${githubPort}) and IDP_OIDC_PORT (now ${oidcPort})`
 		);
 		process.exit(1);
 	});
-	started.faults.set({ google: faults, github: faults });
+	started.faults.set({ google: faults, github: faults, oidc: faults });
 	if (local.github) {
 		env.AUTH_GITHUB_ID = started.github.clientId;
 		env.AUTH_GITHUB_SECRET = started.github.clientSecret;
@@ -103,6 +105,11 @@ async function startLocalIdp() {
 		env.AUTH_GOOGLE_ID = started.google.clientId;
 		env.AUTH_GOOGLE_SECRET = started.google.clientSecret;
 		env.AUTH_GOOGLE_ISSUER = started.google.issuer;
+	}
+	if (local.oidc) {
+		env.AUTH_OIDC_ID = started.oidc.clientId;
+		env.AUTH_OIDC_SECRET = started.oidc.clientSecret;
+		env.AUTH_OIDC_ISSUER = started.oidc.issuer;
 	}
 	return started;
 }

@@ -277,6 +277,69 @@ describe('GitHub-shaped IdP', () => {
 	});
 });
 
+describe('OIDC-issuer-shaped IdP', () => {
+	/** @param {string} jwt */
+	const claimsOf = (jwt) =>
+		JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString());
+
+	it('publishes OIDC discovery at an issuer with a path, with userinfo and revocation', async () => {
+		const doc = await metadata(idp.oidc.issuer);
+		expect(idp.oidc.issuer).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oidc$/);
+		expect(doc.issuer).toBe(idp.oidc.issuer);
+		for (const endpoint of ['token', 'userinfo', 'revocation']) {
+			expect(doc[`${endpoint}_endpoint`]).toMatch(new RegExp(`^${idp.oidc.issuer}/`));
+		}
+		expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'offline_access']));
+	});
+
+	it('gives offline access with consent: a refresh token, the profile at userinfo only', async () => {
+		const { pages, tokens } = await signIn(idp, 'oidc', new Browser(APP), 'Barbara.Liskov');
+		expect(pages).toEqual(['login', 'consent']);
+		expect(tokens.refresh_token).toBeTruthy();
+		expect(tokens.scope.split(' ').sort()).toEqual([
+			'email',
+			'offline_access',
+			'openid',
+			'profile'
+		]);
+		// As Okta does when it issues an access token too: the ID token names the user, no more.
+		const idToken = claimsOf(/** @type {string} */ (tokens.id_token));
+		expect(idToken).toMatchObject({ iss: idp.oidc.issuer, sub: 'barbara.liskov' });
+		expect(idToken).not.toHaveProperty('email');
+
+		const { userinfo_endpoint } = await metadata(idp.oidc.issuer);
+		const userinfo = await fetch(userinfo_endpoint, {
+			headers: { authorization: `Bearer ${tokens.access_token}` }
+		});
+		expect(await userinfo.json()).toMatchObject({
+			sub: 'barbara.liskov',
+			name: 'Barbara Liskov',
+			preferred_username: 'barbara.liskov',
+			email: 'barbara.liskov@example.test'
+		});
+	});
+
+	it('ignores offline_access without prompt=consent, as OIDC Core asks: no refresh token', async () => {
+		const { tokens } = await signIn(idp, 'oidc', new Browser(APP), 'no-consent', {
+			params: { prompt: 'login' }
+		});
+		expect(tokens.scope.split(' ')).not.toContain('offline_access');
+		expect(tokens.refresh_token).toBeUndefined();
+	});
+
+	it('rotates refresh tokens and rejects a reused one', async () => {
+		const { tokens } = await signIn(idp, 'oidc', new Browser(APP), 'rotating');
+		const { token_endpoint } = await metadata(idp.oidc.issuer);
+		const refresh = (/** @type {string} */ token) =>
+			tokenRequest(token_endpoint, idp.oidc, { grant_type: 'refresh_token', refresh_token: token });
+
+		const first = await refresh(tokens.refresh_token);
+		expect(first.status).toBe(200);
+		expect(first.body.refresh_token).not.toBe(tokens.refresh_token);
+		expect((await refresh(tokens.refresh_token)).body.error).toBe('invalid_grant');
+	});
+});
+
 describe('onTokenEndpoint', () => {
 	it('reports each token endpoint request, granted or refused', async () => {
 		/** @type {import('./provider.js').TokenEndpointEvent[]} */

@@ -9,7 +9,7 @@
  * error code sent, such as `invalid_grant` (`ok: false`).
  * (`error` and `body` are typed on both variants only so that either can be read before
  * narrowing; an event never has both.)
- * @typedef {{ provider: 'google' | 'github', grantType: string, login?: string } & (
+ * @typedef {{ provider: import('./faults.js').ProviderName, grantType: string, login?: string } & (
  *   | { ok: true, body: Record<string, unknown>, error?: undefined }
  *   | { ok: false, error: string, body?: undefined }
  * )} TokenEndpointEvent
@@ -19,7 +19,7 @@
  * The parts of a started instance that token endpoint events come from.
  * @typedef {object} EventSource
  * @property {Provider} provider
- * @property {'google' | 'github'} name
+ * @property {import('./faults.js').ProviderName} name
  * @property {Set<(grantType: string) => void>} outageListeners called for each request a
  *   simulated outage turned away
  */
@@ -49,7 +49,7 @@ export function onTokenEndpoint({ provider, name, outageListeners }, listener) {
 
 /**
  * oidc-provider event handlers that turn each event into a `TokenEndpointEvent` for `listener`.
- * @param {'google' | 'github'} name
+ * @param {import('./faults.js').ProviderName} name
  * @param {(event: TokenEndpointEvent) => void} listener
  */
 function tokenEventHandlers(name, listener) {

@@ -1,6 +1,10 @@
 import { expect, type Page } from '@playwright/test';
 
-export type ProviderName = 'GitHub' | 'Google';
+/**
+ * A provider as its button names it: GitHub, Google, or the OIDC issuer by its AUTH_OIDC_NAME
+ * ("Single sign-on" unless a test app sets another, e.g. "Okta").
+ */
+export type ProviderName = 'GitHub' | 'Google' | 'Single sign-on' | (string & {});
 
 /** A login no other test uses, so every test starts with its own user. */
 export function uniqueLogin(prefix: string): string {
@@ -26,7 +30,7 @@ async function completeAtIdp(page: Page, button: string, provider: ProviderName,
 	const appOrigin = new URL(page.url()).origin;
 	await page.getByRole('button', { name: button }).click();
 
-	await expect(page.getByRole('heading', { name: `Local ${provider}` })).toBeVisible();
+	await expect(page.getByRole('heading', { name: idpHeading(provider) })).toBeVisible();
 	await page.getByLabel('Username').fill(login);
 	await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 
@@ -35,6 +39,11 @@ async function completeAtIdp(page: Page, button: string, provider: ProviderName,
 	await Promise.race([page.waitForURL(backAtApp), authorize.waitFor()]);
 	if (await authorize.isVisible()) await authorize.click();
 	await page.waitForURL(backAtApp);
+}
+
+/** The heading of the local IdP's pages behind a provider's button (see idp/provider.js). */
+function idpHeading(provider: ProviderName): string {
+	return provider === 'GitHub' || provider === 'Google' ? `Local ${provider}` : 'Local OIDC';
 }
 
 /** The name the local IdP gives a login: its parts, capitalised. */

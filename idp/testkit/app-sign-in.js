@@ -7,7 +7,7 @@ import { Browser } from './browser.js';
  * header that carries the session. With `cookie`, the browser starts out holding that Cookie
  * header (e.g. an earlier session's), as a browser that signs in again would.
  * @param {string} appUrl
- * @param {'github' | 'google'} provider
+ * @param {import('./clients.js').ProviderName} provider
  * @param {string} login
  * @param {{ cookie?: string }} [options]
  * @returns {Promise<string>}

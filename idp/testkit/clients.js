@@ -6,7 +6,7 @@
 import { metadata } from './oauth.js';
 
 /** @typedef {import('../provider.js').Idp} Idp */
-/** @typedef {'google' | 'github'} ProviderName */
+/** @typedef {import('../faults.js').ProviderName} ProviderName */
 
 /**
  * The issuer (as Auth.js checks `iss` against it) and client of one of the IdP's instances.
@@ -16,11 +16,15 @@ import { metadata } from './oauth.js';
 export function clientOf(idp, provider) {
 	if (provider === 'google') return idp.google;
 	if (provider === 'github') return { ...idp.github, issuer: `${idp.github.baseUrl}/login/oauth` };
-	throw new Error(`Unknown provider ${JSON.stringify(provider)}: expected 'google' or 'github'`);
+	if (provider === 'oidc') return idp.oidc;
+	throw new Error(
+		`Unknown provider ${JSON.stringify(provider)}: expected 'google', 'github' or 'oidc'`
+	);
 }
 
 /**
- * The endpoints Auth.js uses: discovered for Google (an OIDC provider), fixed for GitHub.
+ * The endpoints Auth.js uses: discovered for OIDC providers (Google, the OIDC issuer), fixed for
+ * GitHub.
  * @param {Idp} idp
  * @param {ProviderName} provider
  */
@@ -36,8 +40,9 @@ export async function endpointsOf(idp, provider) {
 }
 
 /**
- * The environment that points the app's GitHub and Google providers at this IdP, exactly as a
- * deployment would point them at real ones.
+ * The environment that points the app's GitHub, Google and OIDC providers at this IdP, exactly as
+ * a deployment would point them at real ones. AUTH_OIDC_NAME is left unset: the sign-in page
+ * then offers the OIDC issuer under its default name.
  * @param {Idp} idp as returned by `startIdp`
  */
 export function providerEnv(idp) {
@@ -47,6 +52,9 @@ export function providerEnv(idp) {
 		AUTH_GITHUB_ENTERPRISE_URL: idp.github.baseUrl,
 		AUTH_GOOGLE_ID: idp.google.clientId,
 		AUTH_GOOGLE_SECRET: idp.google.clientSecret,
-		AUTH_GOOGLE_ISSUER: idp.google.issuer
+		AUTH_GOOGLE_ISSUER: idp.google.issuer,
+		AUTH_OIDC_ID: idp.oidc.clientId,
+		AUTH_OIDC_SECRET: idp.oidc.clientSecret,
+		AUTH_OIDC_ISSUER: idp.oidc.issuer
 	};
 }

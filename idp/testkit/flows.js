@@ -15,7 +15,9 @@ import { metadata, pkce, tokenRequest } from './oauth.js';
 const AUTHORIZATION_PARAMS = {
 	// The app asks Google for a refresh token, and thereby for consent every time.
 	google: { scope: 'openid email profile', prompt: 'consent', access_type: 'offline' },
-	github: { scope: 'read:user user:email' }
+	github: { scope: 'read:user user:email' },
+	// Offline access for a refresh token; a spec-strict issuer honours it only with consent.
+	oidc: { scope: 'openid email profile offline_access', prompt: 'consent' }
 };
 
 /**

@@ -9,11 +9,12 @@ import { createHash, randomBytes } from 'node:crypto';
  * A successful token response, as the IdP sends it.
  * @typedef {object} TokenResponse
  * @property {string} access_token
- * @property {string} refresh_token always issued: both IdPs act like offline access was granted
+ * @property {string} refresh_token always issued: Google and GitHub act like offline access was
+ *   granted, and the OIDC issuer is asked for it
  * @property {number} expires_in seconds
  * @property {string} scope space-separated
  * @property {string} token_type
- * @property {string} [id_token] Google only
+ * @property {string} [id_token] OIDC issuers only (Google, the OIDC issuer)
  */
 
 /** A PKCE pair as Auth.js makes it. */

@@ -1,10 +1,20 @@
-export type ProviderId = 'github' | 'google';
+/** Auth.js's provider ids: GitHub, Google, and any OpenID Connect issuer (`AUTH_OIDC_*`). */
+const PROVIDER_IDS = ['github', 'google', 'oidc'] as const;
 
-export const PROVIDER_NAMES: Record<ProviderId, string> = { github: 'GitHub', google: 'Google' };
+export type ProviderId = (typeof PROVIDER_IDS)[number];
+
+/**
+ * A provider as pages show it. Note: the name comes from the server (`AUTH_OIDC_NAME` names the
+ * OIDC issuer, e.g. "Okta"), so the browser never derives it from the id.
+ */
+export interface ProviderLabel {
+	id: ProviderId;
+	name: string;
+}
 
 /** True when `value` (e.g. a form field) names one of our providers. */
 export function isProviderId(value: unknown): value is ProviderId {
-	return typeof value === 'string' && Object.hasOwn(PROVIDER_NAMES, value);
+	return typeof value === 'string' && (PROVIDER_IDS as readonly string[]).includes(value);
 }
 
 /** Set on a session whose provider refused to refresh its tokens: the user must sign in again. */

@@ -1,4 +1,5 @@
 import { beforeAll, expect, it, vi } from 'vitest';
+import { profileFor } from '$idp/accounts.js';
 import { revokeToken } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
 import { configureAccountLimits } from '../http/account-limits';
@@ -43,6 +44,22 @@ describeWithDatabases('connections', () => {
 		});
 		expect(github!.profile?.login).toBe(login);
 		expect(local.refreshes).toEqual([]);
+	});
+
+	it('an OIDC issuer: its configured name, the user from userinfo, a rotation on expiry', async () => {
+		const login = uniqueLogin('oidc');
+		const { user } = await linkAccountWithTokens(local, 'oidc', { login });
+
+		const [oidc] = await describeAsRoute(user.id);
+
+		expect(local.refreshes).toEqual([{ provider: 'oidc', ok: true, error: undefined }]);
+		expect(oidc).toMatchObject({ provider: 'oidc', name: 'Single sign-on', problem: null });
+		expect(oidc!.profile).toEqual({
+			name: profileFor(login).name,
+			email: `${login}@example.test`,
+			login
+		});
+		expect(oidc!.expiresAt).toBeGreaterThan(Date.now() / 1000);
 	});
 
 	it('shows the expiry of the token refreshed for an expired one', async () => {

@@ -1,4 +1,4 @@
-import { PROVIDER_NAMES, isProviderId, type ProviderId } from '$lib/auth/types';
+import { isProviderId, type ProviderId } from '$lib/auth/types';
 import { PROVIDER_TIMEOUT_MS } from '$lib/timings';
 import { readAccessToken } from '../tokens/access-token';
 import { findAccount, listSessionAccounts } from '../tokens/accounts';
@@ -8,6 +8,7 @@ import {
 	RefreshTokenError
 } from '../tokens/errors';
 import { providerEndpoints } from '../providers/endpoints';
+import { labelProvider } from '../providers/labels';
 import type { RequestClient } from '../http/request-client';
 import { limitAccountAction } from '../http/account-limits';
 import { tokenServices } from '../config/services';
@@ -15,6 +16,8 @@ import { readTokenHistory, type TokenHistory } from './token-history';
 
 export interface Connection {
 	provider: ProviderId;
+	/** What the page calls the provider (its configured name). */
+	name: string;
 	/** Seconds since the epoch; null when the token does not expire. */
 	expiresAt: number | null;
 	rotatedAt: Date | null;
@@ -50,13 +53,14 @@ async function describeConnection(
 	provider: ProviderId,
 	getToken: AccessTokenSource
 ): Promise<Connection> {
+	const { name } = labelProvider(provider);
 	let token;
 	try {
 		token = await getToken(provider);
 	} catch (error) {
 		if (!(error instanceof ProviderUnavailableError)) throw error;
 		const none = { expiresAt: null, rotatedAt: null, history: null, profile: null };
-		return { provider, ...none, problem: `${error.message}. Try again in a moment.` };
+		return { provider, name, ...none, problem: `${error.message}. Try again in a moment.` };
 	}
 	// Read after the token: a refresh it waited for has stored the new expiry.
 	const account = await findAccount(userId, provider);
@@ -65,10 +69,10 @@ async function describeConnection(
 	const history = await readTokenHistory(userId, provider, rotatedAt);
 	try {
 		const profile = await fetchProviderProfile(provider, token);
-		return { provider, expiresAt, rotatedAt, history, profile, problem: null };
+		return { provider, name, expiresAt, rotatedAt, history, profile, problem: null };
 	} catch (error) {
 		const reason = error instanceof Error ? error.message : String(error);
-		return { provider, expiresAt, rotatedAt, history, profile: null, problem: reason };
+		return { provider, name, expiresAt, rotatedAt, history, profile: null, problem: reason };
 	}
 }
 
@@ -96,7 +100,7 @@ export async function refreshConnection(
 
 /** The status and message for an expected refresh failure; any other error is thrown again. */
 function describeRefreshFailure(error: unknown, provider: ProviderId) {
-	const name = PROVIDER_NAMES[provider];
+	const { name } = labelProvider(provider);
 	if (error instanceof RefreshTokenError) {
 		const message = `${name} refused to refresh the token. Sign in again to reconnect.`;
 		return { status: 409, error: message } as const;
@@ -132,8 +136,10 @@ async function fetchProviderProfile(provider: ProviderId, accessToken: string) {
 		headers: { authorization: `Bearer ${accessToken}`, 'user-agent': 'latchkey' },
 		signal: AbortSignal.timeout(PROVIDER_TIMEOUT_MS)
 	});
-	if (!response.ok) throw new Error(`The ${provider} API answered ${response.status}`);
+	if (!response.ok) throw new Error(`The ${settings.name} API answered ${response.status}`);
 	const body = (await response.json()) as Record<string, unknown>;
 	const text = (value: unknown) => (typeof value === 'string' ? value : null);
-	return { name: text(body.name), email: text(body.email), login: text(body.login ?? body.sub) };
+	// GitHub's user has a `login`; OIDC userinfo a `preferred_username`, or at least a `sub`.
+	const login = text(body.login) ?? text(body.preferred_username) ?? text(body.sub);
+	return { name: text(body.name), email: text(body.email), login };
 }

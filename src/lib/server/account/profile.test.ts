@@ -8,7 +8,7 @@ import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
 import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
 
-// Configures both providers (GitHub and Google) against the local IdP.
+// Configures the three providers (GitHub, Google, the OIDC issuer) against the local IdP.
 const local = useLocalIdp();
 const client = { ip: '203.0.113.9', userAgent: 'Safari on iOS' };
 
@@ -39,8 +39,12 @@ describeWithDatabases('profile', () => {
 
 		const page = await readProfilePage(user.id, 'OAuthAccountNotLinked');
 
-		expect(page?.profile.providers).toEqual(['github']);
-		expect(page?.connectable).toEqual([{ id: 'google', name: 'Google' }]);
+		expect(page?.profile).not.toHaveProperty('providers');
+		expect(page?.linked).toEqual([{ id: 'github', name: 'GitHub' }]);
+		expect(page?.connectable).toEqual([
+			{ id: 'google', name: 'Google' },
+			{ id: 'oidc', name: 'Single sign-on' }
+		]);
 		expect(page?.linkError).toMatch(/already linked to another Latchkey user/);
 		expect((await readProfilePage(user.id, null))?.linkError).toBeNull();
 	});
@@ -78,7 +82,8 @@ describeWithDatabases('profile', () => {
 		});
 		expect(await unlinkSignInMethod(user.id, 'google', client)).toEqual({
 			ok: true,
-			provider: 'google'
+			provider: 'google',
+			name: 'Google'
 		});
 		expect(await unlinkSignInMethod(user.id, 'google', client)).toMatchObject({ ok: false });
 		expect(await unlinkSignInMethod(user.id, 'github', client)).toEqual({

@@ -4,6 +4,7 @@ import { isProviderId, type ProviderId } from '$lib/auth/types';
 import { validateDisplayName } from '$lib/profile';
 import { tokenServices } from '../config/services';
 import { db } from '../db';
+import { labelProvider, labelProviders } from '../providers/labels';
 import { users } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { unlinkAccount } from '../tokens/account-links';
@@ -34,16 +35,19 @@ export async function findProfile(userId: string): Promise<Profile | null> {
 }
 
 /**
- * What /profile shows: the profile, the configured providers it can still connect, and why
- * connecting one failed (`linkErrorCode`, an Auth.js error code). Null when the user is gone.
+ * What /profile shows: the profile, its linked providers, the configured providers it can still
+ * connect, and why connecting one failed (`linkErrorCode`, an Auth.js error code). Null when the
+ * user is gone.
  */
 export async function readProfilePage(userId: string, linkErrorCode: string | null) {
-	const profile = await findProfile(userId);
-	if (profile === null) return null;
+	const found = await findProfile(userId);
+	if (found === null) return null;
+	const { providers, ...profile } = found;
 	const connectable = tokenServices()
-		.providers.filter(({ id }) => !profile.providers.includes(id))
+		.providers.filter(({ id }) => !providers.includes(id))
 		.map(({ id, name }) => ({ id, name }));
-	return { profile, connectable, linkError: connectErrorMessage(linkErrorCode) };
+	const linked = labelProviders(providers);
+	return { profile, linked, connectable, linkError: connectErrorMessage(linkErrorCode) };
 }
 
 export type RenameResult = { ok: true; name: string } | { ok: false; name: string; error: string };
@@ -60,7 +64,8 @@ export async function renameUser(userId: string, input: unknown): Promise<Rename
 	return result;
 }
 
-export type UnlinkResult = { ok: true; provider: ProviderId } | { ok: false; error: string };
+export type UnlinkResult =
+	{ ok: true; provider: ProviderId; name: string } | { ok: false; error: string };
 
 /**
  * Unlinks `provider` (a form field) from the user's sign-in methods, with its tokens (see
@@ -75,5 +80,5 @@ export async function unlinkSignInMethod(
 	if (!isProviderId(provider)) return { ok: false, error: UNLINK_ERRORS['not-linked'] };
 	const outcome = await unlinkAccount(userId, provider, client);
 	if (outcome !== 'unlinked') return { ok: false, error: UNLINK_ERRORS[outcome] };
-	return { ok: true, provider };
+	return { ok: true, provider, name: labelProvider(provider).name };
 }

@@ -37,7 +37,7 @@ describe('providerEndpoints for GitHub (no discovery)', () => {
 	}
 });
 
-describe('providerEndpoints for an OIDC issuer (Google-like)', () => {
+describe('providerEndpoints for an OIDC issuer (Google, any issuer)', () => {
 	let idp: Idp;
 	beforeAll(async () => {
 		idp = await startIdp({ appOrigins: ['http://127.0.0.1:5173'], googlePort: 0, githubPort: 0 });
@@ -60,6 +60,21 @@ describe('providerEndpoints for an OIDC issuer (Google-like)', () => {
 		expect(endpoints.as.revocation_endpoint).toMatch(new RegExp(`^${idp.google.issuer}/`));
 		expect(endpoints.userUrl).toBe(endpoints.as.userinfo_endpoint);
 		expect(providerEndpoints(settings)).toBe(providerEndpoints(settings));
+	});
+
+	it('discovers the generic OIDC issuer under its path, revocation endpoint included', async () => {
+		const settings: ProviderSettings = {
+			id: 'oidc',
+			name: 'Single sign-on',
+			endpoint: idp.oidc.issuer,
+			...credentials
+		};
+		const endpoints = await providerEndpoints(settings);
+
+		expect(new URL(idp.oidc.issuer).pathname).not.toBe('/');
+		expect(endpoints.as.issuer).toBe(idp.oidc.issuer);
+		expect(endpoints.as.revocation_endpoint).toMatch(new RegExp(`^${idp.oidc.issuer}/`));
+		expect(endpoints.userUrl).toBe(endpoints.as.userinfo_endpoint);
 	});
 
 	it('retries a discovery that failed instead of remembering the failure', async () => {

@@ -13,7 +13,11 @@ beforeAll(() => {
 		AUTH_GITHUB_ID: 'gh-id',
 		AUTH_GITHUB_SECRET: 'gh-secret',
 		AUTH_GOOGLE_ID: 'g-id',
-		AUTH_GOOGLE_SECRET: 'g-secret'
+		AUTH_GOOGLE_SECRET: 'g-secret',
+		AUTH_OIDC_ISSUER: 'https://example.okta.com/oauth2/default',
+		AUTH_OIDC_ID: 'okta-id',
+		AUTH_OIDC_SECRET: 'okta-secret',
+		AUTH_OIDC_NAME: 'Okta'
 	});
 });
 
@@ -26,7 +30,8 @@ describe('readSignInPage', () => {
 			signedIn: false,
 			providers: [
 				{ id: 'github', name: 'GitHub' },
-				{ id: 'google', name: 'Google' }
+				{ id: 'google', name: 'Google' },
+				{ id: 'oidc', name: 'Okta' }
 			],
 			redirectTo: '/profile',
 			error: 'Sign-in was cancelled or refused by the provider.'

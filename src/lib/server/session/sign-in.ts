@@ -1,7 +1,7 @@
 import type { Session } from '@auth/core/types';
 import { isRedirect, redirect, type Action, type RequestEvent } from '@sveltejs/kit';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
-import type { ProviderId } from '$lib/auth/types';
+import type { ProviderLabel } from '$lib/auth/types';
 import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { tokenServices } from '../config/services';
@@ -13,7 +13,7 @@ export type SignInPage =
 	| { signedIn: true; location: string }
 	| {
 			signedIn: false;
-			providers: { id: ProviderId; name: string }[];
+			providers: ProviderLabel[];
 			/** Where to go after signing in (`?redirectedFrom=`, made safe). */
 			redirectTo: string;
 			/** Why the last sign-in failed (`?error=`, an Auth.js code), for the user. */

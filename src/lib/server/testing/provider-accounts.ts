@@ -68,7 +68,7 @@ export async function linkAccountWithTokens(
 	const tokens = await obtainTokens(local.idp, provider, login, APP);
 	const account = {
 		userId: user.id,
-		type: provider === 'google' ? ('oidc' as const) : ('oauth' as const),
+		type: provider === 'github' ? ('oauth' as const) : ('oidc' as const),
 		provider,
 		providerAccountId: login,
 		access_token: tokens.access_token,

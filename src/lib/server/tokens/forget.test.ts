@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
-import { providerEnv } from '$idp/testkit/clients.js';
+import { clientOf, endpointsOf, providerEnv } from '$idp/testkit/clients.js';
 import { obtainTokens } from '$idp/testkit/flows.js';
-import { metadata, tokenRequest } from '$idp/testkit/oauth.js';
+import { tokenRequest } from '$idp/testkit/oauth.js';
 import type { ProviderId } from '$lib/auth/types';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
@@ -29,17 +29,20 @@ afterAll(async () => {
 });
 
 let logins = 0;
-/** A user with GitHub and Google linked, holding real tokens from the local IdP. */
+const PROVIDERS = ['github', 'google', 'oidc'] as const;
+
+/** A user with GitHub, Google and the OIDC issuer linked, holding real tokens from the local IdP. */
 async function userWithTokens() {
 	const user = await createUser();
 	const issued: Record<ProviderId, { access_token: string; refresh_token: string }> = {
 		github: await obtainTokens(idp, 'github', `revoke-${process.pid}-${++logins}`, APP),
-		google: await obtainTokens(idp, 'google', `revoke-${process.pid}-${++logins}`, APP)
+		google: await obtainTokens(idp, 'google', `revoke-${process.pid}-${++logins}`, APP),
+		oidc: await obtainTokens(idp, 'oidc', `revoke-${process.pid}-${++logins}`, APP)
 	};
-	for (const provider of ['github', 'google'] as const) {
+	for (const provider of PROVIDERS) {
 		await createAdapter(services.cipher).linkAccount!({
 			userId: user.id,
-			type: provider === 'google' ? 'oidc' : 'oauth',
+			type: provider === 'github' ? 'oauth' : 'oidc',
 			provider,
 			providerAccountId: `${user.id}-${provider}`,
 			access_token: issued[provider].access_token,
@@ -53,13 +56,8 @@ async function userWithTokens() {
 
 /** Whether the IdP still honours a refresh token. */
 async function refreshWorks(provider: ProviderId, refreshToken: string): Promise<boolean> {
-	const client = provider === 'github' ? idp.github : idp.google;
-	const issuer = provider === 'github' ? `${idp.github.baseUrl}/login/oauth` : idp.google.issuer;
-	const endpoint =
-		provider === 'github'
-			? `${idp.github.baseUrl}/login/oauth/access_token`
-			: String((await metadata(issuer)).token_endpoint);
-	const response = await tokenRequest(endpoint, client, {
+	const { token } = await endpointsOf(idp, provider);
+	const response = await tokenRequest(token, clientOf(idp, provider), {
 		grant_type: 'refresh_token',
 		refresh_token: refreshToken
 	});
@@ -77,13 +75,13 @@ describeWithDatabases('sign-out and provider tokens', () => {
 		expect((await findAccount(user.id, 'google'))?.refresh_token).not.toBeNull();
 	});
 
-	it('ending the last session deletes the stored tokens and revokes them at both providers', async () => {
+	it('ending the last session deletes the stored tokens and revokes them at every provider', async () => {
 		const { user, issued } = await userWithTokens();
 		const session = await startUserSession(user.id, null);
 
 		await endUserSession(user.id, session, null);
 
-		for (const provider of ['github', 'google'] as const) {
+		for (const provider of PROVIDERS) {
 			const account = await findAccount(user.id, provider);
 			expect(account).toMatchObject({ access_token: null, refresh_token: null, id_token: null });
 			expect(await refreshWorks(provider, issued[provider].refresh_token)).toBe(false);

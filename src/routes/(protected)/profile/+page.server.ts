@@ -26,7 +26,7 @@ export const actions: Actions = {
 		const result = await unlinkSignInMethod(user.id, form.get('provider'), client);
 		if (!result.ok) return fail(400, { unlinkError: result.error });
 		await reissueSessionCookie(event);
-		return { unlinked: result.provider };
+		return { unlinked: result.name };
 	},
 	deleteAccount: async (event) => {
 		const { user, form, client } = await readActionInput(event);
