@@ -2,6 +2,9 @@ import { Agent, request } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Browser } from '../../idp/testkit/browser.js';
 
+// A request unanswered this long counts as failed.
+const REQUEST_TIMEOUT_MS = 15_000;
+
 export interface Reply {
 	status: number;
 	headers: IncomingHttpHeaders;
@@ -36,7 +39,7 @@ export class ProxyClient {
 	request(path: string, { method = 'GET', form, headers = {} }: RequestOptions = {}) {
 		const url = new URL(path, this.origin);
 		const body = form && new URLSearchParams(form).toString();
-		const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+		const cookie = this.cookieHeader();
 		return new Promise<Reply>((resolve, reject) => {
 			const outgoing = request(
 				url,
@@ -64,8 +67,16 @@ export class ProxyClient {
 				}
 			);
 			outgoing.on('error', reject);
+			outgoing.setTimeout(REQUEST_TIMEOUT_MS, () =>
+				outgoing.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS / 1000} s`))
+			);
 			outgoing.end(body);
 		});
+	}
+
+	/** The Cookie header this client sends. */
+	cookieHeader(): string {
+		return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 	}
 
 	/** The session cookie's value (all its chunks), or undefined when signed out. */
