@@ -1,7 +1,7 @@
 import { ConfigError, type Env } from './env';
 
 /** Set to `true` when clients reach `node build` itself, with no proxy in between. */
-export const DIRECT_CLIENTS_VARIABLE = 'LATCHKEY_DIRECT_CLIENTS';
+const DIRECT_CLIENTS_VARIABLE = 'LATCHKEY_DIRECT_CLIENTS';
 
 /**
  * Where adapter-node's `event.getClientAddress()` comes from. Without `ADDRESS_HEADER` it is
