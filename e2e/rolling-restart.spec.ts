@@ -63,6 +63,7 @@ interface Browsing {
 	failures: string[];
 	signOuts: string[];
 	latenciesMs: number[];
+	slowest: { path: string; ms: number; at: number };
 }
 
 const PAGES = ['/', '/api/get-session-status', '/connections', '/account/sessions', '/profile'];
@@ -80,7 +81,9 @@ async function browse(client: ProxyClient, seen: Browsing, browsing: () => boole
 			continue;
 		}
 		seen.requests += 1;
-		seen.latenciesMs.push(performance.now() - started);
+		const ms = performance.now() - started;
+		seen.latenciesMs.push(ms);
+		if (ms > seen.slowest.ms) seen.slowest = { path, ms, at: started };
 		if (reply.status === 401 || reply.headers.location?.startsWith('/signin')) {
 			seen.signOuts.push(`${path}: ${reply.status} ${reply.headers.location ?? reply.body}`);
 		} else if (reply.status !== 200) {
@@ -88,6 +91,13 @@ async function browse(client: ProxyClient, seen: Browsing, browsing: () => boole
 		}
 		await sleep(50);
 	}
+}
+
+/** When `at` was, from the start of the last restart before it. */
+function describeMoment(at: number, restarts: { started: number }[]): string {
+	const last = restarts.findLastIndex(({ started }) => started <= at);
+	if (last === -1) return 'before the first restart';
+	return `${Math.round(at - restarts[last]!.started)} ms after restart ${last + 1} began`;
 }
 
 test.describe('a rolling restart', () => {
@@ -112,17 +122,23 @@ test.describe('a rolling restart', () => {
 			if (event.grantType === 'refresh_token' && event.ok) refreshes += 1;
 		});
 
-		const seen: Browsing = { requests: 0, failures: [], signOuts: [], latenciesMs: [] };
+		const seen: Browsing = {
+			requests: 0,
+			failures: [],
+			signOuts: [],
+			latenciesMs: [],
+			slowest: { path: '', ms: 0, at: 0 }
+		};
 		let browsing = true;
 		const users = Promise.all(clients.map((client) => browse(client, seen, () => browsing)));
 		await sleep(3_000);
 
-		const stopsMs: number[] = [];
+		const restarts: { started: number; ms: number }[] = [];
 		for (const index of privateStack.apps.keys()) {
 			const started = performance.now();
 			// SIGTERM, the process exits, then a new one on the same port answers.
 			expect(await privateStack.restartInstance(index)).toBe(0);
-			stopsMs.push(Math.round(performance.now() - started));
+			restarts.push({ started, ms: Math.round(performance.now() - started) });
 			const ready = await fetch(`${privateStack.apps[index]!.url}/api/ready`);
 			expect(ready.status).toBe(200);
 			// nginx sends it requests again after fail_timeout: only then may the next one stop.
@@ -137,7 +153,8 @@ test.describe('a rolling restart', () => {
 		const figure =
 			`${seen.requests} requests, ${seen.failures.length} failed, ${seen.signOuts.length} signed out, ` +
 			`max ${Math.round(sorted.at(-1) ?? 0)} ms, p99 ${Math.round(sorted[Math.floor(sorted.length * 0.99)] ?? 0)} ms; ` +
-			`${refreshes} token refreshes; restarts took ${stopsMs.join(' and ')} ms`;
+			`${refreshes} token refreshes; restarts took ${restarts.map(({ ms }) => ms).join(' and ')} ms; ` +
+			`slowest ${seen.slowest.path}, ${describeMoment(seen.slowest.at, restarts)}`;
 		console.log(`rolling restart: ${figure}`);
 		testInfo.annotations.push({ type: 'rolling restart', description: figure });
 
