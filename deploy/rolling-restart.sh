@@ -27,4 +27,4 @@ for port in "${ports[@]}"; do
 	echo "latchkey@${port}: ready"
 	sleep "$FAIL_TIMEOUT_SECONDS"
 done
-echo "All ${#ports[@]} instances restarted."
+echo "Restarted latchkey@ on ${ports[*]}."
