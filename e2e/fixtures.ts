@@ -8,7 +8,7 @@ import { signIn, uniqueLogin, type ProviderName } from './support/sign-in';
 export { expect } from '@playwright/test';
 
 /** How a test's private app runs. */
-interface AppOptions {
+export interface AppOptions {
 	/** Added to the app's environment; an `undefined` value removes a setting. */
 	env?: Env;
 	/** `postgres`: a database of its own on TEST_DATABASE_URL's server (default: PGlite in memory). */

@@ -20,6 +20,11 @@ for (const [problem, env, message] of [
 	],
 	['half a provider', { AUTH_GITHUB_SECRET: undefined }, 'AUTH_GITHUB_SECRET is not set'],
 	['no known origin', { ORIGIN: undefined }, "the app's URL is unknown: set ORIGIN"],
+	[
+		'an XFF_DEPTH of 0',
+		{ ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '0' },
+		'XFF_DEPTH must be a whole number from 1'
+	],
 	['a malformed DATABASE_URL', { DATABASE_URL: 'not a url' }, 'DATABASE_URL is not a valid URL'],
 	[
 		'an unreachable database',
@@ -38,3 +43,21 @@ for (const [problem, env, message] of [
 		expect(app.output()).not.toContain('hunter2');
 	});
 }
+
+test('a production start over https without ADDRESS_HEADER serves, with one warning line', async () => {
+	const port = await freePort();
+	const app = runBuild({ ...base, ORIGIN: 'https://app.example.com', PORT: String(port) });
+	try {
+		await expect.poll(app.output, { timeout: 45_000 }).toContain('Listening on');
+		const lines = app.output().trim().split('\n');
+		expect(lines).toEqual([
+			expect.stringMatching(
+				/^Latchkey warning: ORIGIN is https but ADDRESS_HEADER is not set, .* LATCHKEY_DIRECT_CLIENTS=true\.$/
+			),
+			expect.stringContaining('Listening on')
+		]);
+	} finally {
+		app.child.kill();
+		await app.exited;
+	}
+});

@@ -15,7 +15,8 @@ import { providerEnv } from './clients.js';
  * @property {Idp} idp the IdP it signs in with
  * @property {number} pid the `node build` process
  * @property {() => string} output what the process printed so far, stdout and stderr
- * @property {() => Promise<void>} stop
+ * @property {() => Promise<number | null>} stop sends SIGTERM and resolves once the process has
+ *   exited, with its exit code (null when a signal ended it)
  */
 
 /** The AUTH_SECRET of every test app, for tests that make or read cookies themselves. */
@@ -65,7 +66,7 @@ export async function startTestApp({ port, idp, env = {} }) {
 	});
 	const stop = async () => {
 		app.child.kill();
-		await app.exited;
+		return app.exited;
 	};
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	while (!(await isServing(url))) {

@@ -14,12 +14,16 @@ import { freePorts } from './ports.js';
  * @property {(env: Env) => Promise<void>} restart stops every instance, then starts each again
  *   on its port, one after another, with `env` added to the stack's; `apps` then lists the new
  *   ones
+ * @property {(index: number) => Promise<number | null>} restartInstance stops `apps[index]`
+ *   (SIGTERM, then waits for the process to exit) and starts it again on its port with the
+ *   stack's env, leaving the others running; resolves with the old process's exit code
  * @property {() => Promise<void>} stop stops the apps, then the IdP
  */
 
 /**
  * A local IdP and `instances` app instances that sign in with it, each on a port of its own that
  * the OS chose. The instances start one after another, so that Postgres migrations never race.
+ * An `ORIGIN` in `env` (a proxy in front of every instance) is also a redirect target at the IdP.
  * @param {{ instances?: number, env?: Env, accessTokenTtl?: number }} [options] `env` is added to
  *   every instance's; `accessTokenTtl` is the IdP's default access-token lifetime, in seconds
  * @returns {Promise<TestStack>}
@@ -27,6 +31,7 @@ import { freePorts } from './ports.js';
 export async function startTestStack({ instances = 1, env = {}, accessTokenTtl } = {}) {
 	const ports = await freePorts(instances);
 	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
+	if (env.ORIGIN !== undefined) appOrigins.push(env.ORIGIN);
 	const idp = await startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
 	/** @type {TestApp[]} */
 	const apps = [];
@@ -49,5 +54,13 @@ export async function startTestStack({ instances = 1, env = {}, accessTokenTtl }
 		await Promise.all(apps.splice(0).map((app) => app.stop()));
 		await startAll({ ...env, ...changes });
 	};
-	return { idp, apps, restart, stop };
+	/** @param {number} index */
+	const restartInstance = async (index) => {
+		const app = apps[index];
+		if (app === undefined) throw new Error(`No app instance ${index}`);
+		const exitCode = await app.stop();
+		apps[index] = await startTestApp({ port: /** @type {number} */ (ports[index]), idp, env });
+		return exitCode;
+	};
+	return { idp, apps, restart, restartInstance, stop };
 }

@@ -1,7 +1,9 @@
+import { dev } from '$app/environment';
 import { configureSignInLimit } from '../hooks/sign-in-limit';
 import { configureAccountLimits } from '../http/account-limits';
 import { configureMetrics } from '../metrics/configure';
 import { configureTokenServices } from './services';
+import { checkForwardedDepth, clientAddressWarning } from './client-address';
 import { ConfigError, type Env } from './env';
 import { connectDatabase, databaseConfigFromEnv } from '../db';
 import { scheduleAuditPruning } from '../account/audit-retention';
@@ -27,6 +29,7 @@ export async function startServer(env: Env): Promise<void> {
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
 			);
 		}
+		checkForwardedDepth(env);
 		configureSignInLimit(env);
 		configureAccountLimits(env);
 		configureMetrics(
@@ -40,4 +43,8 @@ export async function startServer(env: Env): Promise<void> {
 		console.error(`Latchkey cannot start: ${error.message}`);
 		process.exit(1);
 	}
+	// Note: the dev server is plain http on the developer's machine; adapter-node's variables
+	// apply to `node build` only.
+	const warning = dev ? null : clientAddressWarning(env);
+	if (warning !== null) console.warn(warning);
 }

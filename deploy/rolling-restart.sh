@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Restarts the Latchkey instances one at a time behind nginx, so that nobody notices: usage
+# `sudo deploy/rolling-restart.sh [PORT…]` (default 3001 3002, the ports in nginx-site.conf).
+# For each instance: `systemctl restart` sends SIGTERM and waits for the process to exit (the
+# requests under way finish; nginx sends new ones to the other instance), starts it again, waits
+# until /api/ready answers 200, then waits nginx's fail_timeout, after which nginx sends it
+# requests again, before the next instance stops.
+set -euo pipefail
+
+FAIL_TIMEOUT_SECONDS=${FAIL_TIMEOUT_SECONDS:-5} # fail_timeout in nginx-site.conf
+READY_TIMEOUT_SECONDS=${READY_TIMEOUT_SECONDS:-60}
+ports=("$@")
+if [ ${#ports[@]} -eq 0 ]; then ports=(3001 3002); fi
+
+for port in "${ports[@]}"; do
+	echo "latchkey@${port}: restarting"
+	systemctl restart "latchkey@${port}"
+	deadline=$((SECONDS + READY_TIMEOUT_SECONDS))
+	until curl -fsS -o /dev/null "http://127.0.0.1:${port}/api/ready"; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "latchkey@${port} is not ready after ${READY_TIMEOUT_SECONDS} s: stopping here" >&2
+			journalctl -u "latchkey@${port}" -n 20 --no-pager >&2 || true
+			exit 1
+		fi
+		sleep 0.5
+	done
+	echo "latchkey@${port}: ready"
+	sleep "$FAIL_TIMEOUT_SECONDS"
+done
+echo "Restarted latchkey@ on ${ports[*]}."

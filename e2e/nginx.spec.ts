@@ -1,0 +1,170 @@
+import { expect, test, behindNginx, withoutNginxReason } from './support/behind-nginx';
+import { ProxyClient, signInThrough } from './support/proxy-client';
+import { signIn } from './support/sign-in';
+
+// The deployment recipe, run for real: deploy/nginx-site.conf in Debian's nginx, with TLS (a
+// throwaway certificate), in front of two instances that share one Postgres database.
+test.skip(withoutNginxReason !== null, withoutNginxReason ?? '');
+
+const HSTS = 'max-age=63072000; includeSubDomains';
+const TTL_SECONDS = 4;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+test.describe('through nginx over https', () => {
+	test.use({
+		appOptions: behindNginx(),
+		ignoreHTTPSErrors: true,
+		baseURL: async ({ nginx }, use) => use(nginx.origin)
+	});
+
+	test('Chromium signs in with __Secure- cookies, pages carry HSTS, http redirects to https, and a forged X-Forwarded-Host is ignored', async ({
+		page,
+		request,
+		nginx,
+		login
+	}) => {
+		await signIn(page, 'GitHub', login);
+		await expect(page).toHaveURL(`${nginx.origin}/`);
+
+		const profile = await page.goto('/profile');
+		expect(profile?.headers()['strict-transport-security']).toBe(HSTS);
+		await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
+
+		const cookies = await page.context().cookies();
+		const session = cookies.filter(({ name }) => name.includes('authjs.session-token'));
+		expect(session.length).toBeGreaterThan(0);
+		for (const cookie of session) {
+			expect(cookie.name).toMatch(/^__Secure-authjs\.session-token/);
+			expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
+		}
+		expect(cookies.filter(({ name }) => name.startsWith('authjs.'))).toEqual([]);
+
+		const plain = await request.get(`${nginx.httpOrigin}/profile?tab=1`, { maxRedirects: 0 });
+		expect(plain.status()).toBe(301);
+		expect(plain.headers().location).toBe(`${nginx.origin}/profile?tab=1`);
+
+		// Auth.js's sign-in action builds its URLs from X-Forwarded-Host: nginx sends its own.
+		const client = new ProxyClient(nginx.origin, { certificate: nginx.certificate });
+		const forged = await client.request('/signin', {
+			form: { providerId: 'github', redirectTo: '/' },
+			headers: { accept: 'text/html', 'x-forwarded-host': 'evil.example' }
+		});
+		expect(forged.status).toBe(302);
+		const authorize = new URL(forged.headers.location ?? '');
+		expect(authorize.searchParams.get('redirect_uri')).toBe(`${nginx.origin}/auth/callback/github`);
+		client.close();
+	});
+});
+
+test.describe('rotation behind nginx', () => {
+	test.use({ appOptions: behindNginx({ accessTokenTtl: TTL_SECONDS }) });
+
+	test('requests spread over both instances rotate an expired token exactly once, twice in a row', async ({
+		nginx,
+		privateStack,
+		login
+	}) => {
+		const client = new ProxyClient(nginx.origin, { certificate: nginx.certificate });
+		await signInThrough(client, login);
+		let refreshes = 0;
+		privateStack.idp.onTokenEndpoint((event) => {
+			if (event.grantType === 'refresh_token' && event.ok) refreshes += 1;
+		});
+
+		for (const round of [1, 2]) {
+			await sleep(TTL_SECONDS * 1000 + 500);
+			const seen = (await nginx.accessLog()).length;
+			const replies = await Promise.all(
+				Array.from({ length: 10 }, () => client.request('/api/get-session-status'))
+			);
+			expect(replies.map(({ status }) => status)).toEqual(Array(10).fill(200));
+			expect(refreshes).toBe(round);
+			const upstreams = (await nginx.accessLog()).slice(seen).map((line) => line.split(' ')[1]);
+			expect(new Set(upstreams).size, upstreams.join()).toBe(2);
+		}
+		client.close();
+	});
+});
+
+test.describe('client addresses behind nginx', () => {
+	// 3 sign-in attempts per address per minute, for both instances together.
+	test.use({
+		appOptions: behindNginx({ env: { AUTH_RATE_LIMIT: '3', AUTH_RATE_LIMIT_WINDOW_SECONDS: '60' } })
+	});
+
+	test('two clients get a sign-in limit each, and a forged X-Forwarded-For changes nothing', async ({
+		nginx
+	}) => {
+		const [first, second] = ['127.0.0.2', '127.0.0.3'].map(
+			(localAddress) =>
+				new ProxyClient(nginx.origin, { certificate: nginx.certificate, localAddress })
+		) as [ProxyClient, ProxyClient];
+		const startSignIn = (client: ProxyClient, forwardedFor?: string) =>
+			client.request('/signin', {
+				form: { providerId: 'github', redirectTo: '/' },
+				headers: { accept: 'text/html', ...(forwardedFor && { 'x-forwarded-for': forwardedFor }) }
+			});
+		const statuses = async (client: ProxyClient, forwarded: (string | undefined)[]) => {
+			const result = [];
+			for (const forwardedFor of forwarded)
+				result.push((await startSignIn(client, forwardedFor)).status);
+			return result;
+		};
+
+		expect(await statuses(first, [undefined, undefined, undefined, undefined])).toEqual([
+			302, 302, 302, 429
+		]);
+		// Claiming another address (the other client's, or any) does not escape the limit.
+		expect(await statuses(first, ['127.0.0.3', '203.0.113.7', '127.0.0.3, 198.51.100.2'])).toEqual([
+			429, 429, 429
+		]);
+		// The other client has its own limit, and its forged headers count against it.
+		expect(await statuses(second, [undefined, '127.0.0.2', '203.0.113.8', undefined])).toEqual([
+			302, 302, 302, 429
+		]);
+		first.close();
+		second.close();
+	});
+
+	test('/account/sessions and its activity show each client its own address, never the proxy address', async ({
+		browser,
+		nginx,
+		login
+	}) => {
+		const clients = ['127.0.0.2', '127.0.0.3'].map(
+			(localAddress) =>
+				new ProxyClient(nginx.origin, { certificate: nginx.certificate, localAddress })
+		);
+		for (const client of clients) await signInThrough(client, login);
+
+		// The first client's session, seen in Chromium (the page does not depend on who looks).
+		const context = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: nginx.origin });
+		await context.addCookies(
+			[...clients[0]!.cookies].map(([name, value]) => ({
+				name,
+				value,
+				url: nginx.origin,
+				secure: true,
+				httpOnly: true,
+				sameSite: 'Lax' as const
+			}))
+		);
+		const page = await context.newPage();
+		await page.goto('/account/sessions');
+		const sessions = page.getByRole('list', { name: 'Active sessions' });
+		await expect(sessions.getByRole('listitem')).toHaveCount(2);
+		await expect(sessions.getByRole('listitem').filter({ hasText: 'This device' })).toContainText(
+			'127.0.0.2 ·'
+		);
+		await expect(
+			sessions.getByRole('listitem').filter({ hasNotText: 'This device' })
+		).toContainText('127.0.0.3 ·');
+		const activity = page.getByRole('list', { name: 'Recent activity' });
+		await expect(activity.getByRole('listitem').filter({ hasText: 'Signed in' })).toHaveCount(2);
+		await expect(activity).toContainText('127.0.0.2');
+		await expect(activity).toContainText('127.0.0.3');
+		for (const list of [sessions, activity]) await expect(list).not.toContainText('127.0.0.1');
+		await context.close();
+		for (const client of clients) client.close();
+	});
+});
