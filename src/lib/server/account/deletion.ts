@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { DELETE_CONFIRMATION } from '$lib/profile';
 import { db } from '../db';
-import { accounts, users } from '../db/schema';
+import { users } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { revokeStoredTokens } from '../tokens/forget';
+import { revokeStoredTokens, selectStoredTokens } from '../tokens/forget';
 import { recordAuditEvent } from './audit';
 
 /**
@@ -16,15 +16,7 @@ import { recordAuditEvent } from './audit';
  */
 export async function deleteAccount(userId: string, client: RequestClient | null): Promise<void> {
 	const tokens = await db.transaction(async (tx) => {
-		const rows = await tx
-			.select({
-				provider: accounts.provider,
-				accessToken: accounts.access_token,
-				refreshToken: accounts.refresh_token
-			})
-			.from(accounts)
-			.where(eq(accounts.userId, userId))
-			.for('update');
+		const rows = await selectStoredTokens(tx, userId).for('update');
 		const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
 		if (deleted.length === 0) return [];
 		await recordAuditEvent(null, 'account_deleted', client, undefined, { database: tx });

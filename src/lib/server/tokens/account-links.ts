@@ -4,7 +4,7 @@ import { recordAuditEvent } from '../account/audit';
 import { db } from '../db';
 import { accounts } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { revokeStoredTokens } from './forget';
+import { revokeStoredTokens, selectStoredTokens } from './forget';
 
 export type UnlinkOutcome =
 	| 'unlinked'
@@ -27,15 +27,7 @@ export async function unlinkAccount(
 	client: RequestClient | null
 ): Promise<UnlinkOutcome> {
 	const outcome = await db.transaction(async (tx) => {
-		const linked = await tx
-			.select({
-				provider: accounts.provider,
-				accessToken: accounts.access_token,
-				refreshToken: accounts.refresh_token
-			})
-			.from(accounts)
-			.where(eq(accounts.userId, userId))
-			.for('update');
+		const linked = await selectStoredTokens(tx, userId).for('update');
 		// Note: Auth.js would link a second account of one provider if asked directly; both go.
 		const removed = linked.filter((row) => row.provider === provider);
 		if (removed.length === 0) return 'not-linked';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
-import { db } from '../db';
+import { db, type Database } from '../db';
 import { accounts } from '../db/schema';
 import { revokeAtProvider } from '../providers/revoke';
 import type { TokenCipher } from './cipher';
@@ -14,13 +14,9 @@ export interface StoredTokens {
 	refreshToken: string | null;
 }
 
-/**
- * Deletes the provider tokens stored for the user, then asks each provider to revoke them
- * (best-effort, see `revokeStoredTokens`). The account links stay: the next sign-in stores new
- * tokens. Returns how many providers confirmed.
- */
-export async function forgetProviderTokens(userId: string): Promise<number> {
-	const rows = await db
+/** The user's stored tokens, one row per linked account; add `.for('update')` to lock them. */
+export function selectStoredTokens(database: Database, userId: string) {
+	return database
 		.select({
 			provider: accounts.provider,
 			accessToken: accounts.access_token,
@@ -28,6 +24,15 @@ export async function forgetProviderTokens(userId: string): Promise<number> {
 		})
 		.from(accounts)
 		.where(eq(accounts.userId, userId));
+}
+
+/**
+ * Deletes the provider tokens stored for the user, then asks each provider to revoke them
+ * (best-effort, see `revokeStoredTokens`). The account links stay: the next sign-in stores new
+ * tokens. Returns how many providers confirmed.
+ */
+export async function forgetProviderTokens(userId: string): Promise<number> {
+	const rows = await selectStoredTokens(db, userId);
 	await db
 		.update(accounts)
 		.set({ access_token: null, refresh_token: null, id_token: null })
