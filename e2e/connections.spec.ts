@@ -65,9 +65,9 @@ test.describe('token timeline', () => {
 
 		await page.goto('/account/sessions');
 		const rotations = page.getByRole('list', { name: 'Token rotations' });
-		await expect(rotations.getByText('Provider token rotated (github)')).toHaveCount(2);
+		await expect(rotations.getByText('Provider token rotated (GitHub)')).toHaveCount(2);
 		const activity = page.getByRole('list', { name: 'Recent activity' });
-		await expect(activity.getByText('Provider token rotated (github)')).toHaveCount(0);
+		await expect(activity.getByText('Provider token rotated (GitHub)')).toHaveCount(0);
 	});
 
 	test("'Refresh now' after the grant was revoked says to sign in again, never a 500", async ({

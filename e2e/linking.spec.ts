@@ -129,7 +129,7 @@ test('a provider can be unlinked while another remains, never the last one', asy
 
 	await page.goto('/account/sessions');
 	await expect(page.getByRole('list', { name: 'Recent activity' })).toContainText(
-		'Account unlinked (github)'
+		'Account unlinked (GitHub)'
 	);
 	// The unlinked GitHub account no longer signs in to this user.
 	await signOut(page);

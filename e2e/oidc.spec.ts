@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import type { Idp } from '../idp/provider.js';
 import { expect, privateAppUrl, test } from './fixtures';
-import { connect, signIn } from './support/sign-in';
+import { connect, reconnect, signIn } from './support/sign-in';
 
 // The private app signs in with the local IdP's OIDC issuer under the name a team would give its
 // IdP, and that issuer's access tokens live 5 s: the app renews each in its last quarter.
@@ -22,6 +22,8 @@ test('the sign-in page offers the OIDC issuer by its configured name, and signs 
 	page,
 	login
 }) => {
+	await page.goto('/');
+	await expect(page.locator('.lead')).toContainText(`Sign in with GitHub, Google, or ${NAME} and`);
 	await page.goto('/signin');
 	await expect(page.getByRole('button', { name: /^Sign in with/ })).toHaveText([
 		'Sign in with GitHub',
@@ -57,13 +59,42 @@ test('a GitHub user connects the OIDC issuer, then signs in with it as the same 
 	await expect(page.getByRole('button', { name: `Unlink ${NAME}` })).toBeVisible();
 
 	// Another browser signs in with the issuer alone, as the same user, while this session lives.
-	// TODO(sign-out keeps expires_at): after signing out of the last session (which forgets every
-	// provider token), a sign-in with the issuer alone is flagged RefreshTokenError as soon as the
-	// forgotten GitHub token's old expiry passes: no refresh token, and due. Not OIDC-specific.
 	const other = await newSignedInPage({ provider: NAME, login, startAt: '/profile' });
 	await expect(other).toHaveURL('/profile');
 	await expect(other.getByTestId('profile-id')).toHaveText(id ?? '');
 	await expect(linkedProviders(other)).toHaveText(['GitHub', NAME]);
+});
+
+test('signed out everywhere, then in with the issuer alone: GitHub waits to be reconnected', async ({
+	page,
+	login,
+	newSignedInPage
+}) => {
+	await page.goto('/profile');
+	await signIn(page, 'GitHub', login);
+	await connect(page, NAME, login);
+	await expect(linkedProviders(page)).toHaveText(['GitHub', NAME]);
+	// Signing out of the last session forgets every provider token.
+	await page.getByRole('button', { name: 'Sign out' }).click();
+	await expect(page).toHaveURL('/signin');
+	// The forgotten GitHub token would have expired by now: nothing is left to be due.
+	await page.waitForTimeout(TTL_SECONDS * 1000);
+
+	const other = await newSignedInPage({ provider: NAME, login, startAt: '/connections' });
+	await expect(other).toHaveURL('/connections');
+	const github = other.getByRole('region', { name: 'GitHub' });
+	await expect(github.getByRole('alert')).toHaveText(
+		'Latchkey holds no GitHub tokens since you signed out. Reconnect to use GitHub here.'
+	);
+	await expect(other.getByRole('region', { name: NAME }).getByTestId('oidc-profile')).toContainText(
+		login
+	);
+	expect((await other.request.get('/api/get-session-status')).status()).toBe(200);
+
+	await reconnect(other, 'GitHub', login);
+	await expect(other).toHaveURL('/connections');
+	await expect(github.getByTestId('github-profile')).toContainText(login);
+	await expect(github.getByRole('alert')).toHaveCount(0);
 });
 
 test('a 5 s token rotates once per expiry', async ({ page, login, privateApp }) => {

@@ -80,6 +80,6 @@ test('"sign out everywhere else" ends every other session, and signing out ends 
 	await expect(sessionList(again).getByRole('listitem')).toHaveCount(1);
 	const activity = again.getByRole('list', { name: 'Recent activity' });
 	await expect(activity).toContainText('Signed out');
-	await expect(activity).toContainText('Signed in (github)');
-	await expect(activity).toContainText('Account linked (github)');
+	await expect(activity).toContainText('Signed in (GitHub)');
+	await expect(activity).toContainText('Account linked (GitHub)');
 });

@@ -17,13 +17,16 @@ import { handle as authHandle } from './auth';
 
 export const init: ServerInit = async () => {
 	await startServer(env);
-	// adapter-node's graceful shutdown waits for open sockets, such as the database pool's.
-	// Refreshes under way (some in the background) first store their tokens and release their
-	// leases: a killed one would leave a lease that only runs out.
-	process.once(
-		'sveltekit:shutdown',
-		() => void tokenServices().rotator.drain().then(closeDatabase)
-	);
+	// adapter-node emits this once the requests under way have been answered; the process then
+	// exits when nothing is left open, so the database pool must close. Refreshes under way (some
+	// in the background) first store their tokens and release their leases: a killed one would
+	// leave a lease that only runs out.
+	process.once('sveltekit:shutdown', () => {
+		void tokenServices()
+			.rotator.drain()
+			.finally(closeDatabase)
+			.catch((error: unknown) => console.error('[shutdown]', error));
+	});
 };
 
 export const handle = sequence(

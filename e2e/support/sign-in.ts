@@ -25,6 +25,11 @@ export async function connect(page: Page, provider: ProviderName, login: string)
 	await completeAtIdp(page, `Connect ${provider}`, provider, login);
 }
 
+/** Reconnects a provider from a /connections card whose tokens sign-out forgot. */
+export async function reconnect(page: Page, provider: ProviderName, login: string): Promise<void> {
+	await completeAtIdp(page, `Reconnect ${provider}`, provider, login);
+}
+
 /** Clicks the app's `button`, signs in at the local IdP as `login`, and waits to be back. */
 async function completeAtIdp(page: Page, button: string, provider: ProviderName, login: string) {
 	const appOrigin = new URL(page.url()).origin;

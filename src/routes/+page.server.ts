@@ -1,8 +1,11 @@
-import { labelProviders } from '$lib/server/providers/labels';
+import { labelProviders, offeredProviders } from '$lib/server/providers/labels';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals }) => {
 	// Note: the layout read the session already; `locals.auth()` is decoded once per request.
 	const session = await locals.auth();
-	return { signedInWith: labelProviders(session?.providers ?? []).map(({ name }) => name) };
+	return {
+		offered: offeredProviders().map(({ name }) => name),
+		signedInWith: labelProviders(session?.providers ?? []).map(({ name }) => name)
+	};
 };

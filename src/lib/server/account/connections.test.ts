@@ -15,6 +15,7 @@ import {
 import { getAccessToken } from '../tokens/access-token';
 import { findAccount } from '../tokens/accounts';
 import { RefreshTokenError } from '../tokens/errors';
+import { forgetProviderTokens } from '../tokens/forget';
 import { describeConnections, refreshConnection } from './connections';
 
 const local = useLocalIdp();
@@ -133,6 +134,43 @@ describeWithDatabases('connections', () => {
 			provider: 'github',
 			error: 'GitHub refused to refresh the token. Sign in again to reconnect.'
 		});
+	});
+
+	it('"Refresh now" with the provider down fails even while the old token is valid', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		const before = await findAccount(user.id, 'github');
+		local.idp.faults.set({ github: { outage: true } });
+		vi.spyOn(console, 'info').mockImplementation(() => {});
+
+		const result = await refreshConnection(user.id, 'github', null);
+
+		vi.restoreAllMocks();
+		expect(result).toEqual({
+			ok: false,
+			status: 503,
+			provider: 'github',
+			error: 'GitHub could not be reached. Try again soon.'
+		});
+		expect((await findAccount(user.id, 'github'))!.access_token).toBe(before!.access_token);
+	});
+
+	it('after sign-out forgot the tokens, the card offers to reconnect and nothing is refreshed', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github');
+		await forgetProviderTokens(user.id);
+
+		const [github] = await describeAsRoute(user.id);
+
+		expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
+		expect(github!.problem).toBe(
+			'Latchkey holds no GitHub tokens since you signed out. Reconnect to use GitHub here.'
+		);
+		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+			ok: false,
+			status: 409,
+			provider: 'github',
+			error: github!.problem
+		});
+		expect(local.refreshes).toEqual([]);
 	});
 
 	it('"Refresh now" is limited per user, and the refused one leaves the tokens alone', async () => {

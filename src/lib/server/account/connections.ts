@@ -4,6 +4,7 @@ import { readAccessToken } from '../tokens/access-token';
 import { findAccount, listSessionAccounts } from '../tokens/accounts';
 import {
 	AccountNotLinkedError,
+	NoStoredTokensError,
 	ProviderUnavailableError,
 	RefreshTokenError
 } from '../tokens/errors';
@@ -26,6 +27,8 @@ export interface Connection {
 	/** What the provider's user endpoint says, called with the current access token. */
 	profile: { name: string | null; email: string | null; login: string | null } | null;
 	problem: string | null;
+	/** True when no tokens are stored (forgotten at sign-out): signing in with it reconnects. */
+	reconnect: boolean;
 }
 
 /** Gives a valid access token for the user at `provider`: `getAccessToken` for a request. */
@@ -58,21 +61,31 @@ async function describeConnection(
 	try {
 		token = await getToken(provider);
 	} catch (error) {
+		const unknown = {
+			provider,
+			name,
+			expiresAt: null,
+			rotatedAt: null,
+			history: null,
+			profile: null
+		};
+		if (error instanceof NoStoredTokensError) {
+			return { ...unknown, problem: signedOutOf(name), reconnect: true };
+		}
 		if (!(error instanceof ProviderUnavailableError)) throw error;
-		const none = { expiresAt: null, rotatedAt: null, history: null, profile: null };
-		return { provider, name, ...none, problem: `${error.message}. Try again in a moment.` };
+		return { ...unknown, problem: `${error.message}. Try again in a moment.`, reconnect: false };
 	}
 	// Read after the token: a refresh it waited for has stored the new expiry.
 	const account = await findAccount(userId, provider);
 	if (account === null) throw new AccountNotLinkedError(provider);
 	const { expires_at: expiresAt, rotatedAt } = account;
 	const history = await readTokenHistory(userId, provider, rotatedAt);
+	const known = { provider, name, expiresAt, rotatedAt, history, reconnect: false };
 	try {
-		const profile = await fetchProviderProfile(provider, token);
-		return { provider, name, expiresAt, rotatedAt, history, profile, problem: null };
+		return { ...known, profile: await fetchProviderProfile(provider, token), problem: null };
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : String(error);
-		return { provider, name, expiresAt, rotatedAt, history, profile: null, problem: reason };
+		const problem = error instanceof Error ? error.message : String(error);
+		return { ...known, profile: null, problem };
 	}
 }
 
@@ -108,10 +121,17 @@ function describeRefreshFailure(error: unknown, provider: ProviderId) {
 	if (error instanceof ProviderUnavailableError) {
 		return { status: 503, error: `${name} could not be reached. Try again soon.` } as const;
 	}
+	if (error instanceof NoStoredTokensError) {
+		return { status: 409, error: signedOutOf(name) } as const;
+	}
 	if (error instanceof AccountNotLinkedError) {
 		return { status: 404, error: `No ${name} account is linked.` } as const;
 	}
 	throw error;
+}
+
+function signedOutOf(name: string): string {
+	return `Latchkey holds no ${name} tokens since you signed out. Reconnect to use ${name} here.`;
 }
 
 /**

@@ -10,3 +10,8 @@ export function labelProvider(id: ProviderId): ProviderLabel {
 export function labelProviders(ids: ProviderId[]): ProviderLabel[] {
 	return ids.map(labelProvider);
 }
+
+/** The configured providers, in the order the sign-in page offers them. */
+export function offeredProviders(): ProviderLabel[] {
+	return tokenServices().providers.map(({ id, name }) => ({ id, name }));
+}

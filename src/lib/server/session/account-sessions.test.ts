@@ -1,6 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import { configureAccountLimits } from '../http/account-limits';
-import { listAuditEvents } from '../account/audit';
+import { listAuditEvents, recordAuditEvent } from '../account/audit';
+import { configureTokenServices } from '../config/services';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import {
@@ -100,5 +101,22 @@ describeWithDatabases('/account/sessions', () => {
 		expect((await loadAccountSessions(user.id, current)).sessions).toHaveLength(2);
 		const theirs = await startUserSession(other.id, null);
 		expect(await revokeOtherListedSessions(other.id, theirs, client)).toMatchObject({ ok: true });
+	});
+
+	it('names a provider in an event as the pages do, and leaves other details as they are', async () => {
+		configureTokenServices({
+			AUTH_SECRET: 'account-sessions-test-secret-0123456789abcdefghijklmnop',
+			AUTH_OIDC_ISSUER: 'https://keycloak.example.com/realms/acme/',
+			AUTH_OIDC_ID: 'latchkey',
+			AUTH_OIDC_SECRET: 'oidc-client-secret',
+			AUTH_OIDC_NAME: 'Keycloak'
+		});
+		const user = await createUser();
+		await recordAuditEvent(user.id, 'sign_in', client, 'oidc');
+		await recordAuditEvent(user.id, 'session_revoked', client, '2 sessions');
+
+		const { events } = await loadAccountSessions(user.id, undefined);
+
+		expect(events.map(({ detail }) => detail)).toEqual(['2 sessions', 'Keycloak']);
 	});
 });

@@ -1,7 +1,9 @@
+import { isProviderId } from '$lib/auth/types';
 import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
 import type { AuditEvent } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { limitAccountAction } from '../http/account-limits';
+import { labelProvider } from '../providers/labels';
 import { revokeOtherUserSessions, revokeUserSession } from './revocation';
 import { listUserSessions } from './user-sessions';
 
@@ -65,6 +67,8 @@ export async function revokeOtherListedSessions(
 	return { ok: true, revoked: await revokeOtherUserSessions(userId, currentId, client) };
 }
 
+/** An event as the page lists it: a provider in the detail by its name, as the pages call it. */
 function toListedEvent({ id, event, detail, at, ip, userAgent }: AuditEvent) {
-	return { id, event, detail, at, ip, device: userAgent };
+	const shown = isProviderId(detail) ? labelProvider(detail).name : detail;
+	return { id, event, detail: shown, at, ip, device: userAgent };
 }

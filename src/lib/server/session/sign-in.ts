@@ -4,8 +4,8 @@ import { signInErrorMessage } from '$lib/auth/signin-errors';
 import type { ProviderLabel } from '$lib/auth/types';
 import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { tokenServices } from '../config/services';
 import { readForm } from '../http/form';
+import { offeredProviders } from '../providers/labels';
 import { clearSessionCookies } from './cookies';
 
 export type SignInPage =
@@ -31,8 +31,12 @@ export function readSignInPage(url: URL, session: Session | null): SignInPage {
 		// Signed in, a failed sign-in was an attempt to connect another provider from /profile.
 		return { signedIn: true, location: error ? linkErrorPath(error) : redirectTo };
 	}
-	const providers = tokenServices().providers.map(({ id, name }) => ({ id, name }));
-	return { signedIn: false, providers, redirectTo, error: signInErrorMessage(error) };
+	return {
+		signedIn: false,
+		providers: offeredProviders(),
+		redirectTo,
+		error: signInErrorMessage(error)
+	};
 }
 
 /**

@@ -7,7 +7,8 @@ import { describeWithDatabases } from '../testing/databases';
 import { buildSignedInEvent } from '../testing/factories';
 import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
 import { getAccessToken } from './access-token';
-import { AccountNotLinkedError, RefreshTokenError } from './errors';
+import { AccountNotLinkedError, NoStoredTokensError, RefreshTokenError } from './errors';
+import { forgetProviderTokens } from './forget';
 
 const local = useLocalIdp();
 
@@ -58,5 +59,13 @@ describeWithDatabases('getAccessToken', () => {
 		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
 		const event = await buildSignedInEvent(user.id);
 		await expect(getAccessToken(event, 'google')).rejects.toThrow(AccountNotLinkedError);
+	});
+
+	it('throws NoStoredTokensError once sign-out forgot the tokens, and refreshes nothing', async () => {
+		const { user } = await linkAccountWithTokens(local, 'google');
+		await forgetProviderTokens(user.id);
+		const event = await buildSignedInEvent(user.id);
+		await expect(getAccessToken(event, 'google')).rejects.toThrow(NoStoredTokensError);
+		expect(local.refreshes).toEqual([]);
 	});
 });

@@ -2,7 +2,12 @@ import type { RequestEvent } from '@sveltejs/kit';
 import type { ProviderId } from '$lib/auth/types';
 import { requestClient, type RequestClient } from '../http/request-client';
 import { findAccount } from './accounts';
-import { AccountNotLinkedError, ProviderUnavailableError, RefreshTokenError } from './errors';
+import {
+	AccountNotLinkedError,
+	NoStoredTokensError,
+	ProviderUnavailableError,
+	RefreshTokenError
+} from './errors';
 import { assertUser } from '../session/guards';
 import { tokenServices } from '../config/services';
 
@@ -19,7 +24,8 @@ export interface AccessToken {
  * and only an expired one waits for its refresh (at most the provider timeout).
  * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
  * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
- * provider is not linked.
+ * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
+ * in with that provider since.
  */
 export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
 	const user = await assertUser(event);
@@ -29,7 +35,8 @@ export async function getAccessToken(event: RequestEvent, provider: ProviderId):
 
 /**
  * `getAccessToken` for a known user id, with the token's expiry and last rotation. `force`
- * rotates now and waits for it, fresh or not ("Refresh now").
+ * rotates now and waits for it, fresh or not ("Refresh now"): a provider that cannot be reached
+ * then throws `ProviderUnavailableError`, even while the old token is still valid.
  */
 export async function readAccessToken(
 	userId: string,
@@ -39,6 +46,9 @@ export async function readAccessToken(
 	const { rotator, cipher } = tokenServices();
 	let account = await findAccount(userId, provider);
 	if (account === null) throw new AccountNotLinkedError(provider);
+	if (account.access_token === null && account.refresh_token === null) {
+		throw new NoStoredTokensError(provider);
+	}
 	const life = { expiresAt: account.expires_at, issuedAt: account.tokenIssuedAt };
 	const key = { provider, providerAccountId: account.providerAccountId, ...life };
 
@@ -46,6 +56,7 @@ export async function readAccessToken(
 		const outcome = await rotator.ensureFresh(key, { force, client });
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
 		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
+		if (force && outcome.status === 'unavailable') throw new ProviderUnavailableError(provider);
 		account = (await findAccount(userId, provider)) ?? account;
 		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {
 			throw new ProviderUnavailableError(provider);

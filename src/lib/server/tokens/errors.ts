@@ -23,3 +23,14 @@ export class AccountNotLinkedError extends Error {
 		super(`No ${provider} account is linked`);
 	}
 }
+
+/**
+ * No tokens are stored for the user at that provider: they signed out of their last session
+ * (which forgets them) and have not signed in with it since. Signing in with it stores new ones.
+ */
+export class NoStoredTokensError extends Error {
+	name = 'NoStoredTokensError';
+	constructor(readonly provider: ProviderId) {
+		super(`No ${provider} tokens are stored until the user signs in with it again`);
+	}
+}

@@ -84,6 +84,8 @@ describeWithDatabases('sign-out and provider tokens', () => {
 		for (const provider of PROVIDERS) {
 			const account = await findAccount(user.id, provider);
 			expect(account).toMatchObject({ access_token: null, refresh_token: null, id_token: null });
+			// Nothing left to rotate: a sign-in with another linked provider finds nothing due.
+			expect(account).toMatchObject({ expires_at: null, tokenIssuedAt: null });
 			expect(await refreshWorks(provider, issued[provider].refresh_token)).toBe(false);
 		}
 		const githubUser = await fetch(`${idp.github.baseUrl}/api/v3/user`, {

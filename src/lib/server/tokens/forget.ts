@@ -28,14 +28,21 @@ export function selectStoredTokens(database: Database, userId: string) {
 
 /**
  * Deletes the provider tokens stored for the user, then asks each provider to revoke them
- * (best-effort, see `revokeStoredTokens`). The account links stay: the next sign-in stores new
- * tokens. Returns how many providers confirmed.
+ * (best-effort, see `revokeStoredTokens`). The account links stay, with no token life: nothing
+ * is due until the next sign-in with that provider stores new tokens, so a sign-in with another
+ * linked provider meanwhile is not flagged. Returns how many providers confirmed.
  */
 export async function forgetProviderTokens(userId: string): Promise<number> {
 	const rows = await selectStoredTokens(db, userId);
 	await db
 		.update(accounts)
-		.set({ access_token: null, refresh_token: null, id_token: null })
+		.set({
+			access_token: null,
+			refresh_token: null,
+			id_token: null,
+			expires_at: null,
+			tokenIssuedAt: null
+		})
 		.where(eq(accounts.userId, userId));
 	return revokeStoredTokens(rows);
 }
