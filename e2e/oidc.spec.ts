@@ -18,6 +18,14 @@ test.use({
 const linkedProviders = (page: Page) =>
 	page.getByRole('list', { name: 'Linked providers' }).getByRole('listitem');
 
+/** Signs in with GitHub from /profile, then connects the issuer there: two linked providers. */
+async function signInWithGitHubAndConnectIssuer(page: Page, login: string) {
+	await page.goto('/profile');
+	await signIn(page, 'GitHub', login);
+	await connect(page, NAME, login);
+	await expect(linkedProviders(page)).toHaveText(['GitHub', NAME]);
+}
+
 test('the sign-in page offers the OIDC issuer by its configured name, and signs in with it', async ({
 	page,
 	login
@@ -49,13 +57,9 @@ test('a GitHub user connects the OIDC issuer, then signs in with it as the same 
 	login,
 	newSignedInPage
 }) => {
-	await page.goto('/profile');
-	await signIn(page, 'GitHub', login);
-	const id = await page.getByTestId('profile-id').textContent();
-
-	await connect(page, NAME, login);
+	await signInWithGitHubAndConnectIssuer(page, login);
 	await expect(page).toHaveURL('/profile');
-	await expect(linkedProviders(page)).toHaveText(['GitHub', NAME]);
+	const id = await page.getByTestId('profile-id').textContent();
 	await expect(page.getByRole('button', { name: `Unlink ${NAME}` })).toBeVisible();
 
 	// Another browser signs in with the issuer alone, as the same user, while this session lives.
@@ -70,10 +74,7 @@ test('signed out everywhere, then in with the issuer alone: GitHub waits to be r
 	login,
 	newSignedInPage
 }) => {
-	await page.goto('/profile');
-	await signIn(page, 'GitHub', login);
-	await connect(page, NAME, login);
-	await expect(linkedProviders(page)).toHaveText(['GitHub', NAME]);
+	await signInWithGitHubAndConnectIssuer(page, login);
 	// Signing out of the last session forgets every provider token.
 	await page.getByRole('button', { name: 'Sign out' }).click();
 	await expect(page).toHaveURL('/signin');
