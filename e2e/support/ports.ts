@@ -1,3 +1,6 @@
-/** The app that Playwright's webServer starts (with the local IdP on the next two ports). */
-export const APP_PORT = 4173;
+/**
+ * The app that Playwright's webServer starts (with the local IdP on the next three ports).
+ * `E2E_APP_PORT` moves it, so that two checkouts can run their suites side by side.
+ */
+export const APP_PORT = Number(process.env.E2E_APP_PORT || 4173);
 export const appUrl = `http://127.0.0.1:${APP_PORT}`;
