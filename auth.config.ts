@@ -4,11 +4,11 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { getRequestEvent } from '$app/server';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
-import { createAdapter } from '$lib/server/tokens/adapter';
+import { createAdapter, refuseLinksWithoutLiveSession } from '$lib/server/tokens/adapter';
 import { authLogger } from '$lib/server/config/authjs-logger';
 import { toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
-import { readCookieClaims } from '$lib/server/session/reader';
+import { readCookieClaims, readLiveCookieClaims } from '$lib/server/session/reader';
 import { tokenServices, type TokenServices } from '$lib/server/config/services';
 import type { Env } from '$lib/server/config/env';
 import { isHostTrusted } from '$lib/server/config/start';
@@ -25,7 +25,7 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		// Newest first: Auth.js encrypts with the first and decrypts with any.
 		secret: session.secrets,
 		trustHost: isHostTrusted(env),
-		adapter: createAdapter(cipher),
+		adapter: refuseLinksWithoutLiveSession(createAdapter(cipher), isLiveSessionOf),
 		providers: services.providers.map(toAuthProvider),
 		session: {
 			strategy: 'jwt',
@@ -85,4 +85,11 @@ function currentClient(): RequestClient | null {
 async function readCurrentClaims(): Promise<JWT | null> {
 	const event = currentEvent();
 	return event && readCookieClaims(event.cookies, event.url);
+}
+
+/** True when the current request's session cookie is a live session of `userId` right now. */
+async function isLiveSessionOf(userId: string): Promise<boolean> {
+	const event = currentEvent();
+	const live = event && (await readLiveCookieClaims(event.cookies, event.url));
+	return live?.sub === userId;
 }

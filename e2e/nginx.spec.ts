@@ -168,3 +168,40 @@ test.describe('client addresses behind nginx', () => {
 		for (const client of clients) client.close();
 	});
 });
+
+test.describe('a revoked cookie over https', () => {
+	// Sessions are checked against the database at most once a second here (60 s by default).
+	test.use({ appOptions: behindNginx({ env: { AUTH_SESSION_CHECK_SECONDS: '1' } }) });
+
+	test('sent back as __Secure-authjs.session-tokenX, it cannot link the attacker’s Google to the victim', async ({
+		nginx,
+		login
+	}) => {
+		const certificate = { certificate: nginx.certificate };
+		const victim = new ProxyClient(nginx.origin, certificate);
+		await signInThrough(victim, login);
+		const victimId = (await sessionStatus(victim)).userId;
+		const stolen = victim.cookies.get('__Secure-authjs.session-token');
+		expect(stolen).toBeDefined();
+		expect((await victim.request('/signout', { form: {} })).status).toBe(302);
+		await sleep(1_500);
+
+		const attacker = new ProxyClient(nginx.origin, certificate);
+		attacker.cookies.set('__Secure-authjs.session-tokenX', stolen!);
+		expect((await sessionStatus(attacker)).status).toBe(401);
+		await signInThrough(attacker, `${login}-attacker`, 'google');
+		attacker.cookies.delete('__Secure-authjs.session-tokenX');
+		const planted = await sessionStatus(attacker);
+		expect(planted.status).toBe(200);
+		expect(planted.userId).not.toBe(victimId);
+
+		await signInThrough(victim, login);
+		expect((await sessionStatus(victim)).userId).toBe(victimId);
+		expect((await victim.request('/profile')).body).toContain('Connect Google');
+		for (const client of [victim, attacker]) client.close();
+	});
+});
+
+async function sessionStatus(client: ProxyClient): Promise<{ status: number; userId?: string }> {
+	return JSON.parse((await client.request('/api/get-session-status')).body);
+}

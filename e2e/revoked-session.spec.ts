@@ -25,6 +25,15 @@ function postForm(base: string, path: string, cookie: string, form: Record<strin
 	});
 }
 
+/** The pairs of Cookie header `cookies` that `sent` did not hold as they are. */
+function cookiesSetBesides(cookies: string, sent: string): string {
+	const before = new Set(sent.split(/;\s*/));
+	return cookies
+		.split(/;\s*/)
+		.filter((pair) => !before.has(pair))
+		.join('; ');
+}
+
 test.describe('a revoked session cannot link a provider', () => {
 	// Sessions are checked against the database at most once a second here (60 s by default).
 	test.use({ appOptions: { env: { AUTH_SESSION_CHECK_SECONDS: '1' } } });
@@ -44,10 +53,10 @@ test.describe('a revoked session cannot link a provider', () => {
 		expect((await sessionStatus(app.url, stolen)).status).toBe(401);
 
 		const attacker = uniqueLogin('attacker');
-		const planted = await sessionStatus(
-			app.url,
-			await signInToApp(app.url, 'google', attacker, { cookie: stolen })
-		);
+		const signedIn = await signInToApp(app.url, 'google', attacker, { cookie: stolen });
+		// Note: the browser still holds the stolen cookie as the attacker sent it; the new session
+		// is the one the callback set.
+		const planted = await sessionStatus(app.url, cookiesSetBesides(signedIn, stolen));
 		expect(planted.status).toBe(200);
 		expect(planted.userId).not.toBe(victimId);
 
@@ -69,6 +78,19 @@ test.describe('a revoked session cannot link a provider', () => {
 		expect((await postForm(app.url, '/signout', stolen)).status).toBe(302);
 
 		await expectNoBackdoor(app, stolen, userId!, login);
+	});
+
+	test('a copied cookie sent under a longer name (which Auth.js reads as the session) cannot link', async ({
+		privateApp: app
+	}) => {
+		const login = uniqueLogin('victim-renamed');
+		const stolen = await signInToApp(app.url, 'github', login);
+		const { userId } = await sessionStatus(app.url, stolen);
+		expect((await postForm(app.url, '/signout', stolen)).status).toBe(302);
+		const renamed = stolen.replace(/^authjs\.session-token=/, 'authjs.session-tokenX=');
+		expect(renamed).not.toBe(stolen);
+
+		await expectNoBackdoor(app, renamed, userId!, login);
 	});
 
 	test('after "sign out everywhere else" from a second browser, the copied cookie cannot link', async ({

@@ -101,11 +101,15 @@ export class ProxyClient {
 }
 
 /**
- * Signs `login` in with the local GitHub, the app's side through `client` (so from its address),
- * the IdP's pages directly, as a browser would reach them.
+ * Signs `login` in with the local `provider` (GitHub unless told), the app's side through
+ * `client` (so from its address), the IdP's pages directly, as a browser would reach them.
  */
-export async function signInThrough(client: ProxyClient, login: string): Promise<void> {
-	const start = await client.request('/auth/signin/github', {
+export async function signInThrough(
+	client: ProxyClient,
+	login: string,
+	provider: 'github' | 'google' = 'github'
+): Promise<void> {
+	const start = await client.request(`/auth/signin/${provider}`, {
 		form: { callbackUrl: client.origin }
 	});
 	const location = start.headers.location;

@@ -1,7 +1,6 @@
-import type { Handle, RequestEvent } from '@sveltejs/kit';
-import { withoutSessionCookies } from '../session/cookies';
-import { readCookieClaims } from '../session/reader';
-import { touchUserSession } from '../session/user-sessions';
+import type { Handle } from '@sveltejs/kit';
+import { withoutSessionCookies } from '../session/session-cookie';
+import { readLiveCookieClaims } from '../session/reader';
 
 // Auth.js pages the app does not use: its sign-out confirmation (the app signs out with a POST
 // to /signout or /auth/signout) and the e-mail provider's "check your inbox" page.
@@ -12,24 +11,20 @@ const UNUSED_PAGES = ['/auth/signout', '/auth/verify-request'];
  * - its built-in pages that the app does not use answer 404 (they would be served without the
  *   app's CSP);
  * - a provider callback links the new account to the user of the request's session cookie, and
- *   Auth.js accepts any cookie that decrypts. Here the cookie counts only when its `sid` is live
- *   in `user_sessions` right now (not once a minute): a revoked, unknown or planted session is
- *   dropped from the request, so the callback is a plain sign-in for whoever signed in at the
- *   provider, and never links to that cookie's user.
+ *   Auth.js accepts any cookie that decrypts. Here the session (every cookie Auth.js would read
+ *   as one, renamed copies included) counts only when its `sid` is live in `user_sessions` right
+ *   now (not once a minute): otherwise all of those cookies are dropped from the request, so the
+ *   callback is a plain sign-in for whoever signed in at the provider, and never links to that
+ *   cookie's user.
  */
 export const guardAuthRoutes: Handle = async ({ event, resolve }) => {
-	const { pathname } = event.url;
-	if (event.request.method === 'GET' && UNUSED_PAGES.includes(pathname)) {
+	const { cookies, url } = event;
+	if (event.request.method === 'GET' && UNUSED_PAGES.includes(url.pathname)) {
 		return new Response('Not found', { status: 404 });
 	}
-	if (pathname.startsWith('/auth/callback/') && !(await carriesLiveSession(event))) {
-		event.request = withoutSessionCookies(event.request);
+	const isCallback = url.pathname.startsWith('/auth/callback/');
+	if (isCallback && (await readLiveCookieClaims(cookies, url)) === null) {
+		event.request = withoutSessionCookies(event.request, url);
 	}
 	return resolve(event);
 };
-
-async function carriesLiveSession({ cookies, url }: RequestEvent): Promise<boolean> {
-	const claims = await readCookieClaims(cookies, url);
-	if (claims === null || !claims.sub || !claims.sid) return false;
-	return touchUserSession(claims.sid, claims.sub);
-}

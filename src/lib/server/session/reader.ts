@@ -1,9 +1,11 @@
 import type { JWT } from '@auth/core/jwt';
 import type { Session } from '@auth/core/types';
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
-import { hasSessionChunks, sessionCookieName, toSession } from './cookies';
+import { toSession } from './cookies';
+import { readSessionCookie, sessionCookieName } from './session-cookie';
 import { tokenServices } from '../config/services';
 import { isSessionCurrent } from './claims';
+import { touchUserSession } from './user-sessions';
 
 export type ReadSession = () => Promise<Session | null>;
 
@@ -13,8 +15,9 @@ export type ReadSession = () => Promise<Session | null>;
  * refresh, was checked against `user_sessions` within the interval and is younger than the
  * renewal age, the jwt callback would change nothing, so the
  * session is built from the claims and no cookie is re-issued. Everything else (no valid
- * cookie, a refresh due, a renewal due, a chunked cookie) goes to Auth.js's own session flow,
- * `authjs`, which runs the callbacks, re-issues or clears the cookie and logs what failed.
+ * cookie, a refresh due, a renewal due, a session held by more than one cookie) goes to
+ * Auth.js's own session flow, `authjs`, which runs the callbacks, re-issues or clears the cookie
+ * and logs what failed.
  */
 export async function readSession(
 	event: RequestEvent,
@@ -22,9 +25,12 @@ export async function readSession(
 ): Promise<Session | null> {
 	const services = tokenServices();
 	const { session: policy } = services;
+	const cookie = readSessionCookie(event.cookies.getAll(), event.url);
+	if (cookie === null) return null;
+	// Chunks, or a renamed copy beside the cookie: Auth.js reads them joined and re-issues one.
+	if (cookie.parts > 1) return authjs();
+	const { token } = cookie;
 	const name = sessionCookieName(event.url);
-	const token = event.cookies.get(name);
-	if (token === undefined) return hasSessionChunks(event.cookies, name) ? authjs() : null;
 
 	const claims = await policy.codec
 		.decode({ token, salt: name, secret: policy.secrets })
@@ -45,13 +51,23 @@ export async function readSession(
 }
 
 /**
- * The claims of the session cookie in `cookies`, or null when there is none or it does not
- * decode. Note: a session split into chunks is not read; it has never outgrown one cookie.
+ * The claims of the session that Auth.js would read from `cookies` (every cookie under its
+ * rule, joined), or null when there is none or it does not decode.
  */
 export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
 	const { session: policy } = tokenServices();
-	const name = sessionCookieName(url);
-	const token = cookies.get(name);
-	if (token === undefined) return null;
-	return policy.codec.decode({ token, salt: name, secret: policy.secrets }).catch(() => null);
+	const cookie = readSessionCookie(cookies.getAll(), url);
+	if (cookie === null) return null;
+	const params = { token: cookie.token, salt: sessionCookieName(url), secret: policy.secrets };
+	return policy.codec.decode(params).catch(() => null);
+}
+
+/**
+ * `readCookieClaims`, only while their session is live in `user_sessions` right now (checked,
+ * not remembered: one indexed update). Null for a revoked, unknown or planted session.
+ */
+export async function readLiveCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
+	const claims = await readCookieClaims(cookies, url);
+	if (claims === null || !claims.sub || !claims.sid) return null;
+	return (await touchUserSession(claims.sid, claims.sub)) ? claims : null;
 }

@@ -25,7 +25,7 @@ async function read(cookie: string) {
 	const authjs = vi.fn(async () => null);
 	const event = {
 		url: new URL('http://127.0.0.1:5173/'),
-		cookies: { get: (name: string) => (name === COOKIE ? cookie : undefined) }
+		cookies: { getAll: () => [{ name: COOKIE, value: cookie }] }
 	} as unknown as RequestEvent;
 	const session = await readSession(event, authjs);
 	return { session, throughAuthjs: authjs.mock.calls.length > 0 };

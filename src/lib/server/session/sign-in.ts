@@ -6,7 +6,7 @@ import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readForm } from '../http/form';
 import { offeredProviders } from '../providers/labels';
-import { clearSessionCookies } from './cookies';
+import { clearSessionCookies } from './session-cookie';
 
 export type SignInPage =
 	/** Signed in already: go on to `location` instead. */
@@ -49,7 +49,8 @@ export async function startSignIn(event: RequestEvent, signIn: Action): Promise<
 	await readForm(event.request.clone());
 	// A session whose tokens can no longer be refreshed is ended first: otherwise Auth.js
 	// would link the new sign-in to that user, whose dead account keeps the session flagged.
-	if ((await event.locals.auth())?.error !== undefined) clearSessionCookies(event.cookies);
+	if ((await event.locals.auth())?.error !== undefined)
+		clearSessionCookies(event.cookies, event.url);
 	try {
 		await signIn(event);
 	} catch (error) {

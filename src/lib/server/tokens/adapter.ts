@@ -1,5 +1,6 @@
 import type { Adapter } from '@auth/core/adapters';
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
+import { eq } from 'drizzle-orm';
 import { db } from '../db';
 import { accounts, sessions, users, verificationTokens } from '../db/schema';
 import { sealTokens } from './accounts';
@@ -21,4 +22,44 @@ export function createAdapter(cipher: TokenCipher): Adapter {
 			await adapter.linkAccount!({ ...(await sealTokens(account, cipher)), ...issued });
 		}
 	};
+}
+
+/** True when the request's session cookie, read by Auth.js's rule, is a live session of `userId`. */
+export type LiveSessionCheck = (userId: string) => Promise<boolean>;
+
+/**
+ * `adapter`, refusing to link a provider to a user who has one already (Auth.js links to the
+ * user of the request's session cookie) unless that cookie is a live session of theirs right
+ * now. Defence in depth behind `guardAuthRoutes`: a cookie revoked between that check and the
+ * link, or any path that reaches the callback past it, fails the sign-in instead of planting a
+ * sign-in method on someone else's account. A new user's first account needs no session.
+ */
+export function refuseLinksWithoutLiveSession(
+	adapter: Adapter,
+	isLiveSessionOf: LiveSessionCheck
+): Adapter {
+	return {
+		...adapter,
+		linkAccount: async (account) => {
+			if ((await hasLinkedAccount(account.userId)) && !(await isLiveSessionOf(account.userId))) {
+				throw new LinkWithoutLiveSessionError();
+			}
+			await adapter.linkAccount!(account);
+		}
+	};
+}
+
+/** A provider was to be linked to an existing user without a live session of theirs. */
+export class LinkWithoutLiveSessionError extends Error {
+	name = 'LinkWithoutLiveSessionError';
+	message = 'Refused to link a provider: the request holds no live session of that user';
+}
+
+async function hasLinkedAccount(userId: string): Promise<boolean> {
+	const linked = await db
+		.select({ provider: accounts.provider })
+		.from(accounts)
+		.where(eq(accounts.userId, userId))
+		.limit(1);
+	return linked.length > 0;
 }

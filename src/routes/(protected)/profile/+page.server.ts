@@ -2,7 +2,8 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { checkDeletionConfirmation, deleteAccount } from '$lib/server/account/deletion';
 import { readProfilePage, renameUser, unlinkSignInMethod } from '$lib/server/account/profile';
-import { clearSessionCookies, reissueSessionCookie } from '$lib/server/session/cookies';
+import { reissueSessionCookie } from '$lib/server/session/cookies';
+import { clearSessionCookies } from '$lib/server/session/session-cookie';
 import { readActionInput, requireUser } from '$lib/server/session/guards';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -33,7 +34,7 @@ export const actions: Actions = {
 		const refusal = checkDeletionConfirmation(form.get('confirm'));
 		if (refusal !== null) return fail(400, { deleteError: refusal });
 		await deleteAccount(user.id, client);
-		clearSessionCookies(event.cookies);
+		clearSessionCookies(event.cookies, event.url);
 		redirect(303, PATHS.home);
 	}
 };

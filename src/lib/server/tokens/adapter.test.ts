@@ -1,0 +1,53 @@
+import { beforeEach, expect, it, vi } from 'vitest';
+import { describeWithDatabases } from '../testing/databases';
+import { buildAccount, createUser } from '../testing/factories';
+import { listSessionAccounts } from './accounts';
+import {
+	createAdapter,
+	LinkWithoutLiveSessionError,
+	refuseLinksWithoutLiveSession
+} from './adapter';
+import { createTokenCipher } from './cipher';
+
+const cipher = createTokenCipher(['test-secret-for-the-adapter-0123456789abc']);
+
+describeWithDatabases('linking a provider to an existing user', () => {
+	// Note: built per test, on the database that test runs on.
+	let adapter: ReturnType<typeof createAdapter>;
+	beforeEach(() => {
+		adapter = createAdapter(cipher);
+	});
+
+	it('is refused without a live session of that user, and nothing is linked', async () => {
+		const user = await createUser();
+		await adapter.linkAccount!(buildAccount(user.id, { provider: 'github' }));
+		const isLiveSessionOf = vi.fn(async () => false);
+		const guarded = refuseLinksWithoutLiveSession(adapter, isLiveSessionOf);
+
+		await expect(
+			guarded.linkAccount!(buildAccount(user.id, { provider: 'google' }))
+		).rejects.toBeInstanceOf(LinkWithoutLiveSessionError);
+		expect(isLiveSessionOf).toHaveBeenCalledWith(user.id);
+		expect((await listSessionAccounts(user.id)).map((a) => a.provider)).toEqual(['github']);
+	});
+
+	it('goes ahead while the request holds a live session of that user', async () => {
+		const user = await createUser();
+		await adapter.linkAccount!(buildAccount(user.id, { provider: 'github' }));
+		const guarded = refuseLinksWithoutLiveSession(adapter, async (id) => id === user.id);
+
+		await guarded.linkAccount!(buildAccount(user.id, { provider: 'google' }));
+		const linked = (await listSessionAccounts(user.id)).map((a) => a.provider);
+		expect(linked.sort()).toEqual(['github', 'google']);
+	});
+
+	it('a new user’s first account needs no session', async () => {
+		const user = await createUser();
+		const isLiveSessionOf = vi.fn(async () => false);
+		await refuseLinksWithoutLiveSession(adapter, isLiveSessionOf).linkAccount!(
+			buildAccount(user.id, { provider: 'github' })
+		);
+		expect(isLiveSessionOf).not.toHaveBeenCalled();
+		expect((await listSessionAccounts(user.id)).map((a) => a.provider)).toEqual(['github']);
+	});
+});
