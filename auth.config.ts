@@ -6,6 +6,7 @@ import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { createAdapter, refuseLinksWithoutLiveSession } from '$lib/server/tokens/adapter';
 import { authLogger } from '$lib/server/config/authjs-logger';
+import { providerEndpoints } from '$lib/server/providers/endpoints';
 import { toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
 import { readCookieClaims, readLiveCookieClaims } from '$lib/server/session/reader';
@@ -26,7 +27,7 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		secret: session.secrets,
 		trustHost: isHostTrusted(env),
 		adapter: refuseLinksWithoutLiveSession(createAdapter(cipher), isLiveSessionOf),
-		providers: services.providers.map(toAuthProvider),
+		providers: services.providers.map((settings) => toAuthProvider(settings)),
 		session: {
 			strategy: 'jwt',
 			maxAge: session.maxAgeSeconds,
@@ -38,6 +39,37 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		logger: authLogger,
 		callbacks: callbacks(services),
 		events: EVENTS
+	};
+}
+
+// Auth.js's callback route for a provider, under its default base path.
+const CALLBACK_PATH = /^\/auth\/callback\/([^/]+)$/;
+
+/**
+ * The configuration for one request to `config`. Auth.js calls a provider's token endpoint in one
+ * place, its callback (the code exchange), and there the provider authenticates the client the
+ * way refresh and revocation do: with the method of `providerEndpoints`, which discovers it once
+ * per process. Other requests need no discovery, so an outage of the provider slows no page.
+ */
+export async function configForRequest(
+	config: SvelteKitAuthConfig,
+	url: URL
+): Promise<SvelteKitAuthConfig> {
+	const id = CALLBACK_PATH.exec(url.pathname)?.[1];
+	const { providers } = tokenServices();
+	const settings = providers.find((provider) => provider.id === id);
+	if (settings === undefined) return config;
+	// Note: when discovery fails, Auth.js's own discovery (the same request) fails too, and
+	// the sign-in page reports it.
+	const method = await providerEndpoints(settings).then(
+		(endpoints) => endpoints.clientAuthMethod,
+		() => settings.clientAuth
+	);
+	return {
+		...config,
+		providers: providers.map((other) =>
+			toAuthProvider(other, other === settings ? method : undefined)
+		)
 	};
 }
 

@@ -17,6 +17,8 @@ export interface AppOptions {
 	accessTokenTtl?: number;
 	/** App instances that share the IdP and the database (default 1). */
 	instances?: number;
+	/** The app client's secrets at the IdP's instances (default: random, Base64url). */
+	clientSecrets?: { github?: string; google?: string; oidc?: string };
 }
 
 interface SignInOptions {
@@ -118,7 +120,7 @@ export const test = base.extend<Fixtures>({
 
 	privateStack: [
 		async ({ appOptions, appDatabaseUrl }, use) => {
-			const { env, instances, accessTokenTtl } = appOptions;
+			const { env, instances, accessTokenTtl, clientSecrets } = appOptions;
 			const database =
 				appDatabaseUrl === undefined
 					? {}
@@ -126,6 +128,7 @@ export const test = base.extend<Fixtures>({
 			const stack = await startTestStack({
 				instances,
 				accessTokenTtl,
+				clientSecrets,
 				env: { ...env, ...database }
 			});
 			await use(stack);

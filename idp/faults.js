@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * Fault knobs for the local IdPs' token endpoints, for tests, benchmarks and demos: added
- * latency, an outage, a Google-like mode that keeps the refresh token, and access-token lifetimes
- * per login. Each instance has its own settings, all off unless set, and they take effect on the
+ * latency, an outage, a Google-like mode that keeps the refresh token, access-token lifetimes
+ * per login, and client credentials compared without form-decoding. Each instance has its own settings, all off unless set, and they take effect on the
  * next request.
  */
 import { normalizeLogin } from './accounts.js';
@@ -20,6 +20,9 @@ import { normalizeLogin } from './accounts.js';
  *   valid and reusable, and the response has no `refresh_token` field
  * @property {Record<string, number>} accessTokenTtlByLogin access-token lifetime in seconds for
  *   these logins (any case); other logins get the instance's default
+ * @property {boolean} strictBasicAuth like LemonLDAP::NG 2.16: the token and revocation endpoints
+ *   compare HTTP Basic credentials as sent, without the form-decoding of RFC 6749 §2.3.1, so a
+ *   secret holding `+ / = %` or a space never matches over Basic (the form body still works)
  */
 
 /** @typedef {{ [name in ProviderName]?: Partial<TokenFaults> }} FaultSettings */
@@ -34,7 +37,13 @@ import { normalizeLogin } from './accounts.js';
 
 /** @returns {TokenFaults} */
 export function noFaults() {
-	return { latencyMs: 0, outage: false, keepRefreshToken: false, accessTokenTtlByLogin: {} };
+	return {
+		latencyMs: 0,
+		outage: false,
+		keepRefreshToken: false,
+		accessTokenTtlByLogin: {},
+		strictBasicAuth: false
+	};
 }
 
 /**
@@ -85,6 +94,12 @@ export function faultConfiguration(faults, defaultTtl) {
  */
 export function applyFaults(provider, faults, onOutage) {
 	const tokenPath = provider.pathFor('token', { mountPath: '' });
+	const revocationPath = provider.pathFor('revocation', { mountPath: '' });
+	provider.use(async (ctx, next) => {
+		const guarded = ctx.path === tokenPath || ctx.path === revocationPath;
+		if (!faults.strictBasicAuth || !guarded || ctx.method !== 'POST') return next();
+		return compareBasicAsSent(provider, ctx, next);
+	});
 	provider.use(async (ctx, next) => {
 		if (ctx.path !== tokenPath || ctx.method !== 'POST') return next();
 		if (faults.latencyMs > 0) await new Promise((done) => setTimeout(done, faults.latencyMs));
@@ -106,6 +121,33 @@ export function applyFaults(provider, faults, onOutage) {
 			delete body.refresh_token;
 		}
 	});
+}
+
+/**
+ * `strictBasicAuth`: checks HTTP Basic credentials the way a provider that skips RFC 6749's
+ * form-decoding does, comparing the decoded Base64 as it is with the registered client. A match
+ * goes on to oidc-provider (which does decode) with the credentials re-encoded as it expects;
+ * anything else is refused as `invalid_client`, as LemonLDAP::NG answers "Wrong credentials".
+ * @param {Provider} provider
+ * @param {Parameters<Parameters<Provider['use']>[0]>[0]} ctx
+ * @param {() => Promise<void>} next
+ */
+async function compareBasicAsSent(provider, ctx, next) {
+	const basic = /^Basic (\S+)$/i.exec(ctx.get('authorization'))?.[1];
+	if (basic === undefined) return next();
+	const credentials = Buffer.from(basic, 'base64').toString('utf8');
+	const colon = credentials.indexOf(':');
+	const [id, secret] = [credentials.slice(0, colon), credentials.slice(colon + 1)];
+	const client = colon > 0 ? await provider.Client.find(id) : undefined;
+	if (client === undefined || client.clientSecret !== secret) {
+		ctx.status = 401;
+		ctx.set('www-authenticate', 'Basic realm="local IdP", error="invalid_client"');
+		ctx.body = { error: 'invalid_client', error_description: 'wrong client credentials' };
+		return;
+	}
+	const encode = (/** @type {string} */ value) => encodeURIComponent(value).replace(/%20/g, '+');
+	ctx.req.headers.authorization = `Basic ${btoa(`${encode(id)}:${encode(secret)}`)}`;
+	return next();
 }
 
 /**

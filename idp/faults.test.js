@@ -35,7 +35,13 @@ function refresh(provider, refreshToken) {
 
 describe('fault knobs', () => {
 	it('are all off at start', () => {
-		const off = { latencyMs: 0, outage: false, keepRefreshToken: false, accessTokenTtlByLogin: {} };
+		const off = {
+			latencyMs: 0,
+			outage: false,
+			keepRefreshToken: false,
+			accessTokenTtlByLogin: {},
+			strictBasicAuth: false
+		};
 		expect(idp.faults.get()).toEqual({ google: off, github: off, oidc: off });
 	});
 
@@ -137,6 +143,54 @@ describe('fault knobs', () => {
 		const up = await refresh('oidc', refresh_token);
 		expect(up.status).toBe(200);
 		expect(up.body.expires_in).toBe(5);
+	});
+
+	it('strictBasicAuth compares Basic credentials as sent, on the token and revocation endpoints', async () => {
+		const secret = 'dash-and+plus';
+		const strict = await startIdp({
+			appOrigins: [APP],
+			googlePort: 0,
+			githubPort: 0,
+			clientSecrets: { oidc: secret }
+		});
+		try {
+			const { token_endpoint, revocation_endpoint } = await metadata(strict.oidc.issuer);
+			const { clientId } = strict.oidc;
+			/** @param {string} endpoint @param {string} password @param {Record<string, string>} params */
+			const basic = (endpoint, password, params) =>
+				fetch(endpoint, {
+					method: 'POST',
+					headers: { authorization: `Basic ${btoa(`${clientId}:${password}`)}` },
+					body: new URLSearchParams(params)
+				});
+			const { refresh_token } = await obtainTokens(strict, 'oidc', 'strict', APP);
+			const grant = { grant_type: 'refresh_token', refresh_token };
+			const formEncoded = 'dash-and%2Bplus';
+
+			// Standard: RFC 6749's form-encoded password is decoded (and `+` would be a space).
+			expect((await basic(token_endpoint, secret, grant)).status).toBe(401);
+			strict.faults.set({ oidc: { strictBasicAuth: true } });
+			const refused = await basic(token_endpoint, formEncoded, grant);
+			expect(refused.status).toBe(401);
+			expect(await refused.json()).toMatchObject({ error: 'invalid_client' });
+			expect(refused.headers.get('www-authenticate')).toMatch(/^Basic /);
+			expect((await basic(revocation_endpoint, formEncoded, { token: refresh_token })).status).toBe(
+				401
+			);
+
+			const rotated = await basic(token_endpoint, secret, grant);
+			expect(rotated.status).toBe(200);
+			const { refresh_token: next } = await rotated.json();
+			// The form body is not Basic: it works with either setting.
+			const viaBody = await tokenRequest(token_endpoint, strict.oidc, {
+				grant_type: 'refresh_token',
+				refresh_token: next
+			});
+			expect(viaBody.status).toBe(200);
+			expect((await basic(revocation_endpoint, secret, { token: next })).status).toBe(200);
+		} finally {
+			await strict.close();
+		}
 	});
 
 	it('refuses an unknown instance name', () => {

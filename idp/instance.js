@@ -24,6 +24,7 @@ import { errorPage } from './pages.js';
  * @property {string[]} appOrigins
  * @property {number} accessTokenTtl the default; `faults` can set it per login
  * @property {import('./faults.js').TokenFaults} faults this instance's live knobs
+ * @property {string} [clientSecret] the app client's secret (default: a new random one)
  * @property {string[]} scopes
  * @property {Record<string, string[]>} [claims] claims released per scope
  * @property {'always' | 'offline_access'} refreshTokens a refresh token with every grant (as
@@ -47,7 +48,7 @@ export async function startInstance(spec) {
 	const origin = `http://${spec.host}:${await listen(server, spec.port, spec.host)}`;
 	const issuer = `${origin}${spec.mountPath}`;
 	const clientId = `latchkey-${spec.name}`;
-	const clientSecret = randomBytes(24).toString('base64url');
+	const clientSecret = spec.clientSecret ?? randomBytes(24).toString('base64url');
 
 	const provider = new Provider(issuer, configuration(spec, clientId, clientSecret));
 	// oidc-provider only reports unexpected failures through this event (and DEBUG logging).

@@ -20,6 +20,7 @@ export function faultsFromEnv(env) {
 		latencyMs: integerFromEnv(env, 'IDP_TOKEN_LATENCY_MS', 0),
 		outage: booleanFromEnv(env, 'IDP_TOKEN_OUTAGE'),
 		keepRefreshToken: booleanFromEnv(env, 'IDP_KEEP_REFRESH_TOKEN'),
+		strictBasicAuth: booleanFromEnv(env, 'IDP_STRICT_BASIC_AUTH'),
 		accessTokenTtlByLogin: ttlsByLoginFromEnv(env)
 	};
 }

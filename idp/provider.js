@@ -18,6 +18,9 @@ import { onTokenEndpoint } from './token-events.js';
  * @property {number} githubPort 0 picks a free port
  * @property {number} [oidcPort] default 0: a free port
  * @property {number} [accessTokenTtl] access token lifetime in seconds; default 300
+ * @property {{ [name in import('./faults.js').ProviderName]?: string }} [clientSecrets] the app
+ *   client's secret at these instances, e.g. one with characters that need encoding (default:
+ *   random, Base64url)
  */
 
 /**
@@ -33,7 +36,8 @@ import { onTokenEndpoint } from './token-events.js';
  *   sent: tests use it to learn which tokens were issued (and must never reach a browser) and
  *   which grants failed. Returns a function that removes the listener.
  * @property {import('./faults.js').IdpFaults} faults the token endpoints' fault knobs (latency,
- *   outage, keeping refresh tokens, per-login access-token lifetimes), all off at start
+ *   outage, keeping refresh tokens, per-login access-token lifetimes, Basic credentials compared
+ *   without form-decoding), all off at start
  * @property {() => Promise<void>} close stops the three servers
  */
 
@@ -104,7 +108,8 @@ export async function startIdp({
 	googlePort,
 	githubPort,
 	oidcPort = 0,
-	accessTokenTtl = 300
+	accessTokenTtl = 300,
+	clientSecrets = {}
 }) {
 	const faults = { google: noFaults(), github: noFaults(), oidc: noFaults() };
 	/** @type {Awaited<ReturnType<typeof startInstance>>[]} */
@@ -118,7 +123,8 @@ export async function startIdp({
 			port,
 			appOrigins,
 			accessTokenTtl,
-			faults: knobs
+			faults: knobs,
+			clientSecret: clientSecrets[shape.name]
 		}).catch(async (error) => {
 			await Promise.all(started.map((other) => other.close()));
 			throw error;

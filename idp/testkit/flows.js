@@ -110,7 +110,7 @@ export async function obtainTokens(idp, provider, login, appOrigin) {
 
 /**
  * Revokes an access or refresh token (RFC 7009) at the revocation endpoint the instance's
- * discovery document names, authenticated with client_secret_basic.
+ * discovery document names, authenticated with client_secret_post.
  * @param {Idp} idp as returned by `startIdp`
  * @param {ProviderName} provider
  * @param {string} token

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * The OAuth requests a client sends, as the app's Auth.js providers send them: PKCE, the token
- * and revocation endpoints (client_secret_basic) and an issuer's discovery document.
+ * and revocation endpoints (client_secret_post) and an issuer's discovery document.
  */
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -25,21 +25,22 @@ export function pkce() {
 }
 
 /**
- * POSTs to the token or revocation endpoint, authenticated with client_secret_basic.
+ * POSTs to the token or revocation endpoint, authenticated with client_secret_post: the form body
+ * is read alike by every instance whatever the secret holds, `strictBasicAuth` or not.
  * @param {string} endpoint
  * @param {{ clientId: string, clientSecret: string }} client
  * @param {Record<string, string>} params
  * @returns {Promise<{ status: number, body: any }>} body is the parsed JSON, if any
  */
 export async function tokenRequest(endpoint, client, params) {
-	const credentials = `${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`;
 	const res = await fetch(endpoint, {
 		method: 'POST',
-		headers: {
-			authorization: `Basic ${Buffer.from(credentials).toString('base64')}`,
-			'content-type': 'application/x-www-form-urlencoded'
-		},
-		body: new URLSearchParams(params)
+		headers: { 'content-type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({
+			...params,
+			client_id: client.clientId,
+			client_secret: client.clientSecret
+		})
 	});
 	const text = await res.text();
 	return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -24,15 +24,27 @@ import { freePorts } from './ports.js';
  * A local IdP and `instances` app instances that sign in with it, each on a port of its own that
  * the OS chose. The instances start one after another, so that Postgres migrations never race.
  * An `ORIGIN` in `env` (a proxy in front of every instance) is also a redirect target at the IdP.
- * @param {{ instances?: number, env?: Env, accessTokenTtl?: number }} [options] `env` is added to
- *   every instance's; `accessTokenTtl` is the IdP's default access-token lifetime, in seconds
+ * @param {{ instances?: number, env?: Env, accessTokenTtl?: number, clientSecrets?: import('../provider.js').IdpOptions['clientSecrets'] }} [options]
+ *   `env` is added to every instance's; `accessTokenTtl` is the IdP's default access-token
+ *   lifetime, in seconds; `clientSecrets` are the app client's secrets at the IdP's instances
  * @returns {Promise<TestStack>}
  */
-export async function startTestStack({ instances = 1, env = {}, accessTokenTtl } = {}) {
+export async function startTestStack({
+	instances = 1,
+	env = {},
+	accessTokenTtl,
+	clientSecrets
+} = {}) {
 	const ports = await freePorts(instances);
 	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
 	if (env.ORIGIN !== undefined) appOrigins.push(env.ORIGIN);
-	const idp = await startIdp({ appOrigins, googlePort: 0, githubPort: 0, accessTokenTtl });
+	const idp = await startIdp({
+		appOrigins,
+		googlePort: 0,
+		githubPort: 0,
+		accessTokenTtl,
+		clientSecrets
+	});
 	/** @type {TestApp[]} */
 	const apps = [];
 	const stop = async () => {

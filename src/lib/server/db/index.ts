@@ -7,6 +7,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { ConfigError } from '../config/env';
+import { lockDataDir } from './data-dir-lock';
 import { describeDatabaseError } from './errors';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
@@ -95,13 +96,23 @@ async function openPostgres(url: string) {
 }
 
 async function openPglite(dataDir: string) {
-	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
+	const inMemory = dataDir.startsWith('memory://');
+	if (!inMemory) mkdirSync(dataDir, { recursive: true });
+	// A directory on disk is one process's: a second one would silently lose rows (see the lock).
+	const lock = inMemory ? null : lockDataDir(dataDir);
 	const client = new PGlite(dataDir, { postgresqlconf: PGLITE_SETTINGS });
 	const pglite = drizzlePglite(client);
+	const close = async () => {
+		try {
+			await client.close();
+		} finally {
+			lock?.release();
+		}
+	};
 	try {
 		await migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER });
 	} catch (error) {
-		await client.close();
+		await close();
 		throw new ConfigError(
 			`cannot use the PGlite database in ${dataDir}: ${describeDatabaseError(error)}`
 		);
@@ -111,7 +122,7 @@ async function openPglite(dataDir: string) {
 		subscribe: null,
 		// Note: PGlite is one in-process connection; its queries take turns.
 		pool: { driver: 'pglite' as const, maxConnections: 1 },
-		close: () => client.close()
+		close
 	};
 }
 

@@ -1,10 +1,13 @@
 import * as o from 'oauth4webapi';
+import { chooseClientAuthMethod, toClientAuth, type ClientAuthMethod } from './client-auth';
 import type { ProviderSettings } from './settings';
 
 /** Where a provider's token and user endpoints are, from OIDC discovery or GitHub's URL layout. */
 export interface ProviderEndpoints {
 	as: o.AuthorizationServer;
 	client: o.Client;
+	/** How every call to the token and revocation endpoints sends the secret, sign-in's too. */
+	clientAuthMethod: ClientAuthMethod;
 	clientAuth: o.ClientAuth;
 	/** The user endpoint the connections page calls: GitHub's `/user` or OIDC userinfo. */
 	userUrl: string;
@@ -24,7 +27,7 @@ export function providerEndpoints(
 	settings: ProviderSettings,
 	signal?: AbortSignal
 ): Promise<ProviderEndpoints> {
-	const key = `${settings.id}:${settings.endpoint ?? ''}`;
+	const key = `${settings.id}:${settings.endpoint ?? ''}:${settings.clientAuth ?? ''}`;
 	let endpoints = discovered.get(key);
 	if (endpoints === undefined) {
 		endpoints = resolveEndpoints(settings, signal);
@@ -54,11 +57,12 @@ async function resolveEndpoints(
 	signal?: AbortSignal
 ): Promise<ProviderEndpoints> {
 	const client = { client_id: settings.clientId };
-	const clientAuth = o.ClientSecretBasic(settings.clientSecret);
 	if (settings.id === 'github') {
 		const { issuer, tokenUrl, apiUrl } = githubUrls(settings.endpoint);
 		const as = { issuer, token_endpoint: tokenUrl };
-		return { as, client, clientAuth, userUrl: `${apiUrl}/user` };
+		// Note: GitHub has no discovery; its docs send client_id and client_secret in the body.
+		const clientAuthMethod = settings.clientAuth ?? 'client_secret_post';
+		return { as, client, ...withClientAuth(settings, clientAuthMethod), userUrl: `${apiUrl}/user` };
 	}
 	const issuer = new URL(settings.endpoint ?? GOOGLE_ISSUER);
 	const response = await o.discoveryRequest(issuer, { signal, ...insecureIfHttp(issuer) });
@@ -66,7 +70,23 @@ async function resolveEndpoints(
 	if (as.token_endpoint === undefined || as.userinfo_endpoint === undefined) {
 		throw new Error(`${issuer} does not advertise token and userinfo endpoints`);
 	}
-	return { as, client, clientAuth, userUrl: as.userinfo_endpoint };
+	const methods = as.token_endpoint_auth_methods_supported;
+	const clientAuthMethod = chooseClientAuthMethod(settings.clientAuth, methods);
+	if (clientAuthMethod === null) {
+		throw new Error(
+			`${issuer} accepts neither client_secret_post nor client_secret_basic (${methods?.join(', ')}): set AUTH_${settings.id.toUpperCase()}_CLIENT_AUTH`
+		);
+	}
+	return {
+		as,
+		client,
+		...withClientAuth(settings, clientAuthMethod),
+		userUrl: as.userinfo_endpoint
+	};
+}
+
+function withClientAuth(settings: ProviderSettings, clientAuthMethod: ClientAuthMethod) {
+	return { clientAuthMethod, clientAuth: toClientAuth(clientAuthMethod, settings.clientSecret) };
 }
 
 /** Note: like Auth.js, allow plain http for local and test issuers (e.g. http://127.0.0.1). */

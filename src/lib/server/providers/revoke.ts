@@ -43,6 +43,8 @@ async function deleteGithubToken(
 ): Promise<boolean> {
 	if (accessToken === null) return false;
 	const { apiUrl } = githubUrls(settings.endpoint);
+	// Note: a REST API call, not an OAuth endpoint: GitHub's docs ask for plain HTTP Basic
+	// (RFC 7617) with the client id and secret, without OAuth's form-encoding.
 	const credentials = btoa(`${settings.clientId}:${settings.clientSecret}`);
 	const response = await fetch(`${apiUrl}/applications/${settings.clientId}/token`, {
 		method: 'DELETE',

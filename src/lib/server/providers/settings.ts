@@ -3,6 +3,7 @@ import GitHub from '@auth/sveltekit/providers/github';
 import Google from '@auth/sveltekit/providers/google';
 import type { ProviderId } from '$lib/auth/types';
 import { ConfigError, type Env } from '../config/env';
+import { readClientAuthOverride, type ClientAuthMethod } from './client-auth';
 
 /** A provider configured from env, in the order the sign-in page offers them. */
 export interface ProviderSettings {
@@ -13,6 +14,11 @@ export interface ProviderSettings {
 	clientSecret: string;
 	/** GitHub Enterprise base URL, or an OIDC issuer (Google's, or the generic provider's). */
 	endpoint: string | undefined;
+	/**
+	 * `AUTH_<ID>_CLIENT_AUTH`: how to send the client secret, instead of what discovery suggests
+	 * (see `chooseClientAuthMethod`).
+	 */
+	clientAuth?: ClientAuthMethod;
 	/** The OIDC issuer's `scope` and `prompt` at sign-in (`AUTH_OIDC_SCOPE`, `AUTH_OIDC_PROMPT`). */
 	authorization?: { scope: string; prompt: string };
 }
@@ -59,7 +65,8 @@ export function readProviderSettings(env: Env): ProviderSettings[] {
 			name: DEFAULT_NAMES[id],
 			clientId: env[`${prefix}_ID`]!,
 			clientSecret: env[`${prefix}_SECRET`]!,
-			endpoint: endpoint?.replace(/\/+$/, '')
+			endpoint: endpoint?.replace(/\/+$/, ''),
+			clientAuth: readClientAuthOverride(env, `${prefix}_CLIENT_AUTH`)
 		};
 		return [id === 'oidc' ? { ...settings, ...readOidcOptions(env) } : settings];
 	});
@@ -95,20 +102,30 @@ export function providerName(providers: ProviderSettings[], provider: ProviderId
 	return providers.find(({ id }) => id === provider)?.name ?? DEFAULT_NAMES[provider];
 }
 
-/** The Auth.js provider for one configured provider. */
-export function toAuthProvider(settings: ProviderSettings): Provider {
+/**
+ * The Auth.js provider for one configured provider, authenticating its code exchange with
+ * `clientAuth` (the method refresh and revocation use: `providerEndpoints`). Without it, Auth.js
+ * sends `client_secret_basic`.
+ */
+export function toAuthProvider(
+	settings: ProviderSettings,
+	clientAuth?: ClientAuthMethod
+): Provider {
 	const { clientId, clientSecret, endpoint } = settings;
+	const client = clientAuth && { client: { token_endpoint_auth_method: clientAuth } };
 	if (settings.id === 'github') {
 		return GitHub({
 			clientId,
 			clientSecret,
+			...client,
 			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } })
 		});
 	}
-	if (settings.id === 'oidc') return toOidcProvider(settings);
+	if (settings.id === 'oidc') return { ...toOidcProvider(settings), ...client };
 	return Google({
 		clientId,
 		clientSecret,
+		...client,
 		...(endpoint !== undefined && { issuer: endpoint }),
 		// Offline access with consent is what makes Google issue a refresh token.
 		authorization: { params: { access_type: 'offline', prompt: 'consent' } }
