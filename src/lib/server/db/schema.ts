@@ -104,6 +104,12 @@ export const userSessions = pgTable(
 		/** Short and readable, e.g. "Chrome on Linux"; the raw header is not kept. */
 		userAgent: text('user_agent').notNull(),
 		ip: text('ip').notNull(),
+		/**
+		 * The browser and address of the last session check (at most once per check interval):
+		 * beside the sign-in's own, they show a cookie used from somewhere else.
+		 */
+		lastUserAgent: text('last_user_agent').notNull(),
+		lastIp: text('last_ip').notNull(),
 		revokedAt: timestamp('revoked_at', { mode: 'date', withTimezone: true })
 	},
 	(session) => [index('user_sessions_user_id_idx').on(session.userId)]

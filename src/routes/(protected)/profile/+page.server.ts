@@ -3,7 +3,7 @@ import { PATHS } from '$lib/paths';
 import { checkDeletionConfirmation, deleteAccount } from '$lib/server/account/deletion';
 import { readProfilePage, renameUser, unlinkSignInMethod } from '$lib/server/account/profile';
 import { clearSessionCookies, reissueSessionCookie } from '$lib/server/session/cookies';
-import { readActionInput, requireUser } from '$lib/server/session/guards';
+import { readActionInput, readSensitiveActionInput, requireUser } from '$lib/server/session/guards';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -22,14 +22,14 @@ export const actions: Actions = {
 		return { saved: true };
 	},
 	unlink: async (event) => {
-		const { user, form, client } = await readActionInput(event);
+		const { user, form, client } = await readSensitiveActionInput(event);
 		const result = await unlinkSignInMethod(user.id, form.get('provider'), client);
 		if (!result.ok) return fail(400, { unlinkError: result.error });
 		await reissueSessionCookie(event);
 		return { unlinked: result.name };
 	},
 	deleteAccount: async (event) => {
-		const { user, form, client } = await readActionInput(event);
+		const { user, form, client } = await readSensitiveActionInput(event);
 		const refusal = checkDeletionConfirmation(form.get('confirm'));
 		if (refusal !== null) return fail(400, { deleteError: refusal });
 		await deleteAccount(user.id, client);
