@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
+import { db } from '../db';
+import { userSessions } from '../db/schema';
 import { configureAccountLimits } from '../http/account-limits';
 import { listAuditEvents, recordAuditEvent } from '../account/audit';
 import { configureTokenServices } from '../config/services';
@@ -168,6 +171,21 @@ describeWithDatabases('/account/sessions', () => {
 			lastIp: client.ip,
 			moved: false
 		});
+	});
+
+	it('a session from before the last browser and address were recorded shows no change', async () => {
+		const user = await createUser();
+		const id = await startUserSession(user.id, client);
+		await db
+			.update(userSessions)
+			.set({ lastIp: null, lastUserAgent: null })
+			.where(eq(userSessions.id, id));
+
+		const { sessions } = await loadAccountSessions(user.id, undefined);
+
+		expect(sessions).toMatchObject([
+			{ id, lastDevice: 'Firefox on Linux', lastIp: client.ip, moved: false }
+		]);
 	});
 
 	it('names a provider in an event as the pages do, and leaves other details as they are', async () => {

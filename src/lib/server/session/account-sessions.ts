@@ -1,6 +1,6 @@
 import { isProviderId } from '$lib/auth/types';
 import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
-import type { AuditEvent } from '../db/schema';
+import type { AuditEvent, UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { chargeAccountAction } from '../http/account-limits';
 import { labelProvider } from '../providers/labels';
@@ -22,18 +22,7 @@ export async function loadAccountSessions(userId: string, currentId: string | un
 		listAuditEvents(userId, 10, { events: TOKEN_EVENTS })
 	]);
 	return {
-		sessions: sessions.map((session) => ({
-			id: session.id,
-			device: session.userAgent,
-			ip: session.ip,
-			lastDevice: session.lastUserAgent,
-			lastIp: session.lastIp,
-			// A cookie used from another browser or address than it signed in from: maybe a copy.
-			moved: session.lastUserAgent !== session.userAgent || session.lastIp !== session.ip,
-			createdAt: session.createdAt,
-			lastSeenAt: session.lastSeenAt,
-			current: session.id === currentId
-		})),
+		sessions: sessions.map(toListedSession(currentId)),
 		events: events.map(toListedEvent),
 		rotations: rotations.map(toListedEvent)
 	};
@@ -76,6 +65,29 @@ export async function revokeOtherListedSessions(
 	const revoked = await revokeOtherUserSessions(userId, currentId, client);
 	if (revoked === 0) await charge.refund();
 	return { ok: true, revoked };
+}
+
+/**
+ * A session as the page lists it, with where it was last used beside where it signed in (a row
+ * from before those were recorded has none: the same), and whether they differ: its cookie was
+ * used from another browser or address, maybe a copy.
+ */
+function toListedSession(currentId: string | undefined) {
+	return (session: UserSession) => {
+		const lastDevice = session.lastUserAgent ?? session.userAgent;
+		const lastIp = session.lastIp ?? session.ip;
+		return {
+			id: session.id,
+			device: session.userAgent,
+			ip: session.ip,
+			lastDevice,
+			lastIp,
+			moved: lastDevice !== session.userAgent || lastIp !== session.ip,
+			createdAt: session.createdAt,
+			lastSeenAt: session.lastSeenAt,
+			current: session.id === currentId
+		};
+	};
 }
 
 /** An event as the page lists it: a provider in the detail by its name, as the pages call it. */
