@@ -21,7 +21,7 @@ export function absoluteEndOf(claims: JWT, absoluteMaxAgeSeconds: number): numbe
 /**
  * True once the session has reached its absolute end. The one test of it, for the fast path
  * and the jwt callback alike (through `isSessionCurrent`). A session without `authAt` (a cookie
- * from before the claim existed) has not: the callback takes it from its row (`withSignInTime`).
+ * from before the claim existed) has not: the callback takes it from its row (`checkUserSession`).
  */
 export function hasSessionEnded(
 	claims: JWT,
