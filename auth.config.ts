@@ -15,6 +15,8 @@ import type { Env } from '$lib/server/config/env';
 import { isHostTrusted } from '$lib/server/config/start';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
+import { checkProviderSignIn } from '$lib/server/session/fresh-links';
+import { absoluteEndOf } from '$lib/server/session/lifetime';
 import { endUserSession } from '$lib/server/session/revocation';
 import { requestClient, type RequestClient } from '$lib/server/http/request-client';
 
@@ -73,15 +75,26 @@ export async function configForRequest(
 	};
 }
 
-/** Auth.js's callbacks: the cookie's claims (`updateSessionClaims`), the page's session, redirects. */
+/**
+ * Auth.js's callbacks: who may sign in while signed in (`checkProviderSignIn`), the cookie's
+ * claims (`updateSessionClaims`), the page's session, redirects.
+ */
 function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
+	const { absoluteMaxAgeSeconds, freshAgeSeconds } = services.session;
 	return {
+		signIn: async ({ account }) =>
+			!account || checkProviderSignIn(await readCurrentClaims(), account, freshAgeSeconds),
 		jwt: ({ token, user, account, trigger }) =>
 			updateSessionClaims(
 				{ token, user, account, trigger, client: currentClient(), readCurrentClaims },
 				services
 			),
-		session: ({ session, token }) => toSession(token, session.expires),
+		// The cookie's `exp` stops at the session's absolute end (the codec), and so does this.
+		session: ({ session, token }) => {
+			const end = absoluteEndOf(token, absoluteMaxAgeSeconds) ?? Infinity;
+			const expires = Math.min(Date.parse(session.expires), end * 1000);
+			return toSession(token, new Date(expires).toISOString());
+		},
 		redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
 	};
 }

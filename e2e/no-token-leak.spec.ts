@@ -44,6 +44,7 @@ test('no response body or cookie sent to the browser holds a provider token', as
 		expect(Object.keys(claims ?? {}).sort()).toEqual(
 			[
 				'accounts',
+				'authAt',
 				'email',
 				'exp',
 				'iat',

@@ -20,6 +20,8 @@ declare module '@auth/core/types' {
 		error?: SessionError;
 		/** The `user_sessions` row of this sign-in (server side; the layout does not send it). */
 		sessionId?: string;
+		/** When this browser last signed in at the provider (epoch seconds; server side). */
+		authenticatedAt?: number;
 	}
 }
 
@@ -31,5 +33,10 @@ declare module '@auth/core/jwt' {
 		/** This sign-in's `user_sessions` row, and when it was last found live (epoch seconds). */
 		sid?: string;
 		sidCheckedAt?: number;
+		/**
+		 * When this browser last signed in at a provider (epoch seconds): the session's absolute
+		 * end and its freshness count from it (see `$lib/server/session/lifetime.ts`).
+		 */
+		authAt?: number;
 	}
 }

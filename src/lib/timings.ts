@@ -48,6 +48,19 @@ export const SESSION_CHECK_SECONDS = 60;
 export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
 /**
+ * How long a session lasts from the sign-in at the provider, however active it is (env:
+ * AUTH_SESSION_ABSOLUTE_MAX_AGE): a copied cookie that keeps being used still ends then.
+ */
+export const SESSION_ABSOLUTE_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/**
+ * How long after the sign-in at the provider a session may take sensitive actions (sign out
+ * other sessions, link or unlink a provider, delete the account) before it must sign in again
+ * (env: AUTH_FRESH_AGE_SECONDS). Like better-auth's `freshAge` and GitHub's sudo mode.
+ */
+export const SESSION_FRESH_AGE_SECONDS = 24 * 60 * 60;
+
+/**
  * How old a session cookie gets before a visit re-issues it with a new expiry (env:
  * AUTH_SESSION_UPDATE_AGE). Until then, requests send no Set-Cookie: sliding expiry with at most
  * one cookie write per session per this interval (and one per provider token rotation).
@@ -60,7 +73,10 @@ export const SIGN_IN_RATE_LIMIT = 20;
 /** The sliding window of that limit (env: AUTH_RATE_LIMIT_WINDOW_SECONDS). */
 export const SIGN_IN_RATE_WINDOW_SECONDS = 60;
 
-/** "Refresh now" or session revocations allowed per user per window (env: AUTH_ACTION_RATE_LIMIT). */
+/**
+ * "Refresh now" or session revocations allowed per session per window (env: AUTH_ACTION_RATE_LIMIT);
+ * only the ones that changed something count.
+ */
 export const ACCOUNT_ACTION_LIMIT = 10;
 
 /** The sliding window of that limit. */

@@ -6,8 +6,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async ({ url, locals }) => {
 	const page = readSignInPage(url, await locals.auth());
 	if (page.signedIn) redirect(303, page.location);
-	const { providers, redirectTo, error } = page;
-	return { providers, redirectTo, error };
+	const { providers, redirectTo, error, reauth } = page;
+	return { providers, redirectTo, error, reauth };
 };
 
 export const actions: Actions = {

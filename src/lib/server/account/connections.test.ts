@@ -20,6 +20,10 @@ import { describeConnections, refreshConnection } from './connections';
 
 const local = useLocalIdp();
 
+/** "Refresh now" from a session of the user's own (each user signs in once here). */
+const refreshFromSession = (userId: string, provider: unknown) =>
+	refreshConnection(userId, `session-of-${userId}`, provider, null);
+
 /** As /connections reads them: each token from `getAccessToken`, for a signed-in request. */
 async function describeAsRoute(userId: string) {
 	const event = await buildSignedInEvent(userId);
@@ -97,19 +101,19 @@ describeWithDatabases('connections', () => {
 		const linked = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
 		const { user } = linked;
 
-		expect(await refreshConnection(user.id, 'nope', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'nope')).toEqual({
 			ok: false,
 			status: 400,
 			provider: null,
 			error: 'No provider chosen.'
 		});
-		expect(await refreshConnection(user.id, 'google', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'google')).toEqual({
 			ok: false,
 			status: 404,
 			provider: 'google',
 			error: 'No Google account is linked.'
 		});
-		const refreshed = await refreshConnection(user.id, 'github', null);
+		const refreshed = await refreshFromSession(user.id, 'github');
 		expect(refreshed).toMatchObject({ ok: true, provider: 'github' });
 		expect(refreshed.ok && refreshed.expiresAt).toBe(
 			(await findAccount(user.id, 'github'))!.expires_at
@@ -118,7 +122,7 @@ describeWithDatabases('connections', () => {
 		// An expired token with the provider down: nothing usable is left.
 		await expireAccessToken(linked.account);
 		local.idp.faults.set({ github: { outage: true } });
-		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'github')).toEqual({
 			ok: false,
 			status: 503,
 			provider: 'github',
@@ -128,7 +132,7 @@ describeWithDatabases('connections', () => {
 		local.idp.faults.reset();
 		const stored = await storedRefreshToken(local, linked.account.providerAccountId);
 		await revokeToken(local.idp, 'github', stored!);
-		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'github')).toEqual({
 			ok: false,
 			status: 409,
 			provider: 'github',
@@ -142,7 +146,7 @@ describeWithDatabases('connections', () => {
 		local.idp.faults.set({ github: { outage: true } });
 		vi.spyOn(console, 'info').mockImplementation(() => {});
 
-		const result = await refreshConnection(user.id, 'github', null);
+		const result = await refreshFromSession(user.id, 'github');
 
 		vi.restoreAllMocks();
 		expect(result).toEqual({
@@ -164,7 +168,7 @@ describeWithDatabases('connections', () => {
 		expect(github!.problem).toBe(
 			'Latchkey holds no GitHub tokens since you signed out. Reconnect to use GitHub here.'
 		);
-		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'github')).toEqual({
 			ok: false,
 			status: 409,
 			provider: 'github',
@@ -173,14 +177,30 @@ describeWithDatabases('connections', () => {
 		expect(local.refreshes).toEqual([]);
 	});
 
-	it('"Refresh now" is limited per user, and the refused one leaves the tokens alone', async () => {
+	it('"Refresh now" counts only refreshes, per session: failures and other sessions spend nothing', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		const [mine, copy] = ['session-mine', 'session-copy'];
+		// Refreshes of an unlinked provider change nothing: as many as the limit, and more.
+		for (let i = 0; i < 6; i++) {
+			expect(await refreshConnection(user.id, mine, 'google', null)).toMatchObject({ status: 404 });
+		}
+		// Another session of the same user spends its own budget.
+		for (let i = 0; i < 4; i++) {
+			expect(await refreshConnection(user.id, copy, 'github', null)).toMatchObject({ ok: true });
+		}
+		expect(await refreshConnection(user.id, copy, 'github', null)).toMatchObject({ status: 429 });
+
+		expect(await refreshConnection(user.id, mine, 'github', null)).toMatchObject({ ok: true });
+	});
+
+	it('"Refresh now" is limited per session, and the refused one leaves the tokens alone', async () => {
 		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
 		for (let i = 0; i < 4; i++) {
-			expect(await refreshConnection(user.id, 'github', null)).toMatchObject({ ok: true });
+			expect(await refreshFromSession(user.id, 'github')).toMatchObject({ ok: true });
 		}
 		const before = await findAccount(user.id, 'github');
 
-		expect(await refreshConnection(user.id, 'github', null)).toEqual({
+		expect(await refreshFromSession(user.id, 'github')).toEqual({
 			ok: false,
 			status: 429,
 			provider: 'github',

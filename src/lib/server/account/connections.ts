@@ -11,7 +11,7 @@ import {
 import { providerEndpoints } from '../providers/endpoints';
 import { labelProvider } from '../providers/labels';
 import type { RequestClient } from '../http/request-client';
-import { limitAccountAction } from '../http/account-limits';
+import { chargeAccountAction } from '../http/account-limits';
 import { tokenServices } from '../config/services';
 import { readTokenHistory, type TokenHistory } from './token-history';
 
@@ -90,24 +90,29 @@ async function describeConnection(
 }
 
 /**
- * "Refresh now" for `provider` (a form field): rotates the tokens (see `rotateConnectionTokens`)
- * and gives the new expiry. On an expected failure, the result says why, with the status.
+ * "Refresh now" for `provider` (a form field), from the session `sessionId`: rotates the tokens
+ * (see `rotateConnectionTokens`) and gives the new expiry. Only a refresh that rotated them
+ * counts against the session's limit. On an expected failure, the result says why, with the
+ * status.
  */
 export async function refreshConnection(
 	userId: string,
+	sessionId: string,
 	provider: unknown,
 	client: RequestClient | null
 ): Promise<RefreshResult> {
 	if (!isProviderId(provider)) {
 		return { ok: false, status: 400, provider: null, error: 'No provider chosen.' };
 	}
-	const limited = await limitAccountAction('refresh-tokens', userId);
-	if (limited !== null) return { ok: false, status: 429, provider, error: limited };
+	const charge = await chargeAccountAction('refresh-tokens', sessionId);
+	if (!charge.allowed) return { ok: false, status: 429, provider, error: charge.error };
 	try {
 		const expiresAt = await rotateConnectionTokens(userId, provider, client);
 		return { ok: true, provider, expiresAt };
 	} catch (error) {
-		return { ok: false, provider, ...describeRefreshFailure(error, provider) };
+		const failure = describeRefreshFailure(error, provider);
+		await charge.refund();
+		return { ok: false, provider, ...failure };
 	}
 }
 

@@ -1,6 +1,8 @@
 import {
 	PROVIDER_TIMEOUT_MS,
+	SESSION_ABSOLUTE_MAX_AGE_SECONDS,
 	SESSION_CHECK_SECONDS,
+	SESSION_FRESH_AGE_SECONDS,
 	SESSION_MAX_AGE_SECONDS,
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
@@ -27,6 +29,10 @@ interface SessionPolicy {
 	updateAgeSeconds: number;
 	/** How often, at most, a session is checked against `user_sessions`. */
 	checkIntervalSeconds: number;
+	/** How long a session lasts from the sign-in at the provider, whatever its activity. */
+	absoluteMaxAgeSeconds: number;
+	/** How long after the sign-in at the provider a session may take sensitive actions. */
+	freshAgeSeconds: number;
 }
 
 let services: TokenServices | null = null;
@@ -61,12 +67,23 @@ export function configureTokenServices(env: Env): TokenServices {
 		'AUTH_SESSION_CHECK_SECONDS',
 		SESSION_CHECK_SECONDS
 	);
+	const absoluteMaxAgeSeconds = readWholeNumber(
+		env,
+		'AUTH_SESSION_ABSOLUTE_MAX_AGE',
+		SESSION_ABSOLUTE_MAX_AGE_SECONDS
+	);
+	if (absoluteMaxAgeSeconds === 0) {
+		throw new ConfigError('AUTH_SESSION_ABSOLUTE_MAX_AGE must be more than 0');
+	}
+	const freshAgeSeconds = readWholeNumber(env, 'AUTH_FRESH_AGE_SECONDS', SESSION_FRESH_AGE_SECONDS);
 	const session = {
-		codec: createSessionCodec(),
+		codec: createSessionCodec({ absoluteMaxAgeSeconds }),
 		secrets,
 		maxAgeSeconds,
 		updateAgeSeconds,
-		checkIntervalSeconds
+		checkIntervalSeconds,
+		absoluteMaxAgeSeconds,
+		freshAgeSeconds
 	};
 	services = { cipher, rotator, providers, session };
 	return services;

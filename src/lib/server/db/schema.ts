@@ -104,6 +104,14 @@ export const userSessions = pgTable(
 		/** Short and readable, e.g. "Chrome on Linux"; the raw header is not kept. */
 		userAgent: text('user_agent').notNull(),
 		ip: text('ip').notNull(),
+		/**
+		 * The browser and address of the last session check (at most once per check interval):
+		 * beside the sign-in's own, they show a cookie used from somewhere else. Note: nullable, so
+		 * that the previous release still inserts rows during a rolling restart; null reads as the
+		 * sign-in's own.
+		 */
+		lastUserAgent: text('last_user_agent'),
+		lastIp: text('last_ip'),
 		revokedAt: timestamp('revoked_at', { mode: 'date', withTimezone: true })
 	},
 	(session) => [index('user_sessions_user_id_idx').on(session.userId)]

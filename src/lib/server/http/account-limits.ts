@@ -3,12 +3,19 @@ import { readWholeNumber, type Env } from '../config/env';
 import { db } from '../db';
 import { RateLimiter } from './rate-limit';
 
-/** The account actions with a per-user limit: each one can be repeated by a script. */
+/** The account actions with a limit per session: each one can be repeated by a script. */
 export type AccountAction = 'refresh-tokens' | 'revoke-sessions';
+
+/**
+ * One allowed use of an account action, to `refund` when it changed nothing (no session
+ * revoked, no token refreshed): only what an action did counts against the limit.
+ */
+export type AccountActionCharge =
+	{ allowed: true; refund: () => Promise<void> } | { allowed: false; error: string };
 
 let limiters: Record<AccountAction, RateLimiter> | null = null;
 
-/** Sets the per-user limit on account actions from env, once per process (at start-up). */
+/** Sets the per-session limit on account actions from env, once per process (at start-up). */
 export function configureAccountLimits(env: Env): void {
 	const limit = readWholeNumber(env, 'AUTH_ACTION_RATE_LIMIT', ACCOUNT_ACTION_LIMIT);
 	const windowMs = ACCOUNT_ACTION_WINDOW_SECONDS * 1000;
@@ -19,16 +26,21 @@ export function configureAccountLimits(env: Env): void {
 }
 
 /**
- * Counts one `action` by the user, shared by every instance. Null when it is allowed, else
- * the message to show, saying when to try again.
+ * Counts one `action` by the session `sessionId`, shared by every instance, or refuses it with
+ * the message to show, saying when to try again. The limit is per session, not per user: a
+ * copied cookie's session spends its own budget, never its victim's.
  */
-export async function limitAccountAction(
+export async function chargeAccountAction(
 	action: AccountAction,
-	userId: string
-): Promise<string | null> {
-	if (limiters === null) return null;
-	const decision = await limiters[action].hit(db, userId);
-	if (decision.allowed) return null;
+	sessionId: string
+): Promise<AccountActionCharge> {
+	const limiter = limiters?.[action];
+	if (limiter === undefined) return { allowed: true, refund: async () => {} };
+	const decision = await limiter.hit(db, sessionId);
+	if (decision.allowed) return { allowed: true, refund: () => limiter.refund(db, sessionId) };
 	const wait = decision.retryAfterSeconds;
-	return `Too many attempts. Try again in ${wait === 1 ? '1 second' : `${wait} seconds`}.`;
+	return {
+		allowed: false,
+		error: `Too many attempts. Try again in ${wait === 1 ? '1 second' : `${wait} seconds`}.`
+	};
 }

@@ -44,6 +44,19 @@ describeWithDatabases('rate limits shared through the database', () => {
 		expect(await limiter.hit(db, 'ip')).toEqual({ allowed: false, retryAfterSeconds: 20 });
 	});
 
+	it('a refunded hit no longer counts, and a refund with nothing counted does nothing', async () => {
+		const time = clock();
+		const limiter = new RateLimiter({ name: 'refunded', limit: 2, windowMs: WINDOW_MS }, time.now);
+		await limiter.refund(db, 'session');
+		for (let i = 0; i < 5; i++) {
+			expect(await limiter.hit(db, 'session')).toEqual({ allowed: true });
+			await limiter.refund(db, 'session');
+		}
+		expect(await limiter.hit(db, 'session')).toEqual({ allowed: true });
+		expect(await limiter.hit(db, 'session')).toEqual({ allowed: true });
+		expect((await limiter.hit(db, 'session')).allowed).toBe(false);
+	});
+
 	it('prunes rows whose windows have both ended, at most once per window', async () => {
 		const time = clock();
 		const limiter = new RateLimiter({ name: 'pruned', limit: 5, windowMs: WINDOW_MS }, time.now);

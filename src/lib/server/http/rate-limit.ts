@@ -60,6 +60,18 @@ export class RateLimiter {
 		return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
 	}
 
+	/**
+	 * Takes back one allowed hit of `subject`, for a request that turned out to change nothing.
+	 * Note: it drops the newest hit, which may be a concurrent request's rather than the caller's;
+	 * either way one hit fewer counts, and the oldest (which says when to retry) stays.
+	 */
+	async refund(database: Database, subject: string): Promise<void> {
+		await database
+			.update(rateLimits)
+			.set({ hits: sql`${rateLimits.hits}[1:cardinality(${rateLimits.hits}) - 1]` })
+			.where(and(eq(rateLimits.name, this.#rule.name), eq(rateLimits.subject, subject)));
+	}
+
 	/** Deletes rows whose newest hit has left the window: they count for nothing any more. */
 	async #prune(database: Database, before: number): Promise<void> {
 		await database.delete(rateLimits).where(

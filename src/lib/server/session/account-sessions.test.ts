@@ -1,4 +1,7 @@
+import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
+import { db } from '../db';
+import { userSessions } from '../db/schema';
 import { configureAccountLimits } from '../http/account-limits';
 import { listAuditEvents, recordAuditEvent } from '../account/audit';
 import { configureTokenServices } from '../config/services';
@@ -9,7 +12,7 @@ import {
 	revokeListedSession,
 	revokeOtherListedSessions
 } from './account-sessions';
-import { startUserSession } from './user-sessions';
+import { startUserSession, touchUserSession } from './user-sessions';
 
 const client = { ip: '192.0.2.8', userAgent: 'Firefox on Linux' };
 
@@ -74,7 +77,7 @@ describeWithDatabases('/account/sessions', () => {
 		expect(await listAuditEvents(user.id)).toEqual([]);
 	});
 
-	it('limits revocations per user, whichever instance or form they come from', async () => {
+	it('limits the revocations that end a session, per session, whichever form they come from', async () => {
 		const [user, other] = [await createUser(), await createUser()];
 		const current = await startUserSession(user.id, null);
 		for (let i = 0; i < 2; i++) {
@@ -83,13 +86,14 @@ describeWithDatabases('/account/sessions', () => {
 				ok: true
 			});
 		}
+		const listed = await startUserSession(user.id, null);
 		expect(await revokeOtherListedSessions(user.id, current, client)).toEqual({
 			ok: true,
-			revoked: 0
+			revoked: 1
 		});
 
-		const listed = await startUserSession(user.id, null);
-		expect(await revokeListedSession(user.id, listed, current, client)).toEqual({
+		const another = await startUserSession(user.id, null);
+		expect(await revokeListedSession(user.id, another, current, client)).toEqual({
 			ok: false,
 			status: 429,
 			error: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds?\.$/)
@@ -98,9 +102,90 @@ describeWithDatabases('/account/sessions', () => {
 			status: 429
 		});
 		// Still live, and another user is not held back.
-		expect((await loadAccountSessions(user.id, current)).sessions).toHaveLength(2);
+		const live = (await loadAccountSessions(user.id, current)).sessions.map(({ id }) => id);
+		expect(live.sort()).toEqual([current, another].sort());
+		expect(live).not.toContain(listed);
 		const theirs = await startUserSession(other.id, null);
 		expect(await revokeOtherListedSessions(other.id, theirs, client)).toMatchObject({ ok: true });
+	});
+
+	it('a second live session spends the budget on bogus revocations, and the first still ends it', async () => {
+		const user = await createUser();
+		const [owner, thief] = [
+			await startUserSession(user.id, client),
+			await startUserSession(user.id, client)
+		];
+		// Made-up ids, well past the limit of 3: each answers 404.
+		for (let i = 0; i < 10; i++) {
+			expect(await revokeListedSession(user.id, `made-up-${i}`, thief, client)).toMatchObject({
+				status: 404
+			});
+		}
+
+		expect(await revokeOtherListedSessions(user.id, owner, client)).toEqual({
+			ok: true,
+			revoked: 1
+		});
+		const { sessions } = await loadAccountSessions(user.id, owner);
+		expect(sessions.map(({ id }) => id)).toEqual([owner]);
+	});
+
+	it('a revocation that ends nothing costs nothing', async () => {
+		const user = await createUser();
+		const current = await startUserSession(user.id, null);
+		for (let i = 0; i < 10; i++) {
+			expect(await revokeListedSession(user.id, `made-up-${i}`, current, client)).toMatchObject({
+				status: 404
+			});
+			expect(await revokeOtherListedSessions(user.id, current, client)).toEqual({
+				ok: true,
+				revoked: 0
+			});
+		}
+
+		const other = await startUserSession(user.id, null);
+		expect(await revokeListedSession(user.id, other, current, client)).toEqual({
+			ok: true,
+			revoked: 1
+		});
+	});
+
+	it('shows where each session was last used beside where it signed in, and marks a change', async () => {
+		const user = await createUser();
+		const moved = await startUserSession(user.id, client);
+		const stayed = await startUserSession(user.id, client);
+		await touchUserSession(moved, user.id, { ip: '198.51.100.7', userAgent: 'Chrome on Windows' });
+		await touchUserSession(stayed, user.id, client);
+
+		const { sessions } = await loadAccountSessions(user.id, stayed);
+
+		expect(sessions.find(({ id }) => id === moved)).toMatchObject({
+			device: 'Firefox on Linux',
+			ip: client.ip,
+			lastDevice: 'Chrome on Windows',
+			lastIp: '198.51.100.7',
+			moved: true
+		});
+		expect(sessions.find(({ id }) => id === stayed)).toMatchObject({
+			lastDevice: 'Firefox on Linux',
+			lastIp: client.ip,
+			moved: false
+		});
+	});
+
+	it('a session from before the last browser and address were recorded shows no change', async () => {
+		const user = await createUser();
+		const id = await startUserSession(user.id, client);
+		await db
+			.update(userSessions)
+			.set({ lastIp: null, lastUserAgent: null })
+			.where(eq(userSessions.id, id));
+
+		const { sessions } = await loadAccountSessions(user.id, undefined);
+
+		expect(sessions).toMatchObject([
+			{ id, lastDevice: 'Firefox on Linux', lastIp: client.ip, moved: false }
+		]);
 	});
 
 	it('names a provider in an event as the pages do, and leaves other details as they are', async () => {

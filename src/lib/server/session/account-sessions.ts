@@ -1,8 +1,8 @@
 import { isProviderId } from '$lib/auth/types';
 import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
-import type { AuditEvent } from '../db/schema';
+import type { AuditEvent, UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { limitAccountAction } from '../http/account-limits';
+import { chargeAccountAction } from '../http/account-limits';
 import { labelProvider } from '../providers/labels';
 import { revokeOtherUserSessions, revokeUserSession } from './revocation';
 import { listUserSessions } from './user-sessions';
@@ -22,14 +22,7 @@ export async function loadAccountSessions(userId: string, currentId: string | un
 		listAuditEvents(userId, 10, { events: TOKEN_EVENTS })
 	]);
 	return {
-		sessions: sessions.map(({ id, userAgent, ip, createdAt, lastSeenAt }) => ({
-			id,
-			device: userAgent,
-			ip,
-			createdAt,
-			lastSeenAt,
-			current: id === currentId
-		})),
+		sessions: sessions.map(toListedSession(currentId)),
 		events: events.map(toListedEvent),
 		rotations: rotations.map(toListedEvent)
 	};
@@ -38,7 +31,8 @@ export async function loadAccountSessions(userId: string, currentId: string | un
 /**
  * Ends another of the user's sessions from the list (`id`: null when the form named none), and
  * the audit log records it. This browser's own session (`currentId`) ends by signing out instead.
- * On failure, the result says why, with the status to answer.
+ * Only a revocation that ended a session counts against this session's limit. On failure, the
+ * result says why, with the status to answer.
  */
 export async function revokeListedSession(
 	userId: string,
@@ -48,23 +42,52 @@ export async function revokeListedSession(
 ): Promise<RevokeResult> {
 	if (id === null) return { ok: false, status: 400, error: 'No session chosen.' };
 	if (id === currentId) return { ok: false, status: 400, error: 'To end this session, sign out.' };
-	const limited = await limitAccountAction('revoke-sessions', userId);
-	if (limited !== null) return { ok: false, status: 429, error: limited };
+	const charge = await chargeAccountAction('revoke-sessions', currentId);
+	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
 	if (!(await revokeUserSession(userId, id, client))) {
+		await charge.refund();
 		return { ok: false, status: 404, error: 'That session has already ended.' };
 	}
 	return { ok: true, revoked: 1 };
 }
 
-/** Ends every session of the user but this browser's (`currentId`), and the audit log says so. */
+/**
+ * Ends every session of the user but this browser's (`currentId`), and the audit log says so.
+ * When there was none to end, it does not count against the limit.
+ */
 export async function revokeOtherListedSessions(
 	userId: string,
 	currentId: string,
 	client: RequestClient | null
 ): Promise<RevokeResult> {
-	const limited = await limitAccountAction('revoke-sessions', userId);
-	if (limited !== null) return { ok: false, status: 429, error: limited };
-	return { ok: true, revoked: await revokeOtherUserSessions(userId, currentId, client) };
+	const charge = await chargeAccountAction('revoke-sessions', currentId);
+	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
+	const revoked = await revokeOtherUserSessions(userId, currentId, client);
+	if (revoked === 0) await charge.refund();
+	return { ok: true, revoked };
+}
+
+/**
+ * A session as the page lists it, with where it was last used beside where it signed in (a row
+ * from before those were recorded has none: the same), and whether they differ: its cookie was
+ * used from another browser or address, maybe a copy.
+ */
+function toListedSession(currentId: string | undefined) {
+	return (session: UserSession) => {
+		const lastDevice = session.lastUserAgent ?? session.userAgent;
+		const lastIp = session.lastIp ?? session.ip;
+		return {
+			id: session.id,
+			device: session.userAgent,
+			ip: session.ip,
+			lastDevice,
+			lastIp,
+			moved: lastDevice !== session.userAgent || lastIp !== session.ip,
+			createdAt: session.createdAt,
+			lastSeenAt: session.lastSeenAt,
+			current: session.id === currentId
+		};
+	};
 }
 
 /** An event as the page lists it: a provider in the detail by its name, as the pages call it. */

@@ -14,7 +14,8 @@ const env = {
 	AUTH_GITHUB_ID: 'claims-test-client',
 	AUTH_GITHUB_SECRET: 'claims-test-client-secret',
 	AUTH_SESSION_UPDATE_AGE: '3600',
-	AUTH_SESSION_CHECK_SECONDS: '600'
+	AUTH_SESSION_CHECK_SECONDS: '600',
+	AUTH_SESSION_ABSOLUTE_MAX_AGE: '7200'
 };
 let services: TokenServices;
 beforeAll(() => {
@@ -32,6 +33,7 @@ async function claimsCases(): Promise<Record<string, JWT>> {
 		sub: user.id,
 		sid,
 		sidCheckedAt: now(),
+		authAt: now(),
 		iat: now(),
 		exp: now() + 86_400,
 		accounts: [{ ...account, expiresAt: now() + 3600, issuedAt: now() }]
@@ -44,7 +46,10 @@ async function claimsCases(): Promise<Record<string, JWT>> {
 			...current,
 			accounts: [{ ...account, expiresAt: now() + 30, issuedAt: now() - 3570 }]
 		},
-		'flagged RefreshTokenError': { ...current, error: 'RefreshTokenError' }
+		'flagged RefreshTokenError': { ...current, error: 'RefreshTokenError' },
+		// Ended 5 s ago: within the codec's clock tolerance, so only the predicate refuses it.
+		'past its absolute end': { ...current, authAt: now() - 7205 },
+		'without its sign-in time': { ...current, authAt: undefined }
 	};
 }
 

@@ -5,6 +5,7 @@ import type { TokenServices } from '../config/services';
 import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
 import { needsRefresh, renewDueAccounts } from '../tokens/session-accounts';
+import { hasSessionEnded } from './lifetime';
 import { checkUserSession, continueOrStartSession, isSessionCheckDue } from './user-sessions';
 
 /** What the jwt callback is given, and what it needs from the request. */
@@ -19,12 +20,15 @@ export interface ClaimsUpdate {
 }
 
 /**
- * True when the claims need nothing from the jwt callback: their session was found live within
- * the check interval, and no provider token is due. The one predicate that both the fast path
- * (`readSession`) and the callback (`updateSessionClaims`) decide by.
+ * True when the claims need nothing from the jwt callback: the session has not reached its
+ * absolute end, its sign-in time is known, it was found live within the check interval, and no
+ * provider token is due. The one predicate that both the fast path (`readSession`) and the
+ * callback (`updateSessionClaims`) decide by.
  */
 export function isSessionCurrent(claims: JWT, services: TokenServices, now = Date.now()): boolean {
 	const { session: policy, rotator } = services;
+	if (hasSessionEnded(claims, policy.absoluteMaxAgeSeconds, now)) return false;
+	if (claims.authAt === undefined) return false;
 	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, now)) return false;
 	return !needsRefresh(claims, rotator);
 }
@@ -47,12 +51,16 @@ export async function updateSessionClaims(
 		const current = await update.readCurrentClaims();
 		const sid = await continueOrStartSession(user!.id!, current, account.provider, client);
 		const accounts = await listSessionAccounts(user!.id!);
-		return { ...update.token, accounts, sid, sidCheckedAt: Math.floor(Date.now() / 1000) };
+		// The browser has just signed in at the provider: its absolute end and freshness restart.
+		const now = Math.floor(Date.now() / 1000);
+		return { ...update.token, accounts, sid, sidCheckedAt: now, authAt: now };
 	}
 	if (trigger !== 'update' && isSessionCurrent(update.token, services)) return update.token;
-	// A revoked or unknown session signs out, checked at most once per interval.
-	let token = await checkUserSession(update.token, services.session.checkIntervalSeconds);
-	if (token === null) return null;
+	// A revoked or unknown session signs out, checked at most once per interval; past its
+	// absolute end, a session is over however recently it was used.
+	const { checkIntervalSeconds, absoluteMaxAgeSeconds } = services.session;
+	let token = await checkUserSession(update.token, checkIntervalSeconds, client);
+	if (token === null || hasSessionEnded(token, absoluteMaxAgeSeconds)) return null;
 	if (trigger === 'update' && token.sub) {
 		// Note: the posted data is ignored; the database is the source of truth.
 		const profile = await findProfile(token.sub);

@@ -1,6 +1,7 @@
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from '@auth/core/jwt';
 import { EncryptJWT, decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { LRUCache } from 'lru-cache';
+import { absoluteEndOf } from './lifetime';
 import {
 	SESSION_ENCRYPTIONS,
 	createSessionKeys,
@@ -38,7 +39,10 @@ type DecodedTokens = (secrets: string[], salt: string) => LRUCache<string, JWT>;
  *   every use. The claims come back deeply frozen, shared by every use of that token: callers
  *   build a new object to change them (a copy per call cost more than the decode itself).
  */
-export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
+export function createSessionCodec({
+	cacheSize = 5_000,
+	absoluteMaxAgeSeconds = Infinity
+} = {}): SessionCodec {
 	const keyFor = createSessionKeys();
 	const decodedBy = new Map<string, LRUCache<string, JWT>>();
 	const decodedTokens: DecodedTokens = (secrets, salt) => {
@@ -51,7 +55,7 @@ export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 		return cache;
 	};
 	return {
-		encode: (params) => encodeSession(params, keyFor, decodedTokens),
+		encode: (params) => encodeSession(params, absoluteMaxAgeSeconds, keyFor, decodedTokens),
 		decode: (params) => decodeSession(params, keyFor, decodedTokens),
 		async isSealedByNewest({ token, secret, salt }) {
 			const [newest] = [secret].flat();
@@ -63,6 +67,7 @@ export function createSessionCodec({ cacheSize = 5_000 } = {}): SessionCodec {
 
 async function encodeSession(
 	{ token = {}, secret, salt, maxAge = DEFAULT_MAX_AGE_SECONDS }: JWTEncodeParams,
+	absoluteMaxAgeSeconds: number,
 	keyFor: SessionKeys,
 	decodedTokens: DecodedTokens
 ): Promise<string> {
@@ -70,9 +75,11 @@ async function encodeSession(
 	if (current === undefined) throw new Error('No secret to encode the session with');
 	const { key, kid } = await keyFor(current, salt, ENC);
 	const iat = nowSeconds();
+	// A re-issue moves `exp` on, but never past the session's absolute end.
+	const exp = Math.min(iat + maxAge, absoluteEndOf(token, absoluteMaxAgeSeconds) ?? Infinity);
 	// The claims exactly as a decode will read them back (JSON drops undefined fields).
 	const claims: JWT = deepFreeze(
-		JSON.parse(JSON.stringify({ ...token, iat, exp: iat + maxAge, jti: crypto.randomUUID() }))
+		JSON.parse(JSON.stringify({ ...token, iat, exp, jti: crypto.randomUUID() }))
 	);
 	const jwe = await new EncryptJWT(claims)
 		.setProtectedHeader({ alg: 'dir', enc: ENC, kid })

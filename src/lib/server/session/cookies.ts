@@ -17,6 +17,7 @@ export function toSession(token: JWT, expires: string): Session {
 		providers: (token.accounts ?? []).map((account) => account.provider),
 		...(token.error !== undefined && { error: token.error }),
 		...(token.sid !== undefined && { sessionId: token.sid }),
+		...(token.authAt !== undefined && { authenticatedAt: token.authAt }),
 		expires
 	};
 }

@@ -2,7 +2,9 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { SessionUser } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
 import { readForm } from '../http/form';
-import { requestClient } from '../http/request-client';
+import { requestClient, type RequestClient } from '../http/request-client';
+import { tokenServices } from '../config/services';
+import { isSessionFresh } from './lifetime';
 import { touchUserSession } from './user-sessions';
 
 /** For loads: the signed-in user, or a redirect to sign-in that comes back here. */
@@ -18,7 +20,7 @@ export async function requireUser(event: RequestEvent): Promise<SessionUser> {
  * copied cookie has no power left the moment its session is revoked.
  */
 export async function assertUser(event: RequestEvent): Promise<SessionUser> {
-	return (await assertLiveSession(event)).user;
+	return (await assertLiveSession(event, requestClient(event))).user;
 }
 
 /**
@@ -26,15 +28,32 @@ export async function assertUser(event: RequestEvent): Promise<SessionUser> {
  * then the posted form (see `readForm`), and the client for the audit log.
  */
 export async function readActionInput(event: RequestEvent) {
-	const { user, sessionId } = await assertLiveSession(event);
-	return { user, sessionId, form: await readForm(event.request), client: requestClient(event) };
+	const client = requestClient(event);
+	const { user, sessionId } = await assertLiveSession(event, client);
+	return { user, sessionId, form: await readForm(event.request), client };
 }
 
-async function assertLiveSession(event: RequestEvent) {
+/**
+ * `readActionInput` for a sensitive action (sign out other sessions, unlink a provider, delete
+ * the account): a session that signed in at the provider longer than the fresh age ago is sent
+ * to sign in there again first, and then back to this page. A copied cookie that is still live
+ * is then not enough to evict its owner or take the account apart.
+ */
+export async function readSensitiveActionInput(event: RequestEvent) {
+	const input = await readActionInput(event);
+	const { authenticatedAt } = (await event.locals.auth())!;
+	if (!isSessionFresh(authenticatedAt, tokenServices().session.freshAgeSeconds)) {
+		// The page itself, without the action's `?/name`.
+		redirect(303, signInPath(new URL(event.url.pathname, event.url), { reauth: true }));
+	}
+	return input;
+}
+
+async function assertLiveSession(event: RequestEvent, client: RequestClient) {
 	const session = await event.locals.auth();
 	if (!session?.user.id) error(401, 'Please sign in.');
 	const { sessionId, user } = session;
-	if (sessionId === undefined || !(await touchUserSession(sessionId, user.id))) {
+	if (sessionId === undefined || !(await touchUserSession(sessionId, user.id, client))) {
 		error(401, 'This session has ended. Please sign in again.');
 	}
 	return { user, sessionId };

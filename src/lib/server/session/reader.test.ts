@@ -23,11 +23,13 @@ const env = vi.hoisted(() => ({
 	AUTH_GITHUB_ID: 'hooks-test-client',
 	AUTH_GITHUB_SECRET: 'hooks-test-client-secret',
 	AUTH_SESSION_UPDATE_AGE: '3600',
-	AUTH_SESSION_CHECK_SECONDS: '600'
+	AUTH_SESSION_CHECK_SECONDS: '600',
+	AUTH_SESSION_ABSOLUTE_MAX_AGE: '7200'
 }));
 vi.mock('$env/dynamic/private', () => ({ env }));
 const UPDATE_AGE_SECONDS = Number(env.AUTH_SESSION_UPDATE_AGE);
 const CHECK_SECONDS = Number(env.AUTH_SESSION_CHECK_SECONDS);
+const ABSOLUTE_MAX_AGE_SECONDS = Number(env.AUTH_SESSION_ABSOLUTE_MAX_AGE);
 
 let services: TokenServices;
 let authHandle: typeof import('../../../auth').handle;
@@ -48,12 +50,15 @@ interface CookieOptions {
 	ageSeconds?: number;
 	/** When its session was last found live; defaults to when it was issued. */
 	checkedSecondsAgo?: number;
+	/** When its browser signed in at the provider; defaults to when it was issued. */
+	signedInSecondsAgo?: number;
 	sid?: string;
 }
 
 /** A session cookie for `userId` issued by another instance (so not in this one's cache). */
 async function sessionCookie(userId: string, options: CookieOptions = {}): Promise<string> {
 	const { ageSeconds = 0, checkedSecondsAgo = ageSeconds, sid = 'no-such-session' } = options;
+	const { signedInSecondsAgo = ageSeconds } = options;
 	const now = Math.floor(Date.now() / 1000);
 	const issuedAt = now - ageSeconds;
 	const claims: JWT = {
@@ -61,7 +66,8 @@ async function sessionCookie(userId: string, options: CookieOptions = {}): Promi
 		name: 'Ada',
 		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: now + 8 * 3600 }],
 		sid,
-		sidCheckedAt: now - checkedSecondsAgo
+		sidCheckedAt: now - checkedSecondsAgo,
+		authAt: now - signedInSecondsAgo
 	};
 	vi.useFakeTimers({ now: issuedAt * 1000, toFake: ['Date'] });
 	const token = await createSessionCodec().encode({
@@ -195,6 +201,43 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 		const user = await createUser();
 		const cookie = await sessionCookie(user.id, { checkedSecondsAgo: CHECK_SECONDS });
 		expect((await request('/', cookie, 1)).sessions[0]).toBeNull();
+	});
+
+	it('a session used every second still ends at its absolute end, and no cookie outlives it', async () => {
+		const user = await createUser();
+		const sid = await startUserSession(user.id, null);
+		// Signed in at the provider 5 s before the absolute end; its cookie due for renewal.
+		let cookie = await sessionCookie(user.id, {
+			sid,
+			ageSeconds: UPDATE_AGE_SECONDS + 1,
+			checkedSecondsAgo: 0,
+			signedInSecondsAgo: ABSOLUTE_MAX_AGE_SECONDS - 5
+		});
+		const end = Math.floor(Date.now() / 1000) + 5;
+		const seen: [number, boolean][] = [];
+		try {
+			for (let second = 0; second < 8; second++) {
+				vi.useFakeTimers({ now: Date.now() + (second === 0 ? 0 : 1_000), toFake: ['Date'] });
+				const { sessions, cookie: after } = await request('/', cookie, 1);
+				seen.push([Math.floor(Date.now() / 1000) - end, sessions[0] !== null]);
+				// Signed out: Auth.js clears the cookie.
+				if (!after) break;
+				const claims = await services.session.codec.decode({
+					token: after,
+					secret: env.AUTH_SECRET,
+					salt: COOKIE
+				});
+				expect(claims!.exp).toBeLessThanOrEqual(end);
+				cookie = after;
+			}
+		} finally {
+			vi.useRealTimers();
+		}
+		// Live until the end, signed out from then on, whatever the activity.
+		expect(seen.filter(([, live]) => live).every(([toEnd]) => toEnd < 0)).toBe(true);
+		expect(seen.some(([toEnd, live]) => toEnd < 0 && live)).toBe(true);
+		expect(seen.at(-1)).toEqual([expect.any(Number), false]);
+		expect(seen.at(-1)![0]).toBeGreaterThanOrEqual(0);
 	});
 
 	it('a request with no session cookie is signed out, with no decode and no Set-Cookie', async () => {

@@ -17,7 +17,7 @@ const services = configureTokenServices({
 /** A current session cookie (checked just now, no token due), sealed under `secret` alone. */
 async function cookieUnder(secret: string): Promise<string> {
 	const now = Math.floor(Date.now() / 1000);
-	const token = { sub: 'user-1', sid: 'sid-1', sidCheckedAt: now, accounts: [] };
+	const token = { sub: 'user-1', sid: 'sid-1', sidCheckedAt: now, authAt: now, accounts: [] };
 	return createSessionCodec().encode({ token, secret, salt: COOKIE });
 }
 

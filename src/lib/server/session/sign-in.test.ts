@@ -34,7 +34,8 @@ describe('readSignInPage', () => {
 				{ id: 'oidc', name: 'Okta' }
 			],
 			redirectTo: '/profile',
-			error: 'Sign-in was cancelled or refused by the provider.'
+			error: 'Sign-in was cancelled or refused by the provider.',
+			reauth: false
 		});
 		expect(page('?redirectedFrom=%2F%2Fevil.example%2F')).toMatchObject({ redirectTo: '/' });
 	});
@@ -51,8 +52,18 @@ describe('readSignInPage', () => {
 	});
 
 	it('shows the page to a signed-in visitor renewing their sign-in, or whose tokens died', () => {
-		expect(page('?reauth=1', signedIn)).toMatchObject({ signedIn: false });
+		// Confirming it is them: only their own providers (another would link it instead).
+		expect(page('?reauth=1', signedIn)).toMatchObject({
+			signedIn: false,
+			reauth: true,
+			providers: [{ id: 'github', name: 'GitHub' }]
+		});
 		const flagged: Session = { ...signedIn, error: 'RefreshTokenError' };
-		expect(page('', flagged)).toMatchObject({ signedIn: false, error: null });
+		expect(page('', flagged)).toMatchObject({
+			signedIn: false,
+			error: null,
+			reauth: false,
+			providers: [{ id: 'github' }, { id: 'google' }, { id: 'oidc' }]
+		});
 	});
 });

@@ -2,10 +2,12 @@ import type { Session } from '@auth/core/types';
 import { isRedirect, redirect, type Action, type RequestEvent } from '@sveltejs/kit';
 import { signInErrorMessage } from '$lib/auth/signin-errors';
 import type { ProviderLabel } from '$lib/auth/types';
-import { PATHS, REAUTH_PARAM, linkErrorPath } from '$lib/paths';
+import { PATHS, REAUTH_PARAM, linkErrorPath, signInPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readForm } from '../http/form';
 import { offeredProviders } from '../providers/labels';
+import { tokenServices } from '../config/services';
+import { isSessionFresh } from './lifetime';
 import { clearSessionCookies } from './session-cookie';
 
 export type SignInPage =
@@ -18,6 +20,8 @@ export type SignInPage =
 			redirectTo: string;
 			/** Why the last sign-in failed (`?error=`, an Auth.js code), for the user. */
 			error: string | null;
+			/** A signed-in user confirming it is them (`?reauth`): only their providers are offered. */
+			reauth: boolean;
 	  };
 
 /**
@@ -31,11 +35,16 @@ export function readSignInPage(url: URL, session: Session | null): SignInPage {
 		// Signed in, a failed sign-in was an attempt to connect another provider from /profile.
 		return { signedIn: true, location: error ? linkErrorPath(error) : redirectTo };
 	}
+	// Signing in again with a provider not linked yet would link it: that is not a confirmation.
+	const reauth = session !== null && session.error === undefined;
+	const offered = offeredProviders();
+	const providers = reauth ? offered.filter(({ id }) => session.providers.includes(id)) : offered;
 	return {
 		signedIn: false,
-		providers: offeredProviders(),
+		providers: providers.length > 0 ? providers : offered,
 		redirectTo,
-		error: signInErrorMessage(error)
+		error: signInErrorMessage(error),
+		reauth
 	};
 }
 
@@ -46,11 +55,16 @@ export function readSignInPage(url: URL, session: Session | null): SignInPage {
  */
 export async function startSignIn(event: RequestEvent, signIn: Action): Promise<void> {
 	// signIn() reads the body as a form too: refuse one that is not (400) before anything else.
-	await readForm(event.request.clone());
+	const form = await readForm(event.request.clone());
+	const session = await event.locals.auth();
 	// A session whose tokens can no longer be refreshed is ended first: otherwise Auth.js
 	// would link the new sign-in to that user, whose dead account keeps the session flagged.
-	if ((await event.locals.auth())?.error !== undefined)
-		clearSessionCookies(event.cookies, event.url);
+	if (session?.error !== undefined) clearSessionCookies(event.cookies, event.url);
+	else if (session !== null && isStaleLink(session, form.get('providerId'))) {
+		// Connecting a provider needs a fresh session: sign in again first, then come back.
+		const back = new URL(safeRedirect(form.get('redirectTo'), event.url.origin), event.url);
+		redirect(303, signInPath(back, { reauth: true }));
+	}
 	try {
 		await signIn(event);
 	} catch (error) {
@@ -62,4 +76,12 @@ export async function startSignIn(event: RequestEvent, signIn: Action): Promise<
 		);
 		redirect(303, `${PATHS.signIn}?error=Configuration`);
 	}
+}
+
+/** True when `providerId` would link a new provider to a session that is not fresh. */
+function isStaleLink(session: Session, providerId: FormDataEntryValue | null): boolean {
+	if (typeof providerId !== 'string' || session.providers.some((id) => id === providerId)) {
+		return false;
+	}
+	return !isSessionFresh(session.authenticatedAt, tokenServices().session.freshAgeSeconds);
 }

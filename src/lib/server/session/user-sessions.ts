@@ -13,14 +13,15 @@ export async function startUserSession(
 	client: RequestClient | null
 ): Promise<string> {
 	const id = crypto.randomUUID();
-	await db.insert(userSessions).values({
-		id,
-		userId,
-		ip: client?.ip ?? 'unknown',
-		userAgent: client?.userAgent ?? 'Unknown browser'
-	});
+	const ip = client?.ip ?? UNKNOWN_CLIENT.ip;
+	const userAgent = client?.userAgent ?? UNKNOWN_CLIENT.userAgent;
+	await db
+		.insert(userSessions)
+		.values({ id, userId, ip, userAgent, lastIp: ip, lastUserAgent: userAgent });
 	return id;
 }
+
+const UNKNOWN_CLIENT: RequestClient = { ip: 'unknown', userAgent: 'Unknown browser' };
 
 /**
  * The session of a completed OAuth sign-in. When the browser already holds a live session of
@@ -35,7 +36,7 @@ export async function continueOrStartSession(
 	client: RequestClient | null
 ): Promise<string> {
 	const sid = current?.sub === userId ? current.sid : undefined;
-	if (sid !== undefined && (await touchUserSession(sid, userId))) return sid;
+	if (sid !== undefined && (await touchUserSession(sid, userId, client))) return sid;
 	const started = await startUserSession(userId, client);
 	await recordAuditEvent(userId, 'sign_in', client, provider);
 	countSignIn(provider);
@@ -61,13 +62,33 @@ export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Dat
 }
 
 /**
- * Marks the session seen now, if it is still live. False when it was revoked, deleted or never
+ * Marks the session seen now, by `client` when known (its browser and address become the
+ * session's last ones), if it is still live. False when it was revoked, deleted or never
  * existed: that JWT must no longer sign anyone in. One indexed update.
  */
-export async function touchUserSession(id: string, userId: string): Promise<boolean> {
-	if (!(await updateLiveSession(userId, id, { lastSeenAt: new Date() }))) return false;
+export async function touchUserSession(
+	id: string,
+	userId: string,
+	client: RequestClient | null = null
+): Promise<boolean> {
+	return (await touchLiveSession(id, userId, client)) !== null;
+}
+
+/** `touchUserSession`, giving when the session signed in (null: not live). */
+async function touchLiveSession(
+	id: string,
+	userId: string,
+	client: RequestClient | null
+): Promise<Date | null> {
+	const seen = client && { lastIp: client.ip, lastUserAgent: client.userAgent };
+	const [touched] = await db
+		.update(userSessions)
+		.set({ lastSeenAt: new Date(), ...seen })
+		.where(live(userId, id))
+		.returning({ createdAt: userSessions.createdAt });
+	if (touched === undefined) return null;
 	lastFoundLive.set(id, Math.floor(Date.now() / 1000));
-	return true;
+	return touched.createdAt;
 }
 
 /** The user's live sessions, most recently seen first. */
@@ -108,10 +129,20 @@ function live(userId: string, id: string) {
 
 /**
  * For the jwt callback: when the check is due, the JWT stays valid only if its session is still
- * live, and then records when it was checked. Null means signed out (Auth.js clears the cookie).
+ * live, and then records when it was checked, and by which `client`. Null means signed out
+ * (Auth.js clears the cookie). A cookie from before the `authAt` claim is checked now, and takes
+ * its session's sign-in time for it.
  */
-export async function checkUserSession(token: JWT, intervalSeconds: number): Promise<JWT | null> {
-	if (!isSessionCheckDue(token, intervalSeconds)) return token;
-	if (!token.sub || !token.sid || !(await touchUserSession(token.sid, token.sub))) return null;
-	return { ...token, sidCheckedAt: Math.floor(Date.now() / 1000) };
+export async function checkUserSession(
+	token: JWT,
+	intervalSeconds: number,
+	client: RequestClient | null
+): Promise<JWT | null> {
+	const due = isSessionCheckDue(token, intervalSeconds) || token.authAt === undefined;
+	if (!due) return token;
+	if (!token.sub || !token.sid) return null;
+	const signedInAt = await touchLiveSession(token.sid, token.sub, client);
+	if (signedInAt === null) return null;
+	const authAt = token.authAt ?? Math.floor(signedInAt.getTime() / 1000);
+	return { ...token, authAt, sidCheckedAt: Math.floor(Date.now() / 1000) };
 }

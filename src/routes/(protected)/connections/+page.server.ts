@@ -21,8 +21,9 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	refresh: async (event) => {
-		const { user, form, client } = await readActionInput(event);
-		const result = await refreshConnection(user.id, form.get('provider'), client);
+		const { user, sessionId, form, client } = await readActionInput(event);
+		const provider = form.get('provider');
+		const result = await refreshConnection(user.id, sessionId, provider, client);
 		if (!result.ok) return fail(result.status, { provider: result.provider, error: result.error });
 		// The session cookie carries each token's expiry: re-issue it with the new one.
 		await reissueSessionCookie(event);

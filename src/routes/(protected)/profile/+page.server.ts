@@ -4,7 +4,7 @@ import { checkDeletionConfirmation, deleteAccount } from '$lib/server/account/de
 import { readProfilePage, renameUser, unlinkSignInMethod } from '$lib/server/account/profile';
 import { reissueSessionCookie } from '$lib/server/session/cookies';
 import { clearSessionCookies } from '$lib/server/session/session-cookie';
-import { readActionInput, requireUser } from '$lib/server/session/guards';
+import { readActionInput, readSensitiveActionInput, requireUser } from '$lib/server/session/guards';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -23,14 +23,14 @@ export const actions: Actions = {
 		return { saved: true };
 	},
 	unlink: async (event) => {
-		const { user, form, client } = await readActionInput(event);
+		const { user, form, client } = await readSensitiveActionInput(event);
 		const result = await unlinkSignInMethod(user.id, form.get('provider'), client);
 		if (!result.ok) return fail(400, { unlinkError: result.error });
 		await reissueSessionCookie(event);
 		return { unlinked: result.name };
 	},
 	deleteAccount: async (event) => {
-		const { user, form, client } = await readActionInput(event);
+		const { user, form, client } = await readSensitiveActionInput(event);
 		const refusal = checkDeletionConfirmation(form.get('confirm'));
 		if (refusal !== null) return fail(400, { deleteError: refusal });
 		await deleteAccount(user.id, client);

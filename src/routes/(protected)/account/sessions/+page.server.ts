@@ -5,7 +5,7 @@ import {
 	revokeListedSession,
 	revokeOtherListedSessions
 } from '$lib/server/session/account-sessions';
-import { readActionInput, requireUser } from '$lib/server/session/guards';
+import { readSensitiveActionInput, requireUser } from '$lib/server/session/guards';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,13 +15,13 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	revoke: async (event) => {
-		const { user, sessionId, form, client } = await readActionInput(event);
+		const { user, sessionId, form, client } = await readSensitiveActionInput(event);
 		const result = await revokeListedSession(user.id, readId(form, 'id'), sessionId, client);
 		if (!result.ok) return fail(result.status, { error: result.error });
 		return { revoked: result.revoked };
 	},
 	revokeOthers: async (event) => {
-		const { user, sessionId, client } = await readActionInput(event);
+		const { user, sessionId, client } = await readSensitiveActionInput(event);
 		const result = await revokeOtherListedSessions(user.id, sessionId, client);
 		if (!result.ok) return fail(result.status, { error: result.error });
 		return { revoked: result.revoked };
