@@ -3,6 +3,7 @@ import GitHub from '@auth/sveltekit/providers/github';
 import Google from '@auth/sveltekit/providers/google';
 import type { ProviderId } from '$lib/auth/types';
 import { ConfigError, type Env } from '../config/env';
+import { requestVerifiedGitHubUser, toVerifiedUser } from './profile';
 
 /** A provider configured from env, in the order the sign-in page offers them. */
 export interface ProviderSettings {
@@ -29,6 +30,11 @@ const KNOWN = [
 	{ id: 'google', endpointVar: 'AUTH_GOOGLE_ISSUER' },
 	{ id: 'oidc', endpointVar: 'AUTH_OIDC_ISSUER' }
 ] as const;
+
+/** The variable that points `provider` at another server than the public one (for the OIDC issuer, at any). */
+export function endpointVariable(provider: ProviderId): string {
+	return KNOWN.find(({ id }) => id === provider)!.endpointVar;
+}
 
 /** What the OIDC issuer is asked for: the user, and a refresh token (offline access). */
 const OIDC_DEFAULT_SCOPE = 'openid email profile offline_access';
@@ -102,7 +108,8 @@ export function toAuthProvider(settings: ProviderSettings): Provider {
 		return GitHub({
 			clientId,
 			clientSecret,
-			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } })
+			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } }),
+			userinfo: { request: requestVerifiedGitHubUser }
 		});
 	}
 	if (settings.id === 'oidc') return toOidcProvider(settings);
@@ -111,7 +118,8 @@ export function toAuthProvider(settings: ProviderSettings): Provider {
 		clientSecret,
 		...(endpoint !== undefined && { issuer: endpoint }),
 		// Offline access with consent is what makes Google issue a refresh token.
-		authorization: { params: { access_type: 'offline', prompt: 'consent' } }
+		authorization: { params: { access_type: 'offline', prompt: 'consent' } },
+		profile: toVerifiedUser
 	});
 }
 
@@ -134,6 +142,7 @@ function toOidcProvider({
 		// Note: Okta (and others) put only the subject into an ID token issued beside an access
 		// token; the userinfo endpoint has the name and email, so the profile is read there.
 		idToken: false,
-		authorization: { params: authorization }
+		authorization: { params: authorization },
+		profile: toVerifiedUser
 	} satisfies Provider;
 }
