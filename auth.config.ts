@@ -1,6 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import type { SvelteKitAuthConfig } from '@auth/sveltekit';
 import type { RequestEvent } from '@sveltejs/kit';
+import { omit } from 'lodash-es';
 import { getRequestEvent } from '$app/server';
 import { PATHS } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
@@ -93,11 +94,17 @@ function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
 		session: ({ session, token }) => {
 			const end = absoluteEndOf(token, absoluteMaxAgeSeconds) ?? Infinity;
 			const expires = Math.min(Date.parse(session.expires), end * 1000);
-			return toSession(token, new Date(expires).toISOString());
+			const built = toSession(token, new Date(expires).toISOString());
+			// The row id is for the server's own reads (`locals.auth()`, the cookie re-issue); the
+			// browser's own GET /auth/session gets none, as the layout sends none.
+			return isAskedByBrowser() ? omit(built, 'sessionId') : built;
 		},
 		redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
 	};
 }
+
+// Auth.js's session endpoint under its default base path, `/auth`.
+const SESSION_ENDPOINT = '/auth/session';
 
 const EVENTS: SvelteKitAuthConfig['events'] = {
 	linkAccount: ({ user, account }) =>
@@ -119,6 +126,12 @@ function currentEvent(): RequestEvent | null {
 	} catch {
 		return null;
 	}
+}
+
+/** True when the browser itself asked Auth.js for the session (`/auth/session`). */
+function isAskedByBrowser(): boolean {
+	const event = currentEvent();
+	return event !== null && !event.isSubRequest && event.url.pathname === SESSION_ENDPOINT;
 }
 
 function currentClient(): RequestClient | null {

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { UNVERIFIED_EMAIL_LOGIN_PREFIX } from '../idp/accounts.js';
 import { expect, test } from './fixtures';
 import { connect, signIn, uniqueLogin } from './support/sign-in';
 
@@ -136,3 +137,25 @@ test('a provider can be unlinked while another remains, never the last one', asy
 	await signIn(page, 'GitHub', login);
 	await expect(page).toHaveURL('/signin?error=OAuthAccountNotLinked');
 });
+
+// `unverified-<login>` claims `<login>@example.test` at the local IdPs, unverified.
+for (const provider of ['Single sign-on', 'Google', 'GitHub'] as const) {
+	test(`a ${provider} account with an unverified email signs up without it; the address's owner still signs up`, async ({
+		page
+	}) => {
+		const owner = uniqueLogin('owner');
+		await page.goto('/profile');
+		await signIn(page, provider, `${UNVERIFIED_EMAIL_LOGIN_PREFIX}${owner}`);
+		await expect(page).toHaveURL('/profile');
+		await expect(page.getByText(`${owner}@example.test`)).toHaveCount(0);
+		const claimantId = (await page.getByTestId('profile-id').textContent()) ?? '';
+		await signOut(page);
+
+		// The real owner of the address signs up with it: not refused as someone else's.
+		await page.goto('/profile');
+		await signIn(page, 'Google', owner);
+		await expect(page).toHaveURL('/profile');
+		await expect(page.getByText(`${owner}@example.test`)).toBeVisible();
+		await expect(page.getByTestId('profile-id')).not.toHaveText(claimantId);
+	});
+}

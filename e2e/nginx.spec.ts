@@ -1,3 +1,5 @@
+import { get as httpGet } from 'node:http';
+import { connect as tlsConnect } from 'node:tls';
 import { expect, test, behindNginx, withoutNginxReason } from './support/behind-nginx';
 import { ProxyClient, signInThrough } from './support/proxy-client';
 import { signIn } from './support/sign-in';
@@ -204,4 +206,86 @@ test.describe('a revoked cookie over https', () => {
 
 async function sessionStatus(client: ProxyClient): Promise<{ status: number; userId?: string }> {
 	return JSON.parse((await client.request('/api/get-session-status')).body);
+}
+
+test.describe('what nginx shows the public', () => {
+	const METRICS_TOKEN = 'nginx-spec-metrics-token-0123456789';
+	const scrapeAuth = { authorization: `Bearer ${METRICS_TOKEN}` };
+	test.use({
+		appOptions: behindNginx({ env: { METRICS_TOKEN } }),
+		ignoreHTTPSErrors: true,
+		baseURL: async ({ nginx }, use) => use(nginx.origin)
+	});
+
+	test('no nginx version; /metrics and /api/ready only for the scrape network, one port per instance', async ({
+		request,
+		nginx
+	}) => {
+		const page = await request.get('/signin');
+		expect(page.status()).toBe(200);
+		expect(page.headers().server).toBe('nginx');
+		// Not proxied at all, so not even the right token reads them through the public site.
+		for (const path of ['/metrics', '/%6detrics', '/api/ready']) {
+			const hidden = await request.get(path, { headers: scrapeAuth });
+			expect(hidden.status(), path).toBe(404);
+			expect(hidden.headers().server).toBe('nginx');
+			expect(await hidden.text(), path).not.toMatch(/latchkey_|nginx\/\d/);
+		}
+
+		// From the scrape network (here 127.0.0.1): each instance's own metrics and readiness.
+		for (const origin of nginx.scrapeOrigins) {
+			const metrics = await plainGet(`${origin}/metrics`, scrapeAuth);
+			expect(metrics.status, origin).toBe(200);
+			expect(metrics.body).toContain('latchkey_token_refreshes_total');
+			expect((await plainGet(`${origin}/metrics`)).status).toBe(401);
+			expect((await plainGet(`${origin}/api/ready`)).status).toBe(200);
+			expect((await plainGet(`${origin}/signin`)).status).toBe(404);
+			// From anywhere else: refused.
+			expect((await plainGet(`${origin}/metrics`, scrapeAuth, '127.0.0.2')).status).toBe(403);
+		}
+	});
+
+	test('TLS 1.2 offers forward-secret AEAD suites only: no CBC', async ({ nginx }) => {
+		const port = Number(new URL(nginx.origin).port);
+		expect(await negotiate(port, 'ECDHE-ECDSA-AES128-GCM-SHA256')).toBe(
+			'ECDHE-ECDSA-AES128-GCM-SHA256'
+		);
+		expect(await negotiate(port, 'ECDHE-ECDSA-CHACHA20-POLY1305')).toBe(
+			'ECDHE-ECDSA-CHACHA20-POLY1305'
+		);
+		for (const cbc of ['ECDHE-ECDSA-AES128-SHA', 'ECDHE-ECDSA-AES256-SHA384']) {
+			expect(await negotiate(port, cbc), cbc).toBeNull();
+		}
+	});
+});
+
+/** A plain-http GET from `localAddress` (default 127.0.0.1): its status and body. */
+function plainGet(url: string, headers: Record<string, string> = {}, localAddress = '127.0.0.1') {
+	return new Promise<{ status: number; body: string }>((resolve, reject) => {
+		const outgoing = httpGet(url, { headers, localAddress }, (incoming) => {
+			let body = '';
+			incoming.setEncoding('utf8');
+			incoming.on('data', (chunk) => (body += chunk));
+			incoming.on('end', () => resolve({ status: incoming.statusCode ?? 0, body }));
+		});
+		outgoing.on('error', reject);
+	});
+}
+
+/** The suite a TLS 1.2 handshake offering only `cipher` agrees on, or null when it fails. */
+function negotiate(port: number, cipher: string) {
+	return new Promise<string | null>((resolve) => {
+		const socket = tlsConnect({
+			host: '127.0.0.1',
+			port,
+			maxVersion: 'TLSv1.2',
+			ciphers: cipher,
+			rejectUnauthorized: false
+		});
+		socket.once('secureConnect', () => {
+			resolve(socket.getCipher().name);
+			socket.destroy();
+		});
+		socket.once('error', () => resolve(null));
+	});
 }

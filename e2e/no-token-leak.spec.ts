@@ -72,3 +72,14 @@ test('no response body or cookie sent to the browser holds a provider token', as
 		expect(leaks, 'a provider token reached the browser').toEqual([]);
 	}
 });
+
+test("GET /auth/session sends the page-safe session: not the session's row id", async ({
+	signedInPage: page
+}) => {
+	const session = await (await page.request.get('/auth/session')).json();
+	expect(Object.keys(session).sort()).toEqual(['expires', 'providers', 'user']);
+	expect(Object.keys(session.user).sort()).toEqual(['email', 'id', 'image', 'name']);
+	// The server still knows the row: this session is marked on the sessions page and can end.
+	await page.goto('/account/sessions');
+	await expect(page.getByText('This device')).toBeVisible();
+});

@@ -80,3 +80,44 @@ test.describe('the sign-in limit across instances', () => {
 		for (const app of apps) expect((await startSignIn(app)).status()).toBe(429);
 	});
 });
+
+test.describe('the sign-in limit for IPv6 clients', () => {
+	// The address comes from X-Forwarded-For, as behind nginx: 2 attempts per network a minute.
+	test.use({
+		appOptions: {
+			env: {
+				ADDRESS_HEADER: 'x-forwarded-for',
+				XFF_DEPTH: '1',
+				AUTH_RATE_LIMIT: '2',
+				AUTH_RATE_LIMIT_WINDOW_SECONDS: '60'
+			}
+		}
+	});
+
+	test('an IPv6 client is counted by its /64, and an IPv4-mapped address as its IPv4 address', async ({
+		request,
+		privateApp: app
+	}) => {
+		const startSignInFrom = async (address: string) =>
+			(
+				await request.post(`${app.url}/signin`, {
+					form: { providerId: 'github', redirectTo: '/' },
+					headers: { origin: app.url, accept: 'text/html', 'x-forwarded-for': address },
+					maxRedirects: 0
+				})
+			).status();
+
+		// One /64: a new address in it for each attempt does not make a new budget.
+		expect(await startSignInFrom('2001:db8:1:2::1')).toBe(302);
+		expect(await startSignInFrom('2001:db8:1:2:ffff:ffff:ffff:fffe')).toBe(302);
+		expect(await startSignInFrom('2001:db8:1:2::3')).toBe(429);
+		expect(await startSignInFrom('2001:DB8:1:2:0:0:0:4')).toBe(429);
+		// Another /64 has its own.
+		expect(await startSignInFrom('2001:db8:1:3::1')).toBe(302);
+
+		expect(await startSignInFrom('198.51.100.7')).toBe(302);
+		expect(await startSignInFrom('::ffff:198.51.100.7')).toBe(302);
+		expect(await startSignInFrom('::ffff:198.51.100.7')).toBe(429);
+		expect(await startSignInFrom('198.51.100.8')).toBe(302);
+	});
+});

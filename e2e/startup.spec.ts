@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runBuild } from '../idp/testkit/app.js';
 import { freePort } from '../idp/testkit/ports.js';
 import { expect, test } from './fixtures';
@@ -60,4 +63,41 @@ test('a production start over https without ADDRESS_HEADER serves, with one warn
 		app.child.kill();
 		await app.exited;
 	}
+});
+
+test('a start with its OIDC issuer moved to another server stops with one clear line; its accounts stay unused', async () => {
+	// Two starts, the first on a new on-disk database.
+	test.setTimeout(120_000);
+	const port = await freePort();
+	const dataDir = mkdtempSync(join(tmpdir(), 'latchkey-issuer-'));
+	const env = {
+		...base,
+		ORIGIN: `http://127.0.0.1:${port}`,
+		PORT: String(port),
+		PGLITE_DATA_DIR: dataDir,
+		AUTH_OIDC_ID: 'id',
+		AUTH_OIDC_SECRET: 'secret'
+	};
+	const first = runBuild({ ...env, AUTH_OIDC_ISSUER: 'https://login.a.test' });
+	try {
+		await expect.poll(first.output, { timeout: 45_000 }).toContain('Listening on');
+	} finally {
+		first.child.kill();
+		await first.exited;
+	}
+
+	const moved = runBuild({ ...env, AUTH_OIDC_ISSUER: 'https://login.b.test/' });
+	try {
+		// It stops, rather than serve the new issuer's users as the old one's.
+		const outcome = () =>
+			moved.output().includes('Listening on') ? 'serving' : moved.child.exitCode;
+		await expect.poll(outcome, { timeout: 60_000 }).toBe(1);
+	} finally {
+		moved.child.kill();
+	}
+	expect(moved.output().trim().split('\n')).toEqual([
+		expect.stringContaining(
+			'Latchkey cannot start: oidc is configured for https://login.b.test (AUTH_OIDC_ISSUER), but its accounts here belong to https://login.a.test'
+		)
+	]);
 });

@@ -16,6 +16,13 @@ export const REMOTE_AVATAR_LOGIN_PREFIX = 'remote-avatar';
 export const REMOTE_AVATAR_ORIGIN = 'https://avatars.example.test';
 
 /**
+ * Logins that start with this claim the address of the login after it, unverified, as an
+ * issuer that lets anyone type any address would: `unverified-alice` says it is
+ * `alice@example.test`, with `email_verified: false` (and GitHub lists it as not verified).
+ */
+export const UNVERIFIED_EMAIL_LOGIN_PREFIX = 'unverified-';
+
+/**
  * Canonical form of a typed username. Case is folded, as on GitHub and Google, so "Alice" and
  * "alice" are the same person.
  * @param {string} input
@@ -33,6 +40,9 @@ export function normalizeLogin(input) {
  */
 export function profileFor(login) {
 	const digest = createHash('sha256').update(login).digest();
+	const claimed = login.startsWith(UNVERIFIED_EMAIL_LOGIN_PREFIX)
+		? login.slice(UNVERIFIED_EMAIL_LOGIN_PREFIX.length)
+		: undefined;
 	return {
 		login,
 		// A stable positive id that, like GitHub's, fits a signed 32-bit integer.
@@ -42,7 +52,8 @@ export function profileFor(login) {
 			.filter(Boolean)
 			.map((part) => part.charAt(0).toUpperCase() + part.slice(1))
 			.join(' '),
-		email: `${login}@example.test`,
+		email: `${claimed ?? login}@example.test`,
+		emailVerified: claimed === undefined,
 		picture: login.startsWith(REMOTE_AVATAR_LOGIN_PREFIX)
 			? `${REMOTE_AVATAR_ORIGIN}/${login}.png`
 			: avatar(login, digest.readUInt16BE(4) % 360)
@@ -70,7 +81,7 @@ function avatar(login, hue) {
 export async function findAccount(_ctx, sub) {
 	const login = normalizeLogin(sub);
 	if (!login) return undefined;
-	const { name, email, picture } = profileFor(login);
+	const { name, email, emailVerified, picture } = profileFor(login);
 	return {
 		accountId: login,
 		// oidc-provider keeps only the claims that the granted scopes allow, and that the
@@ -80,7 +91,7 @@ export async function findAccount(_ctx, sub) {
 			name,
 			preferred_username: login,
 			email,
-			email_verified: true,
+			email_verified: emailVerified,
 			picture
 		})
 	};

@@ -18,6 +18,14 @@ describe('profileFor', () => {
 		expect(new URL(REMOTE_AVATAR_ORIGIN).hostname).toMatch(/\.test$/);
 	});
 
+	it('gives an unverified- login the address of the login after it, unverified', () => {
+		expect(profileFor('unverified-grace')).toMatchObject({
+			email: 'grace@example.test',
+			emailVerified: false
+		});
+		expect(profileFor('grace')).toMatchObject({ email: 'grace@example.test', emailVerified: true });
+	});
+
 	it('is derived from the login alone', () => {
 		expect(profileFor('grace')).toEqual(profileFor(normalizeLogin(' Grace ') ?? ''));
 	});

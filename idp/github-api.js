@@ -34,11 +34,15 @@ export async function handleGithubApi(provider, req, res) {
 		return sendJson(res, 401, { message: 'Bad credentials' });
 	}
 
-	const { login, githubId, name, email, picture } = profileFor(token.accountId);
+	const { login, githubId, name, email, emailVerified, picture } = profileFor(token.accountId);
 	if (pathname === EMAILS) {
-		return sendJson(res, 200, [{ email, primary: true, verified: true, visibility: 'private' }]);
+		return sendJson(res, 200, [
+			{ email, primary: true, verified: emailVerified, visibility: 'private' }
+		]);
 	}
-	return sendJson(res, 200, { id: githubId, login, name, email, avatar_url: picture });
+	// Note: GitHub's public email is always a verified one.
+	const publicEmail = emailVerified ? email : null;
+	return sendJson(res, 200, { id: githubId, login, name, email: publicEmail, avatar_url: picture });
 }
 
 /**

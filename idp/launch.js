@@ -42,6 +42,9 @@ if (dev) {
 }
 
 const idp = local.github || local.google || local.oidc ? await startLocalIdp() : undefined;
+// The local IdPs' issuers carry their ports, which follow the app's, and the app refuses to sign
+// in one issuer's users as another's (provider_issuers): each port keeps its own embedded data.
+if (idp && !env.DATABASE_URL) env.PGLITE_DATA_DIR ||= `.data/pglite-${port}`;
 
 const [command, args] = dev
 	? [

@@ -16,8 +16,8 @@ export const withoutNginxReason =
 export const test = base.extend<{ proxyPorts: ProxyPorts; nginx: RunningNginx }>({
 	// eslint-disable-next-line no-empty-pattern -- Playwright reads the dependencies from this pattern
 	proxyPorts: async ({}, use) => {
-		const [https, http] = (await freePorts(2)) as [number, number];
-		await use({ https, http });
+		const [https, http, ...scrape] = (await freePorts(4)) as number[];
+		await use({ https: https!, http: http!, scrape: scrape as [number, number] });
 	},
 
 	nginx: async ({ proxyPorts, privateApps }, use) => {

@@ -19,6 +19,8 @@ export function findNginx(): string | null {
 export interface ProxyPorts {
 	https: number;
 	http: number;
+	/** The scrape network's ports of the first and the second instance (9301 and 9302). */
+	scrape: [number, number];
 }
 
 export interface RunningNginx {
@@ -26,6 +28,8 @@ export interface RunningNginx {
 	origin: string;
 	/** `http://127.0.0.1:<port>`, which redirects to `origin`. */
 	httpOrigin: string;
+	/** `http://127.0.0.1:<port>` of each instance's scrape server; only 127.0.0.1 is allowed in. */
+	scrapeOrigins: string[];
 	/** The throwaway self-signed certificate (PEM), for clients that verify it. */
 	certificate: string;
 	/** How long nginx leaves out an instance that failed (the site's `fail_timeout`). */
@@ -37,7 +41,8 @@ export interface RunningNginx {
 
 /**
  * Starts nginx as a child process with deploy/nginx-site.conf, changed only where a test must:
- * its ports on 127.0.0.1 instead of 80 and 443, `upstreams` instead of 3001 and 3002, a
+ * its ports on 127.0.0.1 instead of 80, 443, 9301 and 9302, `upstreams` instead of 3001 and 3002,
+ * the scrape network 127.0.0.1 alone, a
  * certificate for 127.0.0.1 made now by openssl, and files in a temporary folder.
  */
 export async function startNginx(
@@ -82,6 +87,7 @@ export async function startNginx(
 	return {
 		origin,
 		httpOrigin: `http://127.0.0.1:${ports.http}`,
+		scrapeOrigins: ports.scrape.map((port) => `http://127.0.0.1:${port}`),
 		certificate,
 		failTimeoutMs: Number(failTimeout ?? 10) * 1000,
 		accessLog: async () =>
@@ -117,7 +123,13 @@ function renderSite(
 		['listen 443 ssl http2;', `listen 127.0.0.1:${ports.https} ssl http2;`],
 		['server 127.0.0.1:3001 ', `server 127.0.0.1:${first} `],
 		['server 127.0.0.1:3002 ', `server 127.0.0.1:${second} `],
-		['root /var/www/html;', `root ${join(dir, 'www')};`]
+		['root /var/www/html;', `root ${join(dir, 'www')};`],
+		['listen 9301;', `listen 127.0.0.1:${ports.scrape[0]};`],
+		['listen 9302;', `listen 127.0.0.1:${ports.scrape[1]};`],
+		['proxy_pass http://127.0.0.1:3001;', `proxy_pass http://127.0.0.1:${first};`],
+		['proxy_pass http://127.0.0.1:3002;', `proxy_pass http://127.0.0.1:${second};`],
+		// The scrape network here is this one address: the test's other clients are outside it.
+		['allow 10.0.0.0/8;', 'allow 127.0.0.1;']
 	];
 	return changes.reduce((site, [from, to]) => {
 		if (!site.includes(from)) throw new Error(`deploy/nginx-site.conf has no "${from}" any more`);

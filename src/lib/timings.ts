@@ -88,6 +88,9 @@ export const AUDIT_RETENTION_DAYS = 90;
 /** How often, at most, the cluster prunes the audit log. */
 export const AUDIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
+/** How often, at most, the cluster deletes ended and expired `user_sessions` rows. */
+export const SESSION_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
 /** The longest sign-out waits for a provider to confirm it revoked the tokens (best-effort). */
 export const PROVIDER_REVOCATION_TIMEOUT_MS = 3_000;
 

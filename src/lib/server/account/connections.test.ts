@@ -13,7 +13,12 @@ import {
 	useLocalIdp
 } from '../testing/provider-accounts';
 import { getAccessToken } from '../tokens/access-token';
-import { findAccount } from '../tokens/accounts';
+import { eq } from 'drizzle-orm';
+import { db } from '../db';
+import { accounts } from '../db/schema';
+import { findAccount, listSessionAccounts, TOKEN_FIELDS } from '../tokens/accounts';
+import { createTokenCipher } from '../tokens/cipher';
+import { renewDueAccounts } from '../tokens/session-accounts';
 import { RefreshTokenError } from '../tokens/errors';
 import { forgetProviderTokens } from '../tokens/forget';
 import { describeConnections, refreshConnection } from './connections';
@@ -23,6 +28,19 @@ const local = useLocalIdp();
 /** "Refresh now" from a session of the user's own (each user signs in once here). */
 const refreshFromSession = (userId: string, provider: unknown) =>
 	refreshConnection(userId, `session-of-${userId}`, provider, null);
+
+/** Seals the user's stored tokens under a secret the app does not have, as if it was removed. */
+async function sealUnderRemovedSecret(userId: string) {
+	const removed = createTokenCipher(['a-secret-that-was-removed-0123456789abcdefghij']);
+	const [row] = await db.select().from(accounts).where(eq(accounts.userId, userId));
+	const update: Partial<Record<(typeof TOKEN_FIELDS)[number], string>> = {};
+	for (const field of TOKEN_FIELDS) {
+		const sealed = row![field];
+		if (sealed !== null)
+			update[field] = await removed.encrypt(await local.services.cipher.decrypt(sealed));
+	}
+	await db.update(accounts).set(update).where(eq(accounts.userId, userId));
+}
 
 /** As /connections reads them: each token from `getAccessToken`, for a signed-in request. */
 async function describeAsRoute(userId: string) {
@@ -207,5 +225,53 @@ describeWithDatabases('connections', () => {
 			error: expect.stringMatching(/^Too many attempts\. Try again in \d+ seconds?\.$/)
 		});
 		expect((await findAccount(user.id, 'github'))!.access_token).toBe(before!.access_token);
+	});
+
+	it('tokens sealed under a removed secret: the card offers to reconnect, and they are forgotten', async () => {
+		const { user } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		await sealUnderRemovedSecret(user.id);
+		vi.spyOn(console, 'info').mockImplementation(() => {});
+
+		const [github] = await describeAsRoute(user.id);
+
+		vi.restoreAllMocks();
+		expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
+		expect(github!.problem).toBe(
+			'Latchkey can no longer read its GitHub tokens (the secret that sealed them was removed). Reconnect to use GitHub here.'
+		);
+		expect(await findAccount(user.id, 'github')).toMatchObject({
+			access_token: null,
+			refresh_token: null,
+			expires_at: null
+		});
+		// From then on they are forgotten tokens, as after a sign-out.
+		expect(await refreshFromSession(user.id, 'github')).toMatchObject({
+			ok: false,
+			status: 409,
+			error: 'Latchkey holds no GitHub tokens since you signed out. Reconnect to use GitHub here.'
+		});
+		expect(local.refreshes).toEqual([]);
+	});
+
+	it("a session's refresh of tokens under a removed secret forgets them once, not an outage every time", async () => {
+		const { user } = await linkAccountWithTokens(local, 'google');
+		await sealUnderRemovedSecret(user.id);
+		const token = { sub: user.id, accounts: await listSessionAccounts(user.id) };
+		const lines: string[] = [];
+		vi.spyOn(console, 'info').mockImplementation((line: string) => lines.push(line));
+
+		const renewed = await renewDueAccounts(token, local.services.rotator, null);
+		const again = await renewDueAccounts(renewed, local.services.rotator, null);
+
+		vi.restoreAllMocks();
+		// The session goes on, with nothing due: /connections offers to reconnect.
+		expect(renewed.error).toBeUndefined();
+		expect(renewed.accounts).toMatchObject([{ provider: 'google', expiresAt: null }]);
+		expect(again).toBe(renewed);
+		expect(lines.map((line) => JSON.parse(line))).toMatchObject([
+			{ event: 'token_refresh', provider: 'google', outcome: 'forgotten' }
+		]);
+		expect(local.refreshes).toEqual([]);
+		expect(await findAccount(user.id, 'google')).toMatchObject({ refresh_token: null });
 	});
 });

@@ -6,7 +6,8 @@ import {
 	AccountNotLinkedError,
 	NoStoredTokensError,
 	ProviderUnavailableError,
-	RefreshTokenError
+	RefreshTokenError,
+	UnreadableTokensError
 } from '../tokens/errors';
 import { providerEndpoints } from '../providers/endpoints';
 import { labelProvider } from '../providers/labels';
@@ -27,7 +28,10 @@ export interface Connection {
 	/** What the provider's user endpoint says, called with the current access token. */
 	profile: { name: string | null; email: string | null; login: string | null } | null;
 	problem: string | null;
-	/** True when no tokens are stored (forgotten at sign-out): signing in with it reconnects. */
+	/**
+	 * True when no usable tokens are stored (forgotten at sign-out, or sealed under a removed
+	 * secret): signing in with it reconnects.
+	 */
 	reconnect: boolean;
 }
 
@@ -70,7 +74,7 @@ async function describeConnection(
 			profile: null
 		};
 		if (error instanceof NoStoredTokensError) {
-			return { ...unknown, problem: signedOutOf(name), reconnect: true };
+			return { ...unknown, problem: reconnectReason(error, name), reconnect: true };
 		}
 		if (!(error instanceof ProviderUnavailableError)) throw error;
 		return { ...unknown, problem: `${error.message}. Try again in a moment.`, reconnect: false };
@@ -127,7 +131,7 @@ function describeRefreshFailure(error: unknown, provider: ProviderId) {
 		return { status: 503, error: `${name} could not be reached. Try again soon.` } as const;
 	}
 	if (error instanceof NoStoredTokensError) {
-		return { status: 409, error: signedOutOf(name) } as const;
+		return { status: 409, error: reconnectReason(error, name) } as const;
 	}
 	if (error instanceof AccountNotLinkedError) {
 		return { status: 404, error: `No ${name} account is linked.` } as const;
@@ -135,8 +139,13 @@ function describeRefreshFailure(error: unknown, provider: ProviderId) {
 	throw error;
 }
 
-function signedOutOf(name: string): string {
-	return `Latchkey holds no ${name} tokens since you signed out. Reconnect to use ${name} here.`;
+/** Why Latchkey holds no usable tokens for a provider: the user signed out, or a secret went. */
+function reconnectReason(error: NoStoredTokensError, name: string): string {
+	const why =
+		error instanceof UnreadableTokensError
+			? `can no longer read its ${name} tokens (the secret that sealed them was removed)`
+			: `holds no ${name} tokens since you signed out`;
+	return `Latchkey ${why}. Reconnect to use ${name} here.`;
 }
 
 /**

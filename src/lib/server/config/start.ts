@@ -5,8 +5,10 @@ import { configureMetrics } from '../metrics/configure';
 import { configureTokenServices } from './services';
 import { checkForwardedDepth, clientAddressWarning } from './client-address';
 import { ConfigError, type Env } from './env';
-import { connectDatabase, databaseConfigFromEnv } from '../db';
+import { connectDatabase, databaseConfigFromEnv, db } from '../db';
+import { checkProviderIssuers } from '../providers/issuers';
 import { scheduleAuditPruning } from '../account/audit-retention';
+import { scheduleSessionPruning } from '../session/session-retention';
 
 /**
  * Whether Auth.js may build URLs from the request's host. True once the deployment pins its
@@ -23,7 +25,7 @@ export function isHostTrusted(env: Env): boolean {
  */
 export async function startServer(env: Env): Promise<void> {
 	try {
-		const { providers } = configureTokenServices(env);
+		const { providers, session } = configureTokenServices(env);
 		if (!isHostTrusted(env)) {
 			throw new ConfigError(
 				"the app's URL is unknown: set ORIGIN (e.g. https://app.example.com) or AUTH_URL, or AUTH_TRUST_HOST=true behind a proxy that sets X-Forwarded-Host"
@@ -37,7 +39,9 @@ export async function startServer(env: Env): Promise<void> {
 			providers.map(({ id }) => id)
 		);
 		await connectDatabase(databaseConfigFromEnv(env));
+		await checkProviderIssuers(db, providers);
 		scheduleAuditPruning(env);
+		scheduleSessionPruning(session);
 	} catch (error) {
 		if (!(error instanceof ConfigError)) throw error;
 		console.error(`Latchkey cannot start: ${error.message}`);

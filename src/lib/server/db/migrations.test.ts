@@ -16,6 +16,7 @@ describeWithDatabases('migrations', () => {
 			'accounts',
 			'audit_events',
 			'maintenance_runs',
+			'provider_issuers',
 			'rate_limits',
 			'sessions',
 			'user_sessions',

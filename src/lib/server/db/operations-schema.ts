@@ -25,3 +25,16 @@ export const maintenanceRuns = pgTable('maintenance_runs', {
 	task: text('task').primaryKey(),
 	ranAt: timestamp('ran_at', { mode: 'date', withTimezone: true }).notNull()
 });
+
+/**
+ * The issuer each provider's accounts belong to (GitHub's or a GitHub Enterprise URL, Google's
+ * or another issuer, the OIDC issuer), recorded at the first start that configured it: an
+ * account is keyed by the provider and the issuer's user id (`sub`), which means nothing at
+ * another issuer. A start whose configured issuer differs refuses to run (see
+ * `$lib/server/providers/issuers.ts`).
+ */
+export const providerIssuers = pgTable('provider_issuers', {
+	provider: text('provider').primaryKey(),
+	issuer: text('issuer').notNull(),
+	recordedAt: timestamp('recorded_at', { mode: 'date', withTimezone: true }).notNull().defaultNow()
+});

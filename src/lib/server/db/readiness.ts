@@ -3,7 +3,17 @@ import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Database } from '.';
 import { describeDatabaseError } from './errors';
 
-export type Readiness = { ready: true } | { ready: false; reason: string };
+/**
+ * `reason` is what a monitor may be told: only what is unavailable. `detail` says why (a driver
+ * error, a missing table) and is for the log only: it describes the database to whoever asks.
+ */
+export type Readiness =
+	| { ready: true }
+	| {
+			ready: false;
+			reason: 'database unavailable' | 'database migrations are pending';
+			detail: string;
+	  };
 
 /** How long the database may take to answer a readiness check. */
 const ANSWER_WITHIN_MS = 2_000;
@@ -11,7 +21,7 @@ const ANSWER_WITHIN_MS = 2_000;
 /**
  * Whether this instance can serve: the database answers within 2 s and every migration in
  * `migrationsFolder` is applied (drizzle records each one in `drizzle.__drizzle_migrations`).
- * Otherwise a one-line reason, with no credentials in it.
+ * Otherwise what is unavailable, and a one-line detail with no credentials in it.
  */
 export async function checkReadiness(
 	database: Database,
@@ -23,9 +33,12 @@ export async function checkReadiness(
 	try {
 		applied = await withinTime(newestAppliedMigration(database), ANSWER_WITHIN_MS);
 	} catch (error) {
-		return { ready: false, reason: `database unavailable: ${describeDatabaseError(error)}` };
+		return { ready: false, reason: 'database unavailable', detail: describeDatabaseError(error) };
 	}
-	if (applied < newest) return { ready: false, reason: 'database migrations are pending' };
+	if (applied < newest) {
+		const detail = `the newest applied migration is from ${applied}, the newest here from ${newest}`;
+		return { ready: false, reason: 'database migrations are pending', detail };
+	}
 	return { ready: true };
 }
 

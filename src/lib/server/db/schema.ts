@@ -10,8 +10,8 @@ import {
 	timestamp
 } from 'drizzle-orm/pg-core';
 
-// Tables for running the cluster rather than for users: rate limits, maintenance runs.
-export { maintenanceRuns, rateLimits } from './operations-schema';
+// Tables for running the cluster rather than for users: rate limits, maintenance runs, issuers.
+export { maintenanceRuns, providerIssuers, rateLimits } from './operations-schema';
 
 // The Auth.js tables, shaped as @auth/drizzle-adapter expects (property names included),
 // with plural table names and snake_case columns.

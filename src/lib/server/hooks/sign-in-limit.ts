@@ -2,6 +2,7 @@ import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { SIGN_IN_RATE_LIMIT, SIGN_IN_RATE_WINDOW_SECONDS } from '$lib/timings';
 import { readWholeNumber, type Env } from '../config/env';
+import { toClientNetwork } from '../http/client-network';
 import { RateLimiter } from '../http/rate-limit';
 import { db } from '../db';
 import { isDatabaseUnavailable } from '../db/errors';
@@ -44,14 +45,15 @@ function decodePathname(pathname: string): string {
 	}
 }
 
-/** Refuses sign-in attempts over the per-IP limit with a 429 page that says when to retry. */
+/** Refuses sign-in attempts over the per-IP (IPv6: per-/64) limit with a 429 page that says when to retry. */
 export const limitSignIns: Handle = async ({ event, resolve }) => {
 	if (limiter === null || !isSignInAttempt(event)) {
 		return resolve(event);
 	}
 	let decision;
 	try {
-		decision = await limiter.hit(db, event.getClientAddress());
+		// An IPv6 client is counted by its /64, which it holds whole.
+		decision = await limiter.hit(db, toClientNetwork(event.getClientAddress()));
 	} catch (error) {
 		// Note: without a database no sign-in can finish anyway; that answer is the outage's 503.
 		if (!isDatabaseUnavailable(error)) throw error;

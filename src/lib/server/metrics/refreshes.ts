@@ -6,11 +6,18 @@ import { registry } from './registry';
 // Note: label values are provider ids and outcome names only, never an account, user or token.
 
 type Outcome = RefreshOutcome['status'];
-const OUTCOMES: readonly Outcome[] = ['rotated', 'fresh', 'rejected', 'unlinked', 'unavailable'];
+const OUTCOMES: readonly Outcome[] = [
+	'rotated',
+	'fresh',
+	'rejected',
+	'unlinked',
+	'forgotten',
+	'unavailable'
+];
 
 const refreshes = new Counter({
 	name: 'latchkey_token_refreshes_total',
-	help: 'Refreshes of stored provider tokens (one per leased refresh, however many requests shared it), by provider and outcome: rotated, fresh, rejected, unlinked, unavailable.',
+	help: 'Refreshes of stored provider tokens (one per leased refresh, however many requests shared it), by provider and outcome: rotated, fresh, rejected, unlinked, forgotten (sealed under a removed secret), unavailable.',
 	labelNames: ['provider', 'outcome'] as const,
 	registers: [registry]
 });

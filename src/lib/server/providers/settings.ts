@@ -4,6 +4,7 @@ import Google from '@auth/sveltekit/providers/google';
 import type { ProviderId } from '$lib/auth/types';
 import { ConfigError, type Env } from '../config/env';
 import { readClientAuthOverride, type ClientAuthMethod } from './client-auth';
+import { requestVerifiedGitHubUser, toVerifiedUser } from './profile';
 
 /** A provider configured from env, in the order the sign-in page offers them. */
 export interface ProviderSettings {
@@ -35,6 +36,11 @@ const KNOWN = [
 	{ id: 'google', endpointVar: 'AUTH_GOOGLE_ISSUER' },
 	{ id: 'oidc', endpointVar: 'AUTH_OIDC_ISSUER' }
 ] as const;
+
+/** The variable that points `provider` at another server than the public one (for the OIDC issuer, at any). */
+export function endpointVariable(provider: ProviderId): string {
+	return KNOWN.find(({ id }) => id === provider)!.endpointVar;
+}
 
 /** What the OIDC issuer is asked for: the user, and a refresh token (offline access). */
 const OIDC_DEFAULT_SCOPE = 'openid email profile offline_access';
@@ -118,7 +124,8 @@ export function toAuthProvider(
 			clientId,
 			clientSecret,
 			...client,
-			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } })
+			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } }),
+			userinfo: { request: requestVerifiedGitHubUser }
 		});
 	}
 	if (settings.id === 'oidc') return { ...toOidcProvider(settings), ...client };
@@ -128,7 +135,8 @@ export function toAuthProvider(
 		...client,
 		...(endpoint !== undefined && { issuer: endpoint }),
 		// Offline access with consent is what makes Google issue a refresh token.
-		authorization: { params: { access_type: 'offline', prompt: 'consent' } }
+		authorization: { params: { access_type: 'offline', prompt: 'consent' } },
+		profile: toVerifiedUser
 	});
 }
 
@@ -151,6 +159,7 @@ function toOidcProvider({
 		// Note: Okta (and others) put only the subject into an ID token issued beside an access
 		// token; the userinfo endpoint has the name and email, so the profile is read there.
 		idToken: false,
-		authorization: { params: authorization }
+		authorization: { params: authorization },
+		profile: toVerifiedUser
 	} satisfies Provider;
 }

@@ -1,12 +1,13 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { ProviderId } from '$lib/auth/types';
 import { requestClient, type RequestClient } from '../http/request-client';
-import { findAccount } from './accounts';
+import { canOpenStoredTokens, findAccount } from './accounts';
 import {
 	AccountNotLinkedError,
 	NoStoredTokensError,
 	ProviderUnavailableError,
-	RefreshTokenError
+	RefreshTokenError,
+	UnreadableTokensError
 } from './errors';
 import { assertUser } from '../session/guards';
 import { tokenServices } from '../config/services';
@@ -25,7 +26,7 @@ export interface AccessToken {
  * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
  * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
  * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
- * in with that provider since.
+ * in with that provider since (`UnreadableTokensError` when a removed secret sealed the tokens).
  */
 export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
 	const user = await assertUser(event);
@@ -52,10 +53,13 @@ export async function readAccessToken(
 	const life = { expiresAt: account.expires_at, issuedAt: account.tokenIssuedAt };
 	const key = { provider, providerAccountId: account.providerAccountId, ...life };
 
-	if (force || account.access_token === null || rotator.isExpired(life)) {
+	// Tokens no secret opens are forgotten by the leased refresh, which checks for that first.
+	const unreadable = !(await canOpenStoredTokens(account, cipher));
+	if (force || unreadable || account.access_token === null || rotator.isExpired(life)) {
 		const outcome = await rotator.ensureFresh(key, { force, client });
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
 		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
+		if (outcome.status === 'forgotten') throw new UnreadableTokensError(provider);
 		if (force && outcome.status === 'unavailable') throw new ProviderUnavailableError(provider);
 		account = (await findAccount(userId, provider)) ?? account;
 		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {

@@ -9,6 +9,15 @@ import type { TokenCipher } from './cipher';
 
 export const TOKEN_FIELDS = ['access_token', 'refresh_token', 'id_token'] as const;
 
+/** An account's columns once its tokens are forgotten (as `forgetProviderTokens` leaves them). */
+export const FORGOTTEN_TOKENS = {
+	access_token: null,
+	refresh_token: null,
+	id_token: null,
+	expires_at: null,
+	tokenIssuedAt: null
+};
+
 type Tokens = Partial<Record<(typeof TOKEN_FIELDS)[number], string | null>>;
 
 /** Returns the account with each provider token replaced by its ciphertext. */
@@ -102,4 +111,16 @@ async function sealOrKeep(
 ): Promise<string | null> {
 	if (issued !== undefined) return cipher.encrypt(issued);
 	return stored === null ? null : cipher.reseal(stored);
+}
+
+/**
+ * False when some token of `row` is sealed under a secret that is no longer configured: such
+ * tokens can never be used again (see `UnreadableTokensError`).
+ */
+export async function canOpenStoredTokens(row: Tokens, cipher: TokenCipher): Promise<boolean> {
+	for (const field of TOKEN_FIELDS) {
+		const sealed = row[field];
+		if (typeof sealed === 'string' && !(await cipher.canOpen(sealed))) return false;
+	}
+	return true;
 }

@@ -6,6 +6,13 @@ const OLD = 'the-old-secret-0123456789abcdefghijklmnop';
 const NEW = 'the-new-secret-0123456789abcdefghijklmnop';
 
 describe('the token cipher', () => {
+	it('can open what a configured secret sealed, and says so before trying', async () => {
+		const sealedByOld = await createTokenCipher([OLD]).encrypt('token');
+		expect(await createTokenCipher([NEW, OLD]).canOpen(sealedByOld)).toBe(true);
+		// The old secret was removed: no key of this ring has that id.
+		expect(await createTokenCipher([NEW]).canOpen(sealedByOld)).toBe(false);
+	});
+
 	it('round-trips, and never encrypts the same token to the same text', async () => {
 		const cipher = createTokenCipher([NEW]);
 		const [a, b] = [await cipher.encrypt('token'), await cipher.encrypt('token')];

@@ -10,6 +10,8 @@ export interface TokenCipher {
 	decrypt(jwe: string): Promise<string>;
 	/** The ciphertext itself when the newest key sealed it, else re-encrypted under that key. */
 	reseal(jwe: string): Promise<string>;
+	/** False when no configured secret holds the key that sealed `jwe` (that secret was removed). */
+	canOpen(jwe: string): Promise<boolean>;
 }
 
 interface TokenKey {
@@ -52,6 +54,12 @@ export function createTokenCipher(secrets: readonly string[]): TokenCipher {
 		async decrypt(jwe) {
 			const { plaintext } = await compactDecrypt(jwe, (await keyFor(jwe)).key);
 			return new TextDecoder().decode(plaintext);
+		},
+		async canOpen(jwe) {
+			return keyFor(jwe).then(
+				() => true,
+				() => false
+			);
 		},
 		async reseal(jwe) {
 			if (keyIdOf(jwe) === (await newestKey()).kid) return jwe;

@@ -34,3 +34,16 @@ export class NoStoredTokensError extends Error {
 		super(`No ${provider} tokens are stored until the user signs in with it again`);
 	}
 }
+
+/**
+ * The stored tokens are sealed under a secret that is no longer configured (`AUTH_SECRET_n` was
+ * removed before `secrets:reencrypt` moved them): nothing can read them, so they are forgotten
+ * as at sign-out, and signing in with the provider again stores new ones.
+ */
+export class UnreadableTokensError extends NoStoredTokensError {
+	name = 'UnreadableTokensError';
+	constructor(provider: ProviderId) {
+		super(provider);
+		this.message = `The ${provider} tokens are sealed under a secret that is no longer configured`;
+	}
+}

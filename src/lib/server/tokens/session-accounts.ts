@@ -25,6 +25,8 @@ export async function renewDueAccounts(
 			const outcome = await rotator.requestRefresh(account, client);
 			if (outcome?.status === 'rejected') error = 'RefreshTokenError';
 			if (outcome?.status === 'unlinked') return null;
+			// As after a sign-out: nothing is due until a sign-in with that provider stores tokens.
+			if (outcome?.status === 'forgotten') return { ...account, expiresAt: null, issuedAt: null };
 			if (outcome?.status === 'fresh' || outcome?.status === 'rotated') {
 				return { ...account, expiresAt: outcome.expiresAt, issuedAt: outcome.issuedAt };
 			}

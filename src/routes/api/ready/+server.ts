@@ -5,11 +5,13 @@ import type { RequestHandler } from './$types';
 
 /**
  * Readiness for load balancers: 200 when the database answers and its migrations are applied,
- * else 503 with a one-line reason. Unlike `/api/health`, it reads the database.
+ * else 503 saying only what is unavailable; why goes to the log, not to whoever asks. Unlike
+ * `/api/health`, it reads the database.
  */
 export const GET: RequestHandler = async () => {
 	const readiness = await checkReadiness(db, MIGRATIONS_FOLDER);
 	const headers = { 'cache-control': 'no-store' };
 	if (readiness.ready) return json({ status: 'ready' }, { headers });
+	console.warn(`[ready] not ready: ${readiness.reason}: ${readiness.detail}`);
 	return json({ status: 'unavailable', reason: readiness.reason }, { status: 503, headers });
 };

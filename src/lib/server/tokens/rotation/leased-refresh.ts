@@ -1,6 +1,7 @@
 import { describeDatabaseError } from '../../db/errors';
 import { countLeaseWait, countRefresh } from '../../metrics/refreshes';
 import type { AccountKey } from '../account-key';
+import { canOpenStoredTokens, FORGOTTEN_TOKENS } from '../accounts';
 import { lifeOf } from '../life';
 import { claimRefresh, settleRefresh, waitForRelease } from './lease';
 import { rotateAtProvider } from './rotate-at-provider';
@@ -97,6 +98,12 @@ async function refreshHeld(
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
 	const { key, claimId, row } = held;
+	// Note: sealed under a removed secret, they would fail every refresh as an outage, forever.
+	if (!(await canOpenStoredTokens(row, context.cipher))) {
+		report.detail = 'sealed under a secret that is no longer configured: forgotten';
+		await settleRefresh(key, claimId, FORGOTTEN_TOKENS);
+		return { status: 'forgotten' };
+	}
 	const life = lifeOf(row);
 	if (!force && !context.isDue(life)) {
 		await settleRefresh(key, claimId);

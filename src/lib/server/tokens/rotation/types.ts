@@ -14,6 +14,8 @@ export type RefreshOutcome =
 	| { status: 'rejected' }
 	/** The account is no longer linked (unlinked from another browser): nothing to refresh. */
 	| { status: 'unlinked' }
+	/** No configured secret opens the stored tokens: they were forgotten, as at sign-out. */
+	| { status: 'forgotten' }
 	/** Provider or database unreachable: keep the session and try again on a later request. */
 	| { status: 'unavailable' };
 
