@@ -1,6 +1,6 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { withoutSessionCookies } from '../session/cookies';
-import { readCookieClaims } from '../session/reader';
+import { carriesUnknownSessionKey, readCookieClaims } from '../session/reader';
 import { touchUserSession } from '../session/user-sessions';
 
 // Auth.js pages the app does not use: its sign-out confirmation (the app signs out with a POST
@@ -15,14 +15,23 @@ const UNUSED_PAGES = ['/auth/signout', '/auth/verify-request'];
  *   Auth.js accepts any cookie that decrypts. Here the cookie counts only when its `sid` is live
  *   in `user_sessions` right now (not once a minute): a revoked, unknown or planted session is
  *   dropped from the request, so the callback is a plain sign-in for whoever signed in at the
- *   provider, and never links to that cookie's user.
+ *   provider, and never links to that cookie's user;
+ * - elsewhere (its session endpoint), a cookie sealed under a secret this instance lacks is
+ *   dropped from the request too, so Auth.js answers as signed out and does not clear it: the
+ *   instances that have that secret still read it. Signing out still clears it.
  */
 export const guardAuthRoutes: Handle = async ({ event, resolve }) => {
 	const { pathname } = event.url;
 	if (event.request.method === 'GET' && UNUSED_PAGES.includes(pathname)) {
 		return new Response('Not found', { status: 404 });
 	}
-	if (pathname.startsWith('/auth/callback/') && !(await carriesLiveSession(event))) {
+	if (pathname.startsWith('/auth/callback/')) {
+		if (!(await carriesLiveSession(event))) event.request = withoutSessionCookies(event.request);
+	} else if (
+		pathname.startsWith('/auth/') &&
+		pathname !== '/auth/signout' &&
+		(await carriesUnknownSessionKey(event.cookies, event.url))
+	) {
 		event.request = withoutSessionCookies(event.request);
 	}
 	return resolve(event);
