@@ -2,6 +2,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { findPgbouncer, startPgbouncer } from '$idp/testkit/pgbouncer.js';
+import * as connection from '.';
 import { closeDatabase, connectDatabase, databaseConfigFromEnv, db, MIGRATIONS_FOLDER } from '.';
 import { migrateUnderLock } from './migrate-postgres';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
@@ -83,6 +84,19 @@ describe.skipIf(!serverUrl || findPgbouncer() === null)(
 				await Promise.all(clients.map((client) => client.end()));
 				await fresh.drop();
 			}
+		});
+
+		it('LISTEN never goes through the pooler: only DATABASE_LISTEN_URL carries it, and hears NOTIFY sent through the pooler', async () => {
+			const url = pooler.url(database.url);
+			await connectDatabase({ url, pooler: 'transaction' });
+			expect(connection.subscribe).toBeNull();
+			expect(connection.notify).not.toBeNull();
+
+			await connectDatabase({ url, pooler: 'transaction', listenUrl: database.url.href });
+			const heard: string[] = [];
+			await connection.subscribe!('latchkey_pooler_test', (payload) => heard.push(payload));
+			await connection.notify!('latchkey_pooler_test', 'released');
+			await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['released']);
 		});
 
 		it('200 parallel reads with parameters all answer, with no prepared statement to lose', async () => {
