@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import type { ProjectOptions } from './e2e/fixtures';
 import { APP_PORT, appUrl } from './e2e/support/ports';
 
 // Debian's Chromium where there is one (Playwright cannot download browsers everywhere),
@@ -7,7 +8,7 @@ import { APP_PORT, appUrl } from './e2e/support/ports';
 const executablePath =
 	process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
 
-export default defineConfig({
+export default defineConfig<ProjectOptions>({
 	testDir: 'e2e',
 	timeout: 60_000,
 	// Note: on a busy 2-core machine a page can take longer than Playwright's 5 s default to show
@@ -34,6 +35,18 @@ export default defineConfig({
 						]
 					}
 	},
+	projects: [
+		{ name: 'chromium' },
+		{
+			// The suites that share Postgres between instances (two-instance rotation, a rolling
+			// restart) once more through a transaction-mode PgBouncer, as most managed Postgres is
+			// reached. Note: they skip themselves where TEST_DATABASE_URL or nginx is missing.
+			name: 'through-pgbouncer',
+			use: { databaseRoute: 'pgbouncer' },
+			testMatch: ['rotation.spec.ts', 'rolling-restart.spec.ts'],
+			grep: [/across two instances/, /a rolling restart/]
+		}
+	],
 	webServer: {
 		// The same launcher as `npm run dev`, on the production build.
 		command: 'npm run build && node idp/launch.js start',

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { test as base, type BrowserContext, type Page } from '@playwright/test';
 import type { Env, TestApp } from '../idp/testkit/app.js';
 import { createThrowawayDatabase } from '../idp/testkit/database.js';
+import { findPgbouncer, startPgbouncer } from '../idp/testkit/pgbouncer.js';
 import { startTestStack, type TestStack } from '../idp/testkit/stack.js';
 import { signIn, uniqueLogin, type ProviderName } from './support/sign-in';
 
@@ -30,7 +31,16 @@ interface SignInOptions {
 
 export type NewSignedInPage = (options?: SignInOptions) => Promise<Page>;
 
-interface Fixtures {
+/** Options a Playwright project sets for every test it runs (see playwright.config.ts). */
+export interface ProjectOptions {
+	/**
+	 * How private apps on Postgres reach it: `direct`, or `pgbouncer`: through a PgBouncer of the
+	 * test's own in transaction mode, with DATABASE_POOLER=transaction (default `direct`).
+	 */
+	databaseRoute: 'direct' | 'pgbouncer';
+}
+
+interface Fixtures extends ProjectOptions {
 	/** The provider `signedInPage` signs in with (an option: `test.use({ provider: 'Google' })`). */
 	provider: ProviderName;
 	/** A login no other test uses, so every test starts with its own user. */
@@ -46,7 +56,10 @@ interface Fixtures {
 	appOptions: AppOptions;
 	/** The test's own Postgres database with `database: 'postgres'`, dropped afterwards. */
 	freshDatabase: URL | undefined;
-	/** The DATABASE_URL the private apps get: `freshDatabase` unless a spec overrides it. */
+	/**
+	 * The DATABASE_URL the private apps get: `freshDatabase` (through PgBouncer with the
+	 * `pgbouncer` route) unless a spec overrides it.
+	 */
 	appDatabaseUrl: string | undefined;
 	/**
 	 * The test's own app instances (the production build) with their own IdP, each on a port the
@@ -114,17 +127,27 @@ export const test = base.extend<Fixtures>({
 		await database.drop();
 	},
 
-	appDatabaseUrl: async ({ freshDatabase }, use) => {
-		await use(freshDatabase?.href);
+	databaseRoute: ['direct', { option: true }],
+
+	appDatabaseUrl: async ({ freshDatabase, databaseRoute }, use, testInfo) => {
+		if (freshDatabase === undefined || databaseRoute === 'direct') return use(freshDatabase?.href);
+		testInfo.skip(
+			findPgbouncer() === null,
+			'needs pgbouncer (apt-get install pgbouncer, as .ci/run does)'
+		);
+		const pooler = await startPgbouncer(process.env.TEST_DATABASE_URL!);
+		await use(pooler.url(freshDatabase));
+		await pooler.stop();
 	},
 
 	privateStack: [
-		async ({ appOptions, appDatabaseUrl }, use) => {
+		async ({ appOptions, appDatabaseUrl, databaseRoute }, use) => {
 			const { env, instances, accessTokenTtl, clientSecrets } = appOptions;
+			const pooler = databaseRoute === 'pgbouncer' ? { DATABASE_POOLER: 'transaction' } : {};
 			const database =
 				appDatabaseUrl === undefined
 					? {}
-					: { DATABASE_URL: appDatabaseUrl, PGLITE_DATA_DIR: undefined };
+					: { DATABASE_URL: appDatabaseUrl, PGLITE_DATA_DIR: undefined, ...pooler };
 			const stack = await startTestStack({
 				instances,
 				accessTokenTtl,

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { decodeProtectedHeader } from 'jose';
-import type { TestApp } from '../idp/testkit/app.js';
+import type { Env, TestApp } from '../idp/testkit/app.js';
 import { signInToApp } from '../idp/testkit/app-sign-in.js';
 import { expect, test } from './fixtures';
 
@@ -86,4 +86,130 @@ test.describe('rotating AUTH_SECRET across two instances', () => {
 		const page = await fetch(`${apps[1]!.url}/`, { headers: { cookie: idle } });
 		expect(page.status).toBe(200);
 	});
+
+	test('adding a secret one instance at a time while users browse and tokens rotate: nobody signed out, no request failed', async ({
+		privateApps: apps,
+		privateStack
+	}, testInfo) => {
+		test.setTimeout(240_000);
+		const users = await Promise.all(
+			Array.from({ length: 4 }, (_, i) =>
+				signInToApp(apps[i % 2]!.url, 'github', `secret-rollout-${i}`)
+			)
+		);
+		const oldKey = keyIdOf(users[0]!);
+		let refreshes = 0;
+		const refused: string[] = [];
+		privateStack.idp.onTokenEndpoint((event) => {
+			if (event.grantType !== 'refresh_token') return;
+			if (event.ok) refreshes += 1;
+			else refused.push(event.error);
+		});
+
+		// Each user loads a page about every 50 ms from whichever instance is up, as a load
+		// balancer sends them, keeping the cookie each answer sets.
+		const down = new Set<number>();
+		const seen = { requests: 0, failures: [] as string[], signOuts: [] as string[] };
+		let browsing = true;
+		const browse = async (user: number) => {
+			for (let i = 0; browsing; i++) {
+				const preferred = (user + i) % 2;
+				const index = down.has(preferred) ? 1 - preferred : preferred;
+				const path = ROLLOUT_PAGES[i % ROLLOUT_PAGES.length]!;
+				const answer = await visit(apps[index]!, path, users[user]!).catch(
+					(error: unknown) => ({ error: String(error) }) as const
+				);
+				if ('error' in answer) {
+					seen.failures.push(`${path} on ${index}: ${answer.error}`);
+					continue;
+				}
+				seen.requests += 1;
+				const { status, location, cookie } = answer;
+				if (cookie === '' || status === 401 || location?.startsWith('/signin')) {
+					seen.signOuts.push(`${path} on ${index}: ${status} ${location ?? ''}`);
+				} else if (status !== 200) {
+					seen.failures.push(`${path} on ${index}: ${status}`);
+				}
+				if (cookie) users[user] = cookie;
+				await sleep(50);
+			}
+		};
+		const browsingUsers = Promise.all(users.map((_, user) => browse(user)));
+
+		/** Restarts one instance as deploy/rolling-restart.sh does: the other serves meanwhile. */
+		const restart = async (index: number, env: Env) => {
+			down.add(index);
+			await sleep(300); // the requests already sent to it finish
+			expect(await privateStack.restartInstance(index, env)).toBe(0);
+			down.delete(index);
+			await sleep(1_500);
+		};
+		await sleep(1_500);
+		// Step 1: the new secret, accepted only; the old one still encrypts.
+		const acceptOnly = {
+			AUTH_SECRET: OLD,
+			AUTH_SECRET_1: NEW,
+			AUTH_SECRET_ENCRYPTS: 'AUTH_SECRET'
+		};
+		for (const index of [0, 1]) await restart(index, acceptOnly);
+		const keysAfterStep1 = users.map(keyIdOf);
+		// Step 2: every instance knows it, so it may encrypt.
+		const encrypting = { AUTH_SECRET: OLD, AUTH_SECRET_1: NEW, AUTH_SECRET_ENCRYPTS: undefined };
+		for (const index of [0, 1]) await restart(index, encrypting);
+		browsing = false;
+		await browsingUsers;
+
+		const figure = `${seen.requests} requests, ${seen.failures.length} failed, ${seen.signOuts.length} signed out, ${refreshes} token refreshes`;
+		console.log(`secret rollout: ${figure}`);
+		testInfo.annotations.push({ type: 'secret rollout', description: figure });
+		expect(seen.failures).toEqual([]);
+		expect(seen.signOuts).toEqual([]);
+		expect(seen.requests).toBeGreaterThan(100);
+		expect(refreshes).toBeGreaterThan(4);
+		expect(refused).toEqual([]);
+		expect(keysAfterStep1).toEqual(Array(4).fill(oldKey));
+		// Every cookie now under the new secret.
+		const newKeys = new Set(users.map(keyIdOf));
+		expect(newKeys.size).toBe(1);
+		expect(newKeys.has(oldKey)).toBe(false);
+
+		// An instance without the new secret (say, rolled back) cannot read such a cookie: it
+		// answers as signed out but keeps it, and the instance that has the secret still reads it.
+		await restart(1, { AUTH_SECRET: OLD, AUTH_SECRET_1: undefined });
+		for (const path of ['/api/get-session-status', '/auth/session', '/profile']) {
+			const answer = await visit(apps[1]!, path, users[0]!);
+			expect(answer.cookie, `${path} on the instance without the secret`).toBeUndefined();
+		}
+		expect((await visit(apps[1]!, '/api/get-session-status', users[0]!)).status).toBe(401);
+		expect((await visit(apps[0]!, '/api/get-session-status', users[0]!)).status).toBe(200);
+	});
 });
+
+const ROLLOUT_PAGES = [
+	'/',
+	'/api/get-session-status',
+	'/profile',
+	'/connections',
+	'/account/sessions'
+];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `path` on `app` with the session `cookie`, redirects not followed: the status, where it
+ * redirects, and the session cookie it set (a `name=value` pair, '' when it cleared it,
+ * undefined when it set none).
+ */
+async function visit(app: TestApp, path: string, cookie: string) {
+	const response = await fetch(`${app.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+	await response.arrayBuffer();
+	const set = response.headers
+		.getSetCookie()
+		.map((header) => header.split(';')[0]!)
+		.find((pair) => pair.startsWith(`${COOKIE}=`));
+	return {
+		status: response.status,
+		location: response.headers.get('location') ?? undefined,
+		cookie: set === `${COOKIE}=` ? '' : set
+	};
+}

@@ -14,9 +14,10 @@ import { freePorts } from './ports.js';
  * @property {(env: Env) => Promise<void>} restart stops every instance, then starts each again
  *   on its port, one after another, with `env` added to the stack's; `apps` then lists the new
  *   ones
- * @property {(index: number) => Promise<number | null>} restartInstance stops `apps[index]`
- *   (SIGTERM, then waits for the process to exit) and starts it again on its port with the
- *   stack's env, leaving the others running; resolves with the old process's exit code
+ * @property {(index: number, changes?: Env) => Promise<number | null>} restartInstance stops
+ *   `apps[index]` (SIGTERM, then waits for the process to exit) and starts it again on its port
+ *   with the stack's env and `changes` added, leaving the others running; resolves with the old
+ *   process's exit code
  * @property {() => Promise<void>} stop stops the apps, then the IdP
  */
 
@@ -66,12 +67,16 @@ export async function startTestStack({
 		await Promise.all(apps.splice(0).map((app) => app.stop()));
 		await startAll({ ...env, ...changes });
 	};
-	/** @param {number} index */
-	const restartInstance = async (index) => {
+	/**
+	 * @param {number} index
+	 * @param {Env} [changes]
+	 */
+	const restartInstance = async (index, changes = {}) => {
 		const app = apps[index];
 		if (app === undefined) throw new Error(`No app instance ${index}`);
 		const exitCode = await app.stop();
-		apps[index] = await startTestApp({ port: /** @type {number} */ (ports[index]), idp, env });
+		const port = /** @type {number} */ (ports[index]);
+		apps[index] = await startTestApp({ port, idp, env: { ...env, ...changes } });
 		return exitCode;
 	};
 	return { idp, apps, restart, restartInstance, stop };

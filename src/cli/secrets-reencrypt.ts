@@ -1,6 +1,7 @@
 /**
- * `npm run secrets:reencrypt`: re-encrypts every stored provider token under the newest secret,
- * with the app's own env (DATABASE_URL, AUTH_SECRET, AUTH_SECRET_1..3; .env when present). Safe
+ * `npm run secrets:reencrypt`: re-encrypts every stored provider token under the secret that
+ * encrypts (the newest, unless AUTH_SECRET_ENCRYPTS names another), with the app's own env
+ * (DATABASE_URL, AUTH_SECRET, AUTH_SECRET_1..3; .env when present). Safe
  * beside running instances on Postgres. Note: embedded PGlite serves one process, so stop the
  * app first there: while the app holds the data directory, this refuses (`lockDataDir`).
  */

@@ -11,16 +11,39 @@ const SECRET_NAMES = ['AUTH_SECRET', 'AUTH_SECRET_1', 'AUTH_SECRET_2', 'AUTH_SEC
 const MIN_SECRET_BYTES = 32;
 
 /**
- * The secrets that encrypt session cookies and stored tokens, newest first, as Auth.js orders
- * them: the highest-numbered one that is set encrypts, and every one decrypts. A ConfigError when
- * none is set or one is shorter than 32 bytes (a guessable secret forges every session).
+ * The secrets that encrypt session cookies and stored tokens, the one that encrypts first, then
+ * the others newest first; every one decrypts. The highest-numbered one that is set encrypts,
+ * unless `AUTH_SECRET_ENCRYPTS` names another: while a new secret rolls out one instance at a
+ * time, it is first only accepted everywhere (see the README's "Rotating AUTH_SECRET"). A
+ * ConfigError when none is set, one is shorter than 32 bytes (a guessable secret forges every
+ * session), or `AUTH_SECRET_ENCRYPTS` names no secret that is set.
  */
 export function readSecrets(env: Env): string[] {
 	return readNamedSecrets(env).map(({ secret }) => secret);
 }
 
 /** `readSecrets`, each with the name of its variable. */
-export function readNamedSecrets(env: Env): { name: string; secret: string }[] {
+export function readNamedSecrets(env: Env): NamedSecret[] {
+	const { newestFirst, current } = orderSecrets(env);
+	return [current, ...newestFirst.filter((secret) => secret !== current)];
+}
+
+/**
+ * The secrets newer than the one that encrypts: none, unless `AUTH_SECRET_ENCRYPTS` names an
+ * older one while a new secret rolls out. They are accepted as they are: a cookie sealed under
+ * one by an instance a step ahead is not re-issued back under the older secret on every visit.
+ */
+export function readAcceptedOnlySecrets(env: Env): string[] {
+	const { newestFirst, current } = orderSecrets(env);
+	return newestFirst.slice(0, newestFirst.indexOf(current)).map(({ secret }) => secret);
+}
+
+interface NamedSecret {
+	name: string;
+	secret: string;
+}
+
+function orderSecrets(env: Env): { newestFirst: NamedSecret[]; current: NamedSecret } {
 	const named = SECRET_NAMES.flatMap((name) => (env[name] ? [{ name, secret: env[name] }] : []));
 	if (named.length === 0) {
 		throw new ConfigError('AUTH_SECRET is not set (generate one with: openssl rand -base64 33)');
@@ -32,7 +55,15 @@ export function readNamedSecrets(env: Env): { name: string; secret: string }[] {
 			);
 		}
 	}
-	return named.reverse();
+	const newestFirst = named.reverse();
+	const encrypts = env.AUTH_SECRET_ENCRYPTS;
+	const current = encrypts ? newestFirst.find(({ name }) => name === encrypts) : newestFirst[0];
+	if (current === undefined) {
+		throw new ConfigError(
+			`AUTH_SECRET_ENCRYPTS must name a secret variable that is set (${newestFirst.map(({ name }) => name).join(', ')})`
+		);
+	}
+	return { newestFirst, current };
 }
 
 /** A whole number (seconds, a count) from env, `fallback` when unset; a ConfigError otherwise. */

@@ -7,7 +7,13 @@ import {
 	SESSION_UPDATE_AGE_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
 } from '$lib/timings';
-import { ConfigError, readSecrets, readWholeNumber, type Env } from './env';
+import {
+	ConfigError,
+	readAcceptedOnlySecrets,
+	readSecrets,
+	readWholeNumber,
+	type Env
+} from './env';
 import { readProviderSettings, type ProviderSettings } from '../providers/settings';
 import { TokenRotator } from '../tokens/rotation/token-rotator';
 import { createSessionCodec, type SessionCodec } from '../session/codec';
@@ -23,8 +29,10 @@ export interface TokenServices {
 /** How the session cookie (Auth.js's JWT) is encoded and how long it lives. */
 interface SessionPolicy {
 	codec: SessionCodec;
-	/** Newest first: the first encrypts, and each of them decrypts. */
+	/** The first encrypts (the newest, unless AUTH_SECRET_ENCRYPTS says), and each decrypts. */
 	secrets: string[];
+	/** Secrets newer than the first: a cookie under one is not re-issued (see `readAcceptedOnlySecrets`). */
+	acceptedOnlySecrets: string[];
 	maxAgeSeconds: number;
 	updateAgeSeconds: number;
 	/** How often, at most, a session is checked against `user_sessions`. */
@@ -79,6 +87,7 @@ export function configureTokenServices(env: Env): TokenServices {
 	const session = {
 		codec: createSessionCodec({ absoluteMaxAgeSeconds }),
 		secrets,
+		acceptedOnlySecrets: readAcceptedOnlySecrets(env),
 		maxAgeSeconds,
 		updateAgeSeconds,
 		checkIntervalSeconds,

@@ -4,20 +4,24 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
-import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { ConfigError } from '../config/env';
 import { lockDataDir } from './data-dir-lock';
 import { describeDatabaseError } from './errors';
+import { migrateUnderLock } from './migrate-postgres';
 
 export type Database = PgDatabase<PgQueryResultHKT>;
 
-/** Where the data lives: a Postgres server, or an embedded PGlite directory (`memory://` for RAM). */
-export type DatabaseConfig = { url: string } | { dataDir: string };
+/**
+ * Where the data lives: a Postgres server, or an embedded PGlite directory (`memory://` for RAM).
+ * `pooler: 'transaction'` when `url` is a transaction-mode pooler (PgBouncer, Supavisor, Neon's):
+ * no named prepared statements and no LISTEN through it; `listenUrl`, a direct connection to the
+ * same database, then carries LISTEN (optional: waits poll anyway).
+ */
+export type DatabaseConfig =
+	{ url: string; pooler?: 'transaction'; listenUrl?: string } | { dataDir: string };
 
 export const MIGRATIONS_FOLDER = 'drizzle';
-// Note: any constant works; it only has to be the same for every instance of the app.
-const MIGRATION_LOCK_ID = 0x1a7c4;
 
 /**
  * Postgres's defaults size memory for a server (128 MB of shared buffers); the embedded database
@@ -41,13 +45,29 @@ export let db: Database;
  */
 export let subscribe:
 	((channel: string, onPayload: (payload: string) => void) => Promise<unknown>) | null = null;
+/**
+ * Sends `payload` on `channel` to every instance that subscribed: on a Postgres server only
+ * (null on PGlite). Note: NOTIFY works through a transaction pooler, LISTEN does not.
+ */
+export let notify: ((channel: string, payload: string) => Promise<void>) | null = null;
 /** Which driver serves `db`, and how many connections it may open (for /metrics). */
 export let pool: { driver: 'postgres' | 'pglite'; maxConnections: number } | null = null;
 let closeCurrent: (() => Promise<void>) | null = null;
 
 export function databaseConfigFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
-	if (env.DATABASE_URL) return { url: env.DATABASE_URL };
-	return { dataDir: env.PGLITE_DATA_DIR || '.data/pglite' };
+	const { DATABASE_URL: url, DATABASE_POOLER: pooler, DATABASE_LISTEN_URL: listenUrl } = env;
+	if (!url) return { dataDir: env.PGLITE_DATA_DIR || '.data/pglite' };
+	if (pooler && pooler !== 'transaction') {
+		throw new ConfigError(
+			`DATABASE_POOLER must be "transaction" or unset (got "${pooler.slice(0, 20)}")`
+		);
+	}
+	if (listenUrl) describeTarget(listenUrl, 'DATABASE_LISTEN_URL');
+	return {
+		url,
+		...(pooler === 'transaction' && { pooler }),
+		...(listenUrl && { listenUrl })
+	};
 }
 
 /**
@@ -56,10 +76,10 @@ export function databaseConfigFromEnv(env: Record<string, string | undefined>): 
  */
 export async function connectDatabase(config: DatabaseConfig): Promise<Database> {
 	await closeDatabase();
-	const connected =
-		'url' in config ? await openPostgres(config.url) : await openPglite(config.dataDir);
+	const connected = 'url' in config ? await openPostgres(config) : await openPglite(config.dataDir);
 	db = connected.db;
 	subscribe = connected.subscribe;
+	notify = connected.notify;
 	pool = connected.pool;
 	closeCurrent = connected.close;
 	return db;
@@ -69,29 +89,54 @@ export async function closeDatabase(): Promise<void> {
 	await closeCurrent?.();
 	closeCurrent = null;
 	subscribe = null;
+	notify = null;
 	pool = null;
 }
 
-async function openPostgres(url: string) {
-	const target = describeTarget(url);
-	// Migrate on a dedicated single connection, under an advisory lock, so that several
-	// instances starting together apply each migration exactly once.
-	const migrator = postgres(url, { max: 1, connect_timeout: 5, onnotice: () => {} });
+async function openPostgres({
+	url,
+	pooler,
+	listenUrl
+}: {
+	url: string;
+	pooler?: 'transaction';
+	listenUrl?: string;
+}) {
+	const target = describeTarget(url, 'DATABASE_URL');
+	// Note: a transaction pooler may run each statement on another server connection, where
+	// a statement postgres.js prepared by name on the first does not exist (before PgBouncer 1.21).
+	const options = { connect_timeout: 5, onnotice: () => {}, prepare: pooler !== 'transaction' };
+	// A dedicated single connection migrates, under a lock held by its one transaction.
+	const migrator = postgres(url, { ...options, max: 1 });
 	try {
-		await migrator`select pg_advisory_lock(${MIGRATION_LOCK_ID})`;
-		await migratePostgres(drizzlePostgres(migrator), { migrationsFolder: MIGRATIONS_FOLDER });
+		await migrateUnderLock(migrator, MIGRATIONS_FOLDER);
 	} catch (error) {
 		throw new ConfigError(`cannot use the database at ${target}: ${describeDatabaseError(error)}`);
 	} finally {
 		await migrator.end({ timeout: 1 });
 	}
-	const client = postgres(url, { connect_timeout: 5, onnotice: () => {} });
+	const client = postgres(url, options);
+	// LISTEN needs a session of its own, which a transaction pooler does not give.
+	const listener =
+		pooler !== 'transaction'
+			? client
+			: listenUrl
+				? postgres(listenUrl, { ...options, max: 1 })
+				: null;
 	return {
 		db: drizzlePostgres(client) as Database,
-		subscribe: (channel: string, onPayload: (payload: string) => void) =>
-			client.listen(channel, onPayload),
+		subscribe:
+			listener &&
+			((channel: string, onPayload: (payload: string) => void) =>
+				listener.listen(channel, onPayload)),
+		notify: async (channel: string, payload: string) => {
+			await client.notify(channel, payload);
+		},
 		pool: { driver: 'postgres' as const, maxConnections: client.options.max },
-		close: () => client.end({ timeout: 1 })
+		close: async () => {
+			if (listener !== null && listener !== client) await listener.end({ timeout: 1 });
+			await client.end({ timeout: 1 });
+		}
 	};
 }
 
@@ -120,6 +165,7 @@ async function openPglite(dataDir: string) {
 	return {
 		db: pglite as unknown as Database,
 		subscribe: null,
+		notify: null,
 		// Note: PGlite is one in-process connection; its queries take turns.
 		pool: { driver: 'pglite' as const, maxConnections: 1 },
 		close
@@ -127,17 +173,15 @@ async function openPglite(dataDir: string) {
 }
 
 /** host:port/database of a connection URL, without credentials, for messages. */
-function describeTarget(url: string): string {
+function describeTarget(url: string, variable: string): string {
 	let parsed: URL;
 	try {
 		parsed = new URL(url);
 	} catch {
-		throw new ConfigError(
-			'DATABASE_URL is not a valid URL (expected postgres://user@host:port/db)'
-		);
+		throw new ConfigError(`${variable} is not a valid URL (expected postgres://user@host:port/db)`);
 	}
 	if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-		throw new ConfigError(`DATABASE_URL must start with postgres:// (got ${parsed.protocol}//)`);
+		throw new ConfigError(`${variable} must start with postgres:// (got ${parsed.protocol}//)`);
 	}
 	return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
 }

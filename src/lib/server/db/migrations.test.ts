@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { closeDatabase, connectDatabase, db } from '.';
-import { describeWithDatabases } from '../testing/databases';
+import { describeWithDatabasesAndPooler } from '../testing/databases';
 import { eq, getTableName, is } from 'drizzle-orm';
 import { PgTable } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { users } from './schema';
 
-describeWithDatabases('migrations', () => {
+describeWithDatabasesAndPooler('migrations', () => {
 	it('create every table of the schema', async () => {
 		const tables = Object.values(schema).filter((value) => is(value, PgTable));
 		expect(tables.map((table) => getTableName(table)).sort()).toEqual([

@@ -19,12 +19,21 @@ const DEFAULT_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export interface SessionCodec {
 	encode(params: JWTEncodeParams): Promise<string>;
 	decode(params: JWTDecodeParams): Promise<JWT | null>;
-	/** Whether the newest of the secrets sealed `token`: a cookie under an older one is re-issued. */
-	isSealedByNewest(params: {
-		token: string;
-		secret: string | string[];
-		salt: string;
-	}): Promise<boolean>;
+	/** Whether one of the secrets `secret` lists sealed `token` (by its `kid`). */
+	isSealedByOneOf(params: SealedTokenParams): Promise<boolean>;
+	/**
+	 * Whether `token` is a session token that names a key no secret of this instance derives:
+	 * sealed by an instance that has a secret this one lacks (a new one rolling out, or one
+	 * retired here). Such a cookie is read as signed out but never cleared. False for anything
+	 * that is no session token at all.
+	 */
+	namesUnknownKey(params: SealedTokenParams): Promise<boolean>;
+}
+
+interface SealedTokenParams {
+	token: string;
+	secret: string | string[];
+	salt: string;
 }
 
 /** The decoded claims by ciphertext, for one secret list and salt (cookie name). */
@@ -57,10 +66,22 @@ export function createSessionCodec({
 	return {
 		encode: (params) => encodeSession(params, absoluteMaxAgeSeconds, keyFor, decodedTokens),
 		decode: (params) => decodeSession(params, keyFor, decodedTokens),
-		async isSealedByNewest({ token, secret, salt }) {
-			const [newest] = [secret].flat();
-			if (newest === undefined) return false;
-			return decodeProtectedHeader(token).kid === (await keyFor(newest, salt, ENC)).kid;
+		async isSealedByOneOf({ token, secret, salt }) {
+			const { kid } = decodeProtectedHeader(token);
+			const keys = await Promise.all([secret].flat().map((each) => keyFor(each, salt, ENC)));
+			return keys.some((key) => key.kid === kid);
+		},
+		async namesUnknownKey({ token, secret, salt }) {
+			let header;
+			try {
+				header = decodeProtectedHeader(token);
+			} catch {
+				return false;
+			}
+			const { kid, enc } = header;
+			if (typeof kid !== 'string' || typeof enc !== 'string' || !isEncryption(enc)) return false;
+			const keys = await Promise.all([secret].flat().map((each) => keyFor(each, salt, enc)));
+			return keys.every((key) => key.kid !== kid);
 		}
 	};
 }

@@ -32,19 +32,25 @@ export async function readSession(
 	const { token } = cookie;
 	const name = sessionCookieName(event.url);
 
-	const claims = await policy.codec
-		.decode({ token, salt: name, secret: policy.secrets })
-		.catch(() => null);
+	const params = { token, salt: name, secret: policy.secrets };
+	const claims = await policy.codec.decode(params).catch(() => null);
+	// Auth.js would clear a cookie it cannot open; one another instance sealed under a secret
+	// this one lacks stays, for the instances that can read it.
+	if (claims === null && (await policy.codec.namesUnknownKey(params))) {
+		reportUnknownKey();
+		return null;
+	}
 	if (claims === null || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
 		return authjs();
 	}
 	// Note: renewing the cookie is Auth.js's part of the flow, not the callback's.
 	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
 	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
-	// While a new secret rolls out, Auth.js re-issues a cookie sealed under an older one.
+	// While secrets change, Auth.js re-issues a cookie sealed under an older secret than the one
+	// that encrypts (not one under a newer secret, sealed by an instance a step ahead).
 	if (policy.secrets.length > 1) {
-		const params = { token, salt: name, secret: policy.secrets };
-		if (!(await policy.codec.isSealedByNewest(params))) return authjs();
+		const current = [policy.secrets[0]!, ...policy.acceptedOnlySecrets];
+		if (!(await policy.codec.isSealedByOneOf({ ...params, secret: current }))) return authjs();
 	}
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
@@ -70,4 +76,28 @@ export async function readLiveCookieClaims(cookies: Cookies, url: URL): Promise<
 	const claims = await readCookieClaims(cookies, url);
 	if (claims === null || !claims.sub || !claims.sid) return null;
 	return (await touchUserSession(claims.sid, claims.sub)) ? claims : null;
+}
+
+/**
+ * True when the request's session cookie names a key that no secret of this instance derives
+ * (see `SessionCodec.namesUnknownKey`): Auth.js must not see it, or it would clear it.
+ */
+export async function carriesUnknownSessionKey(cookies: Cookies, url: URL): Promise<boolean> {
+	const { session: policy } = tokenServices();
+	const cookie = readSessionCookie(cookies.getAll(), url);
+	if (cookie === null) return false;
+	const params = { token: cookie.token, salt: sessionCookieName(url), secret: policy.secrets };
+	if ((await policy.codec.decode(params).catch(() => null)) !== null) return false;
+	return policy.codec.namesUnknownKey(params);
+}
+
+let unknownKeyReported = false;
+
+/** Once per process: operators learn that instances disagree on their secrets. */
+function reportUnknownKey(): void {
+	if (unknownKeyReported) return;
+	unknownKeyReported = true;
+	console.warn(
+		'[session] a session cookie is sealed under a secret this instance does not have: read as signed out and kept. Another instance has a newer AUTH_SECRET_n, or this one lost one (see "Rotating AUTH_SECRET").'
+	);
 }

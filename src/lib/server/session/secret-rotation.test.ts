@@ -47,8 +47,41 @@ describe('a session cookie while a new secret rolls out', () => {
 		expect(throughAuthjs).toBe(true);
 	});
 
-	it('sends a cookie no secret opens to Auth.js, which signs it out', async () => {
-		const { throughAuthjs } = await read(await cookieUnder(`retired-${OLD}`));
-		expect(throughAuthjs).toBe(true);
+	it('reads a cookie under a secret it lacks as signed out, without Auth.js, which would clear it', async () => {
+		const { session, throughAuthjs } = await read(await cookieUnder(`elsewhere-${OLD}`));
+		expect(throughAuthjs).toBe(false);
+		expect(session).toBeNull();
+	});
+
+	it('sends a cookie that is no session token at all to Auth.js, which clears it', async () => {
+		const forged = (await cookieUnder(NEW)).replace(/\.[^.]+$/, '.AAAA');
+		expect((await read('not-a-token')).throughAuthjs).toBe(true);
+		expect((await read(forged)).throughAuthjs).toBe(true);
+	});
+});
+
+describe('a session cookie while a new secret is only accepted (AUTH_SECRET_ENCRYPTS)', () => {
+	const ENV = {
+		AUTH_GITHUB_ID: 'rotation-test-client',
+		AUTH_GITHUB_SECRET: 'rotation-test-secret'
+	};
+
+	it('encrypts with the named secret, reads both, and re-issues neither', async () => {
+		const configured = configureTokenServices({
+			...ENV,
+			AUTH_SECRET: OLD,
+			AUTH_SECRET_1: NEW,
+			AUTH_SECRET_ENCRYPTS: 'AUTH_SECRET'
+		});
+		expect(configured.session.secrets).toEqual([OLD, NEW]);
+		try {
+			for (const secret of [OLD, NEW]) {
+				const { session, throughAuthjs } = await read(await cookieUnder(secret));
+				expect(throughAuthjs).toBe(false);
+				expect(session).toMatchObject({ user: { id: 'user-1' } });
+			}
+		} finally {
+			configureTokenServices({ ...ENV, AUTH_SECRET: OLD, AUTH_SECRET_1: NEW });
+		}
 	});
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
+import { findPgbouncer, startPgbouncer } from '$idp/testkit/pgbouncer.js';
 import { closeDatabase, connectDatabase, type DatabaseConfig } from '../db';
 
 /**
@@ -21,6 +22,28 @@ export function describeWithDatabases(name: string, suite: () => void): void {
 		});
 		suite();
 	});
+}
+
+/**
+ * `describeWithDatabases`, and the Postgres run once more through a PgBouncer of its own in
+ * transaction mode (`DATABASE_POOLER=transaction`, as behind Supabase, Neon or most managed
+ * Postgres), for the suites whose guarantees a pooler could break (migrations, the lease).
+ */
+export function describeWithDatabasesAndPooler(name: string, suite: () => void): void {
+	describeWithDatabases(name, suite);
+	const serverUrl = process.env.TEST_DATABASE_URL;
+	describe.skipIf(!serverUrl || findPgbouncer() === null)(
+		`${name} (Postgres through PgBouncer in transaction mode; needs TEST_DATABASE_URL and pgbouncer)`,
+		() => {
+			useDatabase(async () => {
+				const database = await createThrowawayDatabase(serverUrl!);
+				const pooler = await startPgbouncer(serverUrl!);
+				const config = { url: pooler.url(database.url), pooler: 'transaction' as const };
+				return { config, drop: () => pooler.stop().finally(database.drop) };
+			});
+			suite();
+		}
+	);
 }
 
 function useDatabase(create: () => Promise<{ config: DatabaseConfig; drop: () => Promise<void> }>) {

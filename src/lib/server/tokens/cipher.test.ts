@@ -53,7 +53,7 @@ describe('the token cipher', () => {
 		expect(a).not.toContain(NEW.slice(0, 8));
 	});
 
-	it('opens a token sealed before key ids with the oldest secret', async () => {
+	it('opens a token sealed before key ids with whichever secret sealed it, in any order', async () => {
 		// The format before key ids: the same key, no `kid` in the header.
 		const material = await crypto.subtle.importKey(
 			'raw',
@@ -80,5 +80,15 @@ describe('the token cipher', () => {
 
 		expect(keyIdOf(legacy)).toBeNull();
 		expect(await createTokenCipher([NEW, OLD]).decrypt(legacy)).toBe('legacy-token');
+		// While a new secret is only accepted (AUTH_SECRET_ENCRYPTS), the old one comes first.
+		expect(await createTokenCipher([OLD, NEW]).decrypt(legacy)).toBe('legacy-token');
+		await expect(createTokenCipher([NEW]).decrypt(legacy)).rejects.toThrow(/No secret opens/);
+	});
+
+	it('encrypts with the first secret listed, whichever is newer', async () => {
+		const cipher = createTokenCipher([OLD, NEW]);
+		const jwe = await cipher.encrypt('gho_token');
+		expect(keyIdOf(jwe)).toBe(await tokenKeyId(OLD));
+		expect(await createTokenCipher([OLD]).decrypt(jwe)).toBe('gho_token');
 	});
 });

@@ -2,13 +2,13 @@ import { CompactEncrypt, base64url, compactDecrypt, decodeProtectedHeader } from
 
 /**
  * Encrypts provider tokens for storage: compact JWE, `dir` + A256GCM, under a key ring with one
- * key per secret. The newest key encrypts; each ciphertext names its key in the `kid` header, so
+ * key per secret. The first key encrypts; each ciphertext names its key in the `kid` header, so
  * decryption picks that key instead of trying each one.
  */
 export interface TokenCipher {
 	encrypt(plaintext: string): Promise<string>;
 	decrypt(jwe: string): Promise<string>;
-	/** The ciphertext itself when the newest key sealed it, else re-encrypted under that key. */
+	/** The ciphertext itself when the encrypting key sealed it, else re-encrypted under that key. */
 	reseal(jwe: string): Promise<string>;
 	/** False when no configured secret holds the key that sealed `jwe` (that secret was removed). */
 	canOpen(jwe: string): Promise<boolean>;
@@ -26,47 +26,59 @@ const KEY_ID_INFO = 'latchkey provider tokens key id v1';
 const KEY_ID_BYTES = 9;
 
 /**
- * A cipher over `secrets`, newest first (as `readSecrets` lists them). Each key and its id are
- * derived from its secret by HKDF-SHA-256, once per cipher. Note: ciphertexts from before key
- * ids (no `kid`) are opened by the oldest secret, the only one there was then.
+ * A cipher over `secrets`, the encrypting one first (as `readSecrets` lists them). Each key and
+ * its id are derived from its secret by HKDF-SHA-256, once per cipher. Note: a ciphertext from
+ * before key ids (no `kid`) is opened by whichever key authenticates it (AES-GCM tells), since
+ * the secret of that time need not be the oldest listed while a new one rolls out.
  */
 export function createTokenCipher(secrets: readonly string[]): TokenCipher {
 	const ring = Promise.all(secrets.map(deriveTokenKey));
-	async function newestKey(): Promise<TokenKey> {
-		const [newest] = await ring;
-		if (newest === undefined) throw new Error('A token cipher needs at least one secret');
-		return newest;
+	async function currentKey(): Promise<TokenKey> {
+		const [current] = await ring;
+		if (current === undefined) throw new Error('A token cipher needs at least one secret');
+		return current;
 	}
-	async function keyFor(jwe: string): Promise<TokenKey> {
+	async function open(jwe: string): Promise<Uint8Array> {
 		const { kid } = decodeProtectedHeader(jwe);
 		const keys = await ring;
-		const key = kid === undefined ? keys.at(-1) : keys.find((candidate) => candidate.kid === kid);
+		if (kid === undefined) return openWithAnyKey(jwe, keys);
+		const key = keys.find((candidate) => candidate.kid === kid);
 		if (key === undefined) throw new Error(`No secret holds the token key ${kid}`);
-		return key;
+		return (await compactDecrypt(jwe, key.key)).plaintext;
 	}
 	const cipher: TokenCipher = {
 		async encrypt(plaintext) {
-			const newest = await newestKey();
+			const current = await currentKey();
 			return new CompactEncrypt(encoder.encode(plaintext))
-				.setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: newest.kid })
-				.encrypt(newest.key);
+				.setProtectedHeader({ alg: 'dir', enc: 'A256GCM', kid: current.kid })
+				.encrypt(current.key);
 		},
 		async decrypt(jwe) {
-			const { plaintext } = await compactDecrypt(jwe, (await keyFor(jwe)).key);
-			return new TextDecoder().decode(plaintext);
+			return new TextDecoder().decode(await open(jwe));
 		},
 		async canOpen(jwe) {
-			return keyFor(jwe).then(
-				() => true,
-				() => false
-			);
+			const kid = keyIdOf(jwe);
+			if (kid === null)
+				return open(jwe).then(
+					() => true,
+					() => false
+				);
+			return (await ring).some((key) => key.kid === kid);
 		},
 		async reseal(jwe) {
-			if (keyIdOf(jwe) === (await newestKey()).kid) return jwe;
+			if (keyIdOf(jwe) === (await currentKey()).kid) return jwe;
 			return cipher.encrypt(await cipher.decrypt(jwe));
 		}
 	};
 	return cipher;
+}
+
+async function openWithAnyKey(jwe: string, keys: TokenKey[]): Promise<Uint8Array> {
+	for (const { key } of keys) {
+		const opened = await compactDecrypt(jwe, key).catch(() => null);
+		if (opened !== null) return opened.plaintext;
+	}
+	throw new Error('No secret opens the token (sealed before key ids)');
 }
 
 /** The key id of the key derived from `secret`: how operators tell which secret sealed a token. */

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import { db } from '../../db';
 import { accounts } from '../../db/schema';
-import { describeWithDatabases } from '../../testing/databases';
+import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import {
 	expireAccessToken,
 	linkAccountWithTokens,
@@ -46,7 +46,7 @@ async function inRefreshWindow(account: { providerAccountId: string; expires_at:
 		.where(eq(accounts.providerAccountId, account.providerAccountId));
 }
 
-describeWithDatabases('rotation that never makes anyone wait', () => {
+describeWithDatabasesAndPooler('rotation that never makes anyone wait', () => {
 	it('a refresh in flight holds no database connection: other users read at once', async () => {
 		const { user, account } = await linkAccountWithTokens(local, 'github');
 		const { user: other } = await linkAccountWithTokens(local, 'google', { expiresIn: 3600 });

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm';
-import { db, subscribe } from '../../db';
+import { notify, subscribe } from '../../db';
 
 // The NOTIFY channel on which an instance announces that it released a lease.
 const RELEASED = 'latchkey_refresh_released';
@@ -12,12 +11,13 @@ let listeningOn: typeof subscribe = null;
 
 /**
  * Wakes whoever waits for the lease `id`: waiters in this process at once, and on a Postgres
- * server those of other instances too, by a NOTIFY (best-effort: they also poll).
+ * server those of other instances too, by a NOTIFY (best-effort: they also poll). Note: sent
+ * even where this instance cannot LISTEN (behind a transaction pooler), for those that can.
  */
 export async function announceRelease(id: string): Promise<void> {
 	wake(id);
-	if (subscribe === null) return;
-	await db.execute(sql`select pg_notify(${RELEASED}, ${id})`).catch(() => {});
+	if (notify === null) return;
+	await notify(RELEASED, id).catch(() => {});
 }
 
 /**

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import { listAuditEvents } from '../../account/audit';
-import { describeWithDatabases } from '../../testing/databases';
+import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import { createUser } from '../../testing/factories';
 import {
 	expireAccessToken,
@@ -24,7 +24,7 @@ beforeAll(() => {
 });
 afterAll(() => vi.restoreAllMocks());
 
-describeWithDatabases('token rotation', () => {
+describeWithDatabasesAndPooler('token rotation', () => {
 	it('50 concurrent token reads and session checks after expiry make exactly 1 refresh', async () => {
 		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');
 		const sessionToken = {
