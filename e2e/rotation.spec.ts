@@ -200,4 +200,44 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(tokenEndpoint.failures()).toEqual([]);
 		idp.faults.reset();
 	});
+
+	test('a 6 s late answer signs nobody out: each refresh token reaches the provider once', async ({
+		privateApps,
+		tokenEndpoint
+	}) => {
+		const LATE_MS = 6_000;
+		const REQUEST_WAIT_MS = 5_000;
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const cookie = await signInToApp(first.url, 'github', uniqueLogin('late-answer'));
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		first.idp.faults.set({ github: { answerDelayMs: LATE_MS } });
+		tokenEndpoint.clear();
+
+		// A browser polling both instances through the late answer and past it.
+		const slowest = { ms: 0 };
+		const statuses: number[] = [];
+		const until = Date.now() + LATE_MS + 3_000;
+		for (let i = 0; Date.now() < until; i++) {
+			const started = Date.now();
+			const response = await fetch(`${(i % 2 ? first : second).url}/api/get-session-status`, {
+				headers: { cookie }
+			});
+			statuses.push(response.status);
+			slowest.ms = Math.max(slowest.ms, Date.now() - started);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		first.idp.faults.reset();
+
+		expect(new Set(statuses)).toEqual(new Set([200]));
+		expect(slowest.ms).toBeLessThan(REQUEST_WAIT_MS + 1_000);
+		// No refresh token was refused: none was sent twice (the IdP refuses reuse, and revokes).
+		expect(tokenEndpoint.failures()).toEqual([]);
+		expect(tokenEndpoint.refreshes().length).toBeGreaterThanOrEqual(1);
+		// The grant lives on: the next expiry rotates from the late answer's refresh token.
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		const next = await fetch(`${first.url}/api/get-session-status`, { headers: { cookie } });
+		expect(next.status).toBe(200);
+		expect(tokenEndpoint.failures()).toEqual([]);
+		expect(tokenEndpoint.refreshes().length).toBeGreaterThanOrEqual(2);
+	});
 });

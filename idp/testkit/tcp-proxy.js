@@ -7,6 +7,7 @@ import { createConnection, createServer } from 'node:net';
  * @property {() => Promise<void>} cut drops every connection through it and refuses new ones
  * @property {() => Promise<void>} restore accepts connections again, on the same port
  * @property {(ms: number) => Promise<void>} cutFor cuts, and restores `ms` later
+ * @property {() => void} drop drops the open connections only: new ones go through
  * @property {() => Promise<void>} close
  */
 
@@ -57,6 +58,9 @@ export async function startTcpProxy(target) {
 			await cut();
 			await new Promise((done) => setTimeout(done, ms));
 			await restore();
+		},
+		drop: () => {
+			for (const socket of sockets) socket.destroy();
 		},
 		close: cut
 	};

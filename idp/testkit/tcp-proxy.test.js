@@ -44,6 +44,15 @@ it('passes bytes through, drops open connections when cut, refuses new ones, and
 	expect(await roundTrip('pong')).toBe('pong');
 });
 
+it('drop ends the open connections and lets new ones through', async () => {
+	const open = connect(proxy.port, '127.0.0.1');
+	await new Promise((resolve) => open.once('connect', resolve));
+	const closed = new Promise((resolve) => open.once('close', resolve));
+	proxy.drop();
+	await closed;
+	expect(await roundTrip()).toBe('ping');
+});
+
 it('cutFor restores by itself after the given time', async () => {
 	const started = performance.now();
 	const outage = proxy.cutFor(300);

@@ -1,5 +1,5 @@
 import {
-	PROVIDER_TIMEOUT_MS,
+	REFRESH_REQUEST_WAIT_MS,
 	SESSION_CHECK_SECONDS,
 	SESSION_MAX_AGE_SECONDS,
 	SESSION_UPDATE_AGE_SECONDS,
@@ -54,7 +54,7 @@ export function configureTokenServices(env: Env): TokenServices {
 		cipher,
 		providers,
 		skewMs: skewSeconds * 1000,
-		timeoutMs: PROVIDER_TIMEOUT_MS
+		timeoutMs: REFRESH_REQUEST_WAIT_MS
 	});
 	const checkIntervalSeconds = readWholeNumber(
 		env,

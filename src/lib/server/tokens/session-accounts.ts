@@ -25,6 +25,8 @@ export async function renewDueAccounts(
 			const outcome = await rotator.requestRefresh(account, client);
 			if (outcome?.status === 'rejected') error = 'RefreshTokenError';
 			if (outcome?.status === 'unlinked') return null;
+			// Its tokens are gone: nothing is due until the user reconnects it (/connections).
+			if (outcome?.status === 'lost') return { ...account, expiresAt: null, issuedAt: null };
 			if (outcome?.status === 'fresh' || outcome?.status === 'rotated') {
 				return { ...account, expiresAt: outcome.expiresAt, issuedAt: outcome.issuedAt };
 			}
