@@ -1,5 +1,5 @@
 import { expect, privateAppUrl, test as base } from './fixtures';
-import { startTcpProxy } from './support/tcp-proxy';
+import { startTcpProxy } from '../idp/testkit/tcp-proxy.js';
 
 // Note: an outage needs a database server to lose, so this runs where TEST_DATABASE_URL names
 // one (as in CI); embedded PGlite cannot go down.

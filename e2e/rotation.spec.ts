@@ -200,4 +200,87 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(tokenEndpoint.failures()).toEqual([]);
 		idp.faults.reset();
 	});
+
+	test('kill -9 after the provider answered, before the store: the other instance takes over when the lease runs out, never a 500', async ({
+		privateApps,
+		tokenEndpoint
+	}) => {
+		const LEASE_MS = 10_000;
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const cookie = await signInToApp(first.url, 'github', uniqueLogin('crash-after-answer'));
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		first.idp.faults.set({ github: { answerDelayMs: 3_000 } });
+		tokenEndpoint.clear();
+		const cut = fetch(`${first.url}/api/get-session-status`, { headers: { cookie } }).catch(
+			() => null
+		);
+		// The provider used the grant; its answer is on its way to the instance that dies.
+		await expect.poll(() => tokenEndpoint.refreshes().length).toBe(1);
+		process.kill(first.pid, 'SIGKILL');
+		first.idp.faults.reset();
+		await cut;
+
+		const statuses: number[] = [];
+		const until = Date.now() + LEASE_MS + 5_000;
+		while (Date.now() < until) {
+			const response = await fetch(`${second.url}/api/get-session-status`, {
+				headers: { cookie }
+			});
+			statuses.push(response.status);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+
+		expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
+		// The answer died with the process, so the second instance sent the old refresh token once
+		// the lease ran out: the local IdP, which detects reuse, refused it and revoked the grant,
+		// and the user is asked to sign in again (README: what a crash can lose).
+		expect(tokenEndpoint.refreshes()).toHaveLength(2);
+		expect(tokenEndpoint.failures().map(({ error }) => error)).toEqual(['invalid_grant']);
+		expect(statuses.at(-1)).toBe(401);
+	});
+
+	test('a 6 s late answer signs nobody out: each refresh token reaches the provider once', async ({
+		privateApps,
+		tokenEndpoint
+	}) => {
+		const LATE_MS = 6_000;
+		const REQUEST_WAIT_MS = 5_000;
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const cookie = await signInToApp(first.url, 'github', uniqueLogin('late-answer'));
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		first.idp.faults.set({ github: { answerDelayMs: LATE_MS } });
+		tokenEndpoint.clear();
+
+		// A browser polling both instances through the late answer and past it.
+		const slowest = { ms: 0 };
+		const statuses: number[] = [];
+		const until = Date.now() + LATE_MS + 3_000;
+		for (let i = 0; Date.now() < until; i++) {
+			const started = Date.now();
+			const response = await fetch(`${(i % 2 ? first : second).url}/api/get-session-status`, {
+				headers: { cookie }
+			});
+			statuses.push(response.status);
+			slowest.ms = Math.max(slowest.ms, Date.now() - started);
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		first.idp.faults.reset();
+		console.info(
+			`late answer (${LATE_MS} ms, 2 instances): ${statuses.length} requests, ` +
+				`${statuses.filter((status) => status !== 200).length} not 200, slowest ${slowest.ms} ms, ` +
+				`${tokenEndpoint.refreshes().length} refreshes, ${tokenEndpoint.failures().length} refused`
+		);
+
+		expect(new Set(statuses)).toEqual(new Set([200]));
+		expect(slowest.ms).toBeLessThan(REQUEST_WAIT_MS + 1_000);
+		// No refresh token was refused: none was sent twice (the IdP refuses reuse, and revokes).
+		expect(tokenEndpoint.failures()).toEqual([]);
+		expect(tokenEndpoint.refreshes().length).toBeGreaterThanOrEqual(1);
+		// The grant lives on: the next expiry rotates from the late answer's refresh token.
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		const next = await fetch(`${first.url}/api/get-session-status`, { headers: { cookie } });
+		expect(next.status).toBe(200);
+		expect(tokenEndpoint.failures()).toEqual([]);
+		expect(tokenEndpoint.refreshes().length).toBeGreaterThanOrEqual(2);
+	});
 });

@@ -15,6 +15,9 @@ import { normalizeLogin } from './accounts.js';
  * @typedef {object} TokenFaults
  * @property {number} latencyMs added before the token endpoint handles a request (before the
  *   grant is used: a client that gives up first leaves its refresh token unspent)
+ * @property {number} answerDelayMs added after the token endpoint handled a request and before
+ *   its answer is sent (a late answer: the grant is used at once, so a client that gives up
+ *   meanwhile has spent its refresh token without learning the new one)
  * @property {boolean} outage the token endpoint answers 503 `temporarily_unavailable`
  * @property {boolean} keepRefreshToken like Google: a refresh_token grant leaves the refresh token
  *   valid and reusable, and the response has no `refresh_token` field
@@ -39,6 +42,7 @@ import { normalizeLogin } from './accounts.js';
 export function noFaults() {
 	return {
 		latencyMs: 0,
+		answerDelayMs: 0,
 		outage: false,
 		keepRefreshToken: false,
 		accessTokenTtlByLogin: {},
@@ -86,8 +90,9 @@ export function faultConfiguration(faults, defaultTtl) {
 }
 
 /**
- * Adds the request-time knobs to an instance, in front of its routes: latency and outage on the
- * token endpoint, and dropping `refresh_token` from refresh responses when it is kept.
+ * Adds the request-time knobs to an instance, in front of its routes: latency, late answers and
+ * outage on the token endpoint, and dropping `refresh_token` from refresh responses when it is
+ * kept.
  * @param {Provider} provider
  * @param {TokenFaults} faults
  * @param {(grantType: string) => void} onOutage told of each token request turned away
@@ -102,8 +107,14 @@ export function applyFaults(provider, faults, onOutage) {
 	});
 	provider.use(async (ctx, next) => {
 		if (ctx.path !== tokenPath || ctx.method !== 'POST') return next();
-		if (faults.latencyMs > 0) await new Promise((done) => setTimeout(done, faults.latencyMs));
-		if (!faults.outage) return next();
+		if (faults.latencyMs > 0) await pause(faults.latencyMs);
+		if (!faults.outage) {
+			// Note: Koa sends the body once every middleware has returned, so this holds the answer
+			// of a grant that was already used.
+			await next();
+			if (faults.answerDelayMs > 0) await pause(faults.answerDelayMs);
+			return;
+		}
 		onOutage(await grantTypeOf(ctx.req));
 		ctx.status = 503;
 		ctx.set('retry-after', '1');
@@ -121,6 +132,11 @@ export function applyFaults(provider, faults, onOutage) {
 			delete body.refresh_token;
 		}
 	});
+}
+
+/** @param {number} ms */
+function pause(ms) {
+	return new Promise((done) => setTimeout(done, ms));
 }
 
 /**

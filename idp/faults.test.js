@@ -37,6 +37,7 @@ describe('fault knobs', () => {
 	it('are all off at start', () => {
 		const off = {
 			latencyMs: 0,
+			answerDelayMs: 0,
 			outage: false,
 			keepRefreshToken: false,
 			accessTokenTtlByLogin: {},
@@ -57,6 +58,30 @@ describe('fault knobs', () => {
 		started = performance.now();
 		expect((await refresh('google', other)).status).toBe(200);
 		expect(performance.now() - started).toBeLessThan(400);
+	});
+
+	it('a late answer uses the grant at once: a client that gave up has spent its refresh token', async () => {
+		const { refresh_token } = await obtainTokens(idp, 'github', 'late-answer', APP);
+		/** @type {import('./provider.js').TokenEndpointEvent[]} */
+		const events = [];
+		const stop = idp.onTokenEndpoint((event) => events.push(event));
+		idp.faults.set({ github: { answerDelayMs: 600 } });
+
+		const started = performance.now();
+		const answer = refresh('github', refresh_token);
+		await new Promise((done) => setTimeout(done, 300));
+		// Used already, though its answer is still on its way.
+		expect(events.map(({ ok }) => ok)).toEqual([true]);
+		const late = await answer;
+		expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+		expect(late.status).toBe(200);
+		expect(late.body.refresh_token).toBeTruthy();
+
+		// Sending the spent token again is reuse: the whole grant is revoked, the late answer's too.
+		idp.faults.reset();
+		expect((await refresh('github', refresh_token)).body.error).toBe('invalid_grant');
+		expect((await refresh('github', late.body.refresh_token)).body.error).toBe('invalid_grant');
+		stop();
 	});
 
 	it('an outage answers 503 and reports it, then the same refresh token works again', async () => {

@@ -18,6 +18,7 @@ const SECRET_FILE = '.data/auth-secret';
 export function faultsFromEnv(env) {
 	return {
 		latencyMs: integerFromEnv(env, 'IDP_TOKEN_LATENCY_MS', 0),
+		answerDelayMs: integerFromEnv(env, 'IDP_TOKEN_ANSWER_DELAY_MS', 0),
 		outage: booleanFromEnv(env, 'IDP_TOKEN_OUTAGE'),
 		keepRefreshToken: booleanFromEnv(env, 'IDP_KEEP_REFRESH_TOKEN'),
 		strictBasicAuth: booleanFromEnv(env, 'IDP_STRICT_BASIC_AUTH'),

@@ -21,10 +21,32 @@ export const TOKEN_REFRESH_WINDOW_FRACTION = 0.25;
 export const PROVIDER_TIMEOUT_MS = 5_000;
 
 /**
- * How long a refresh holds its claim on an account (the lease). It outlives the provider call,
- * so only a holder that died loses it; another instance then takes over.
+ * How long a request waits for a refresh of its provider tokens (and a refresh for another
+ * instance's). The refresh itself goes on without it, up to its hard limit.
  */
-export const REFRESH_LEASE_MS = 2 * PROVIDER_TIMEOUT_MS;
+export const REFRESH_REQUEST_WAIT_MS = 5_000;
+
+/**
+ * How long a refresh waits for the provider's answer once it sent the refresh token, and how
+ * long it keeps retrying to store an answer while the database is down. After it, the token's
+ * fate is unknown (or the kept answer is given up).
+ */
+export const REFRESH_HARD_LIMIT_MS = 60_000;
+
+/**
+ * How long a refresh's claim on an account (the lease) lasts from its last renewal. The holder
+ * renews it every third of this while it waits for the provider or retries a store, so only a
+ * holder that died (or lost the database for this long) loses it; another instance then takes
+ * over.
+ */
+export const REFRESH_LEASE_MS = 10_000;
+
+/**
+ * How long shutdown waits for refreshes under way and kept answers' stores: it fits the unit's
+ * TimeoutStopSec (45 s) after adapter-node's SHUTDOWN_TIMEOUT (20 s in deploy/). An answer that
+ * comes later is lost as in a crash.
+ */
+export const REFRESH_SHUTDOWN_WAIT_MS = 20_000;
 
 /**
  * How long a request that failed waits for the database to answer `select 1` before it counts

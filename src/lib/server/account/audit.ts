@@ -32,7 +32,7 @@ export async function recordAuditEvent(
 }
 
 /** Provider token rotations: routine, and frequent with short-lived tokens. */
-export const TOKEN_EVENTS: AuditEventName[] = ['token_refreshed', 'refresh_failed'];
+export const TOKEN_EVENTS: AuditEventName[] = ['token_refreshed', 'refresh_failed', 'refresh_lost'];
 
 /** Everything a person does or that is done to their account: listed apart from rotations. */
 export const SECURITY_EVENTS: AuditEventName[] = [

@@ -1,5 +1,6 @@
 import {
 	PROVIDER_TIMEOUT_MS,
+	REFRESH_REQUEST_WAIT_MS,
 	SESSION_ABSOLUTE_MAX_AGE_SECONDS,
 	SESSION_CHECK_SECONDS,
 	SESSION_FRESH_AGE_SECONDS,
@@ -68,7 +69,7 @@ export function configureTokenServices(env: Env): TokenServices {
 		cipher,
 		providers,
 		skewMs: skewSeconds * 1000,
-		timeoutMs: PROVIDER_TIMEOUT_MS
+		timeoutMs: REFRESH_REQUEST_WAIT_MS
 	});
 	const checkIntervalSeconds = readWholeNumber(
 		env,

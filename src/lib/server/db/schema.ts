@@ -143,6 +143,8 @@ export type AuditEventName =
 	| 'session_revoked'
 	| 'token_refreshed'
 	| 'refresh_failed'
+	/** A refresh token's fate was unknown twice: its tokens were forgotten (reconnect). */
+	| 'refresh_lost'
 	| 'account_linked'
 	| 'account_unlinked'
 	| 'account_deleted';

@@ -10,6 +10,7 @@ const OUTCOMES: readonly Outcome[] = [
 	'rotated',
 	'fresh',
 	'rejected',
+	'lost',
 	'unlinked',
 	'forgotten',
 	'unavailable'
@@ -17,7 +18,7 @@ const OUTCOMES: readonly Outcome[] = [
 
 const refreshes = new Counter({
 	name: 'latchkey_token_refreshes_total',
-	help: 'Refreshes of stored provider tokens (one per leased refresh, however many requests shared it), by provider and outcome: rotated, fresh, rejected, unlinked, forgotten (sealed under a removed secret), unavailable.',
+	help: 'Refreshes of stored provider tokens (one per leased refresh, however many requests shared it), by provider and outcome: rotated, fresh, rejected, lost (fate unknown, retry refused), unlinked, forgotten (sealed under a removed secret), unavailable.',
 	labelNames: ['provider', 'outcome'] as const,
 	registers: [registry]
 });
@@ -31,10 +32,10 @@ const leaseWaits = new Counter({
 
 const providerCalls = new Histogram({
 	name: 'latchkey_provider_token_request_duration_seconds',
-	help: "Time taken by a provider's token endpoint to answer a refresh_token grant (with OIDC discovery the first time), by provider and result: ok, refused (the grant is dead), failed (network error, timeout or 5xx).",
+	help: "Time taken by a provider's token endpoint to answer a refresh_token grant (with OIDC discovery the first time), by provider and result: ok, refused (the grant is dead), failed (not sent, or a 5xx), unknown (sent, no usable answer).",
 	labelNames: ['provider', 'result'] as const,
-	// Note: the provider timeout is 5 s, so the last finite bucket holds every timed-out call.
-	buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+	// Note: the hard limit is 60 s, so the last finite bucket holds every call that reached it.
+	buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
 	registers: [registry]
 });
 
@@ -60,7 +61,9 @@ export async function measureProviderCall(
 ): Promise<RefreshResult> {
 	const started = performance.now();
 	const answer = await call();
-	const result = answer.ok ? 'ok' : answer.definitive ? 'refused' : 'failed';
+	const result = answer.ok
+		? 'ok'
+		: { refused: 'refused', unspent: 'failed', unknown: 'unknown' }[answer.fate];
 	providerCalls.observe({ provider, result }, (performance.now() - started) / 1000);
 	return answer;
 }

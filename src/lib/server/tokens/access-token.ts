@@ -22,7 +22,7 @@ export interface AccessToken {
 /**
  * A valid access token for the signed-in user at `provider`, by the same rule as the session:
  * a token inside its refresh window is returned at once while one background refresh renews it,
- * and only an expired one waits for its refresh (at most the provider timeout).
+ * and only an expired one waits for its refresh (at most the request wait, 5 s).
  * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
  * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
  * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
@@ -60,8 +60,11 @@ export async function readAccessToken(
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
 		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
 		if (outcome.status === 'forgotten') throw new UnreadableTokensError(provider);
+		if (outcome.status === 'lost') throw new NoStoredTokensError(provider);
 		if (force && outcome.status === 'unavailable') throw new ProviderUnavailableError(provider);
 		account = (await findAccount(userId, provider)) ?? account;
+		// An answer the database could not take yet: this process uses it until it is stored.
+		account = { ...account, ...rotator.keptTokens(key) };
 		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {
 			throw new ProviderUnavailableError(provider);
 		}

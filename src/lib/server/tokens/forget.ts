@@ -41,7 +41,11 @@ export async function forgetProviderTokens(userId: string): Promise<number> {
 			refresh_token: null,
 			id_token: null,
 			expires_at: null,
-			tokenIssuedAt: null
+			tokenIssuedAt: null,
+			// Note: a refresh under way then no longer holds the lease, so it cannot store the
+			// tokens it gets back; it revokes them instead (`dropOrphanedAnswer`).
+			refreshClaimId: null,
+			refreshClaimedUntil: null
 		})
 		.where(eq(accounts.userId, userId));
 	return revokeStoredTokens(rows);

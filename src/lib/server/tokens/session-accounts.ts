@@ -25,8 +25,11 @@ export async function renewDueAccounts(
 			const outcome = await rotator.requestRefresh(account, client);
 			if (outcome?.status === 'rejected') error = 'RefreshTokenError';
 			if (outcome?.status === 'unlinked') return null;
-			// As after a sign-out: nothing is due until a sign-in with that provider stores tokens.
-			if (outcome?.status === 'forgotten') return { ...account, expiresAt: null, issuedAt: null };
+			// Its tokens are gone (sealed under a removed secret, or lost to an unknown fate): nothing is
+			// due until a sign-in with that provider stores new ones (/connections offers Reconnect).
+			if (outcome?.status === 'forgotten' || outcome?.status === 'lost') {
+				return { ...account, expiresAt: null, issuedAt: null };
+			}
 			if (outcome?.status === 'fresh' || outcome?.status === 'rotated') {
 				return { ...account, expiresAt: outcome.expiresAt, issuedAt: outcome.issuedAt };
 			}

@@ -1,9 +1,15 @@
-import { REFRESH_LEASE_MS, REFRESH_RETRY_MS } from '$lib/timings';
+import {
+	REFRESH_HARD_LIMIT_MS,
+	REFRESH_LEASE_MS,
+	REFRESH_RETRY_MS,
+	REFRESH_SHUTDOWN_WAIT_MS
+} from '$lib/timings';
 import type { RequestClient } from '../../http/request-client';
 import type { ProviderSettings } from '../../providers/settings';
 import { accountKeyId, type AccountKey } from '../account-key';
 import type { TokenCipher } from '../cipher';
-import { isExpiredAt, isRefreshDue, type SessionAccount, type TokenLife } from '../life';
+import { isExpiredAt, isRefreshDue, lifeOf, type SessionAccount, type TokenLife } from '../life';
+import { KeptAnswers } from './kept-answers';
 import { refreshUnderLease } from './leased-refresh';
 import { SettledRefreshes } from './settled-refreshes';
 import type { RefreshContext, RefreshOutcome, RefreshRequest } from './types';
@@ -13,23 +19,32 @@ export interface RotatorOptions {
 	providers: ProviderSettings[];
 	/** Refresh at most this many milliseconds before the access token expires. */
 	skewMs: number;
-	/** Give up on the provider, and on waiting for another refresh, after this long. */
+	/** How long a request waits for a refresh (the refresh goes on). */
 	timeoutMs: number;
+	/** How long a refresh waits for the provider's answer, and retries storing it. */
+	hardLimitMs?: number;
 	leaseMs?: number;
 	retryMs?: number;
+	/** How long `drain` waits at most. */
+	drainMs?: number;
 	now?: () => number;
 	log?: (line: string) => void;
 }
 
+const UNAVAILABLE: RefreshOutcome = { status: 'unavailable' };
+
 /**
  * Refreshes provider tokens so that each rotation reaches the provider exactly once, however
- * many requests, processes or instances need it at the same moment, and so that nobody waits
- * for it while their token is still valid:
+ * many requests, processes or instances need it at the same moment, so that nobody waits for it
+ * while their token is still valid, and so that an answer the provider gave is never lost:
  * - in one process, concurrent callers for an account share one in-flight refresh;
  * - across processes, a refresh first claims the account with a lease, calls the provider
  *   holding no transaction and no connection, then stores the new tokens and releases the lease.
  *   Others wait for the release and use the stored tokens, so a used refresh token is never sent
  *   again (`refreshUnderLease`);
+ * - a request waits at most `timeoutMs`; the refresh itself waits for the provider up to the
+ *   hard limit with its lease renewed, and an answer the database cannot take yet is kept in
+ *   memory and used here until it is stored (`KeptAnswers`);
  * - a token inside its refresh window but still valid is refreshed in the background, and the
  *   process remembers each account's last outcome, so later requests pick up the new expiry
  *   (or the refusal) from memory (`requestRefresh`, `SettledRefreshes`).
@@ -37,17 +52,27 @@ export interface RotatorOptions {
 export class TokenRotator {
 	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
 	readonly #settled: SettledRefreshes;
+	readonly #kept = new KeptAnswers();
 	readonly #context: RefreshContext;
 	readonly #skewMs: number;
+	readonly #drainMs: number;
 
-	constructor({ skewMs, retryMs = REFRESH_RETRY_MS, ...options }: RotatorOptions) {
+	constructor({
+		skewMs,
+		retryMs = REFRESH_RETRY_MS,
+		drainMs = REFRESH_SHUTDOWN_WAIT_MS,
+		...options
+	}: RotatorOptions) {
 		this.#skewMs = skewMs;
+		this.#drainMs = drainMs;
 		const now = options.now ?? Date.now;
 		const isDue = (life: TokenLife) => this.isDue(life);
 		this.#context = {
 			leaseMs: REFRESH_LEASE_MS,
+			hardLimitMs: REFRESH_HARD_LIMIT_MS,
 			log: (line) => console.info(line),
 			...options,
+			kept: this.#kept,
 			now,
 			isDue
 		};
@@ -70,7 +95,7 @@ export class TokenRotator {
 	/**
 	 * For the jwt callback, whose only knowledge is the cookie. What this process already knows
 	 * answers at once. Otherwise a refresh starts; an expired token waits for it (at most the
-	 * provider timeout), and a still valid one gets null: it is served as it is while the refresh
+	 * request wait), and a still valid one gets null: it is served as it is while the refresh
 	 * runs in the background, and a later request picks up its outcome.
 	 */
 	async requestRefresh(
@@ -85,13 +110,16 @@ export class TokenRotator {
 
 	/**
 	 * Makes sure the stored tokens of `key` are fresh; `force` rotates even fresh ones. Callers
-	 * for the same account share the refresh under way, and its outcome is remembered for the
-	 * expiry `key` carries.
+	 * for the same account share the refresh under way and wait for it at most `timeoutMs`
+	 * (`unavailable` then, while it goes on); its outcome is remembered for the expiry `key`
+	 * carries. An answer kept in memory until the database takes it counts as rotated.
 	 */
 	ensureFresh(
 		key: AccountKey & Partial<TokenLife>,
 		request: RefreshRequest = {}
 	): Promise<RefreshOutcome> {
+		const kept = this.#kept.find(key);
+		if (kept !== null) return Promise.resolve({ status: 'rotated', ...lifeOf(kept) });
 		const id = accountKeyId(key);
 		let flight = this.#inFlight.get(id);
 		if (flight === undefined) {
@@ -104,11 +132,33 @@ export class TokenRotator {
 				.finally(() => this.#inFlight.delete(id));
 			this.#inFlight.set(id, flight);
 		}
-		return flight;
+		return within(flight, this.#context.timeoutMs, UNAVAILABLE);
 	}
 
-	/** Resolves once every refresh under way has stored its result and released its lease. */
-	async drain(): Promise<void> {
-		await Promise.allSettled(this.#inFlight.values());
+	/**
+	 * The sealed tokens of an answer that this process holds until the database takes it, to be
+	 * used instead of the stored row meanwhile; null when there is none for `key`.
+	 */
+	keptTokens(key: AccountKey) {
+		return this.#kept.find(key);
 	}
+
+	/**
+	 * Resolves once every refresh under way has stored its result and released its lease, and
+	 * every kept answer is stored, or after `drainMs` at the latest (shutdown).
+	 */
+	async drain(): Promise<void> {
+		const all = (async () => {
+			await Promise.allSettled(this.#inFlight.values());
+			await this.#kept.settled();
+		})();
+		await within(all, this.#drainMs, undefined);
+	}
+}
+
+/** `work`'s result, or `otherwise` when it takes longer than `ms`; `work` goes on either way. */
+function within<T>(work: Promise<T>, ms: number, otherwise: T): Promise<T> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const late = new Promise<T>((resolve) => (timer = setTimeout(resolve, ms, otherwise)));
+	return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

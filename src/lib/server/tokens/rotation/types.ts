@@ -4,6 +4,7 @@ import type { ProviderSettings } from '../../providers/settings';
 import type { AccountKey } from '../account-key';
 import type { TokenCipher } from '../cipher';
 import type { TokenLife } from '../life';
+import type { KeptAnswers } from './kept-answers';
 
 /** How a refresh ended, for the caller that waited on it and for the memo of settled ones. */
 export type RefreshOutcome =
@@ -16,6 +17,12 @@ export type RefreshOutcome =
 	| { status: 'unlinked' }
 	/** No configured secret opens the stored tokens: they were forgotten, as at sign-out. */
 	| { status: 'forgotten' }
+	/**
+	 * The refresh token's fate was unknown (sent, no usable answer) and the one prompt retry was
+	 * refused or had no usable answer either: its tokens are forgotten, and the user reconnects
+	 * that provider (the session stays).
+	 */
+	| { status: 'lost' }
 	/** Provider or database unreachable: keep the session and try again on a later request. */
 	| { status: 'unavailable' };
 
@@ -30,9 +37,14 @@ export interface RefreshRequest {
 export interface RefreshContext {
 	cipher: TokenCipher;
 	providers: ProviderSettings[];
-	/** Give up on the provider, and on waiting for another holder, after this long. */
+	/** How long a request, or a wait for another holder, waits for a refresh. */
 	timeoutMs: number;
+	/** How long a refresh waits for the provider's answer, and retries storing it. */
+	hardLimitMs: number;
+	/** A lease lasts this long from its last renewal (renewed every third of it). */
 	leaseMs: number;
+	/** Answers this process holds until the database takes them. */
+	kept: KeptAnswers;
 	now: () => number;
 	/** True when a token with this life is inside its refresh window now. */
 	isDue: (life: TokenLife) => boolean;
@@ -44,6 +56,8 @@ export interface RefreshReport {
 	detail?: string;
 	/** True when another holder's lease was waited for. */
 	waited?: boolean;
+	/** True when the refresh token was sent a second time, after an unknown fate. */
+	retried?: boolean;
 }
 
 /** The lease a refresh holds on an account, and the row as it was when claimed. */

@@ -1,0 +1,236 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createThrowawayDatabase } from '$idp/testkit/database.js';
+import { clientOf, endpointsOf } from '$idp/testkit/clients.js';
+import { tokenRequest } from '$idp/testkit/oauth.js';
+import { startTcpProxy, type TcpProxy } from '$idp/testkit/tcp-proxy.js';
+import { listAuditEvents } from '../../account/audit';
+import { closeDatabase, connectDatabase, db } from '../../db';
+import { accounts } from '../../db/schema';
+import { readProviderSettings } from '../../providers/settings';
+import { findAccount } from '../accounts';
+import { forgetProviderTokens } from '../forget';
+import { describeWithDatabases } from '../../testing/databases';
+import {
+	expireAccessToken,
+	linkAccountWithTokens,
+	storedRefreshToken,
+	useLocalIdp
+} from '../../testing/provider-accounts';
+import { TokenRotator, type RotatorOptions } from './token-rotator';
+
+const local = useLocalIdp();
+// Scaled down from production (5 s request wait, 10 s lease, 60 s hard limit) to keep tests short.
+const REQUEST_WAIT_MS = 400;
+const LEASE_MS = 1_000;
+
+/** A rotator of its own, like another server process, with short timings. */
+function anotherInstance(options: Partial<RotatorOptions> = {}, env = local.env) {
+	return new TokenRotator({
+		cipher: local.services.cipher,
+		providers: readProviderSettings(env),
+		skewMs: 60_000,
+		timeoutMs: REQUEST_WAIT_MS,
+		leaseMs: LEASE_MS,
+		hardLimitMs: 10_000,
+		log: () => {},
+		...options
+	});
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+	const started = Date.now();
+	const result = await work();
+	return [result, Date.now() - started];
+}
+
+async function leaseOf(providerAccountId: string) {
+	const [row] = await db
+		.select({ claimId: accounts.refreshClaimId })
+		.from(accounts)
+		.where(eq(accounts.providerAccountId, providerAccountId));
+	return row?.claimId;
+}
+
+describeWithDatabases('a late provider answer', () => {
+	it('the request stops waiting at its timeout; the answer that comes later is stored and used', async () => {
+		const { account, tokens } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { answerDelayMs: 3 * REQUEST_WAIT_MS } });
+		const rotator = anotherInstance();
+
+		const [first, waited] = await timed(() => rotator.ensureFresh(account));
+		expect(first.status).toBe('unavailable');
+		expect(waited).toBeLessThan(REQUEST_WAIT_MS + 1_000);
+
+		await rotator.drain();
+		expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+		const stored = await storedRefreshToken(local, account.providerAccountId);
+		expect(stored).not.toBe(tokens.refresh_token);
+		expect(await leaseOf(account.providerAccountId)).toBeNull();
+
+		// The grant lives on: the next expiry rotates from the late answer's refresh token.
+		local.idp.faults.reset();
+		await expireAccessToken(account);
+		expect((await anotherInstance().ensureFresh(account)).status).toBe('rotated');
+		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
+	});
+
+	it('two instances: the lease is renewed while the answer is late, so the other never resends the token', async () => {
+		const { account, tokens } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { answerDelayMs: 3 * LEASE_MS } });
+		const [first, second] = [anotherInstance(), anotherInstance()];
+
+		void first.ensureFresh(account);
+		// Past the first request's wait and past one whole lease: the second instance keeps trying.
+		const outcomes = [];
+		for (let i = 0; i < 6; i++) {
+			await sleep(LEASE_MS / 2);
+			const [outcome, waited] = await timed(() => second.ensureFresh(account));
+			expect(waited).toBeLessThan(REQUEST_WAIT_MS + 1_000);
+			outcomes.push(outcome.status);
+		}
+		await first.drain();
+		await second.drain();
+
+		expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+		expect(outcomes).toContain('unavailable');
+		expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
+			tokens.refresh_token
+		);
+		expect((await second.ensureFresh(account)).status).toBe('fresh');
+	});
+});
+
+describeWithDatabases('signing out while a refresh is under way', () => {
+	it('the forgotten account never takes tokens back, and the refresh revokes the ones it got', async () => {
+		const { user, account } = await linkAccountWithTokens(local, 'google');
+		const issued: string[] = [];
+		const stop = local.idp.onTokenEndpoint((event) => {
+			const body = event.body as { refresh_token?: string } | undefined;
+			if (event.ok && body?.refresh_token) issued.push(body.refresh_token);
+		});
+		local.idp.faults.set({ google: { answerDelayMs: 800 } });
+		const rotator = anotherInstance();
+
+		void rotator.ensureFresh(account);
+		await sleep(300);
+		// The user signs out of their last session while the answer is on its way.
+		await forgetProviderTokens(user.id);
+		await rotator.drain();
+		stop();
+
+		expect(await findAccount(user.id, 'google')).toMatchObject({
+			access_token: null,
+			refresh_token: null,
+			expires_at: null
+		});
+		expect(await leaseOf(account.providerAccountId)).toBeNull();
+		expect(issued).toHaveLength(1);
+		const { token } = await endpointsOf(local.idp, 'google');
+		const reuse = await tokenRequest(token, clientOf(local.idp, 'google'), {
+			grant_type: 'refresh_token',
+			refresh_token: issued[0]!
+		});
+		expect(reuse.status).toBe(400);
+		expect(reuse.body.error).toBe('invalid_grant');
+	});
+});
+
+describeWithDatabases('an answer whose fate is unknown', () => {
+	let proxy: TcpProxy;
+	let env: Record<string, string>;
+	beforeAll(async () => {
+		const { port } = new URL(local.idp.github.baseUrl);
+		proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(port) });
+		env = { ...local.env, AUTH_GITHUB_ENTERPRISE_URL: `http://127.0.0.1:${proxy.port}` };
+	});
+	afterAll(() => proxy.close());
+
+	it('a connection lost after sending: one prompt retry; refused as reuse, the tokens are forgotten and the account asks to reconnect', async () => {
+		const { user, account } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { answerDelayMs: 600 } });
+		const rotator = anotherInstance({}, env);
+
+		void rotator.ensureFresh(account);
+		await sleep(300);
+		proxy.drop();
+		await rotator.drain();
+
+		// Sent twice in all, never a third time: the first was used, the retry is reuse.
+		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, false]);
+		expect(await storedRefreshToken(local, account.providerAccountId)).toBeNull();
+		expect((await listAuditEvents(user.id)).map(({ event }) => event)).toContain('refresh_lost');
+		expect((await rotator.ensureFresh(account)).status).not.toBe('rotated');
+		expect(local.refreshes).toHaveLength(2);
+	});
+
+	it('with a provider that keeps its refresh token, the prompt retry succeeds', async () => {
+		local.idp.faults.set({ github: { keepRefreshToken: true } });
+		const { account, tokens } = await linkAccountWithTokens(local, 'github');
+		local.idp.faults.set({ github: { answerDelayMs: 600 } });
+		const rotator = anotherInstance({}, env);
+
+		void rotator.ensureFresh(account);
+		await sleep(300);
+		proxy.drop();
+		await rotator.drain();
+
+		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
+		expect(await storedRefreshToken(local, account.providerAccountId)).toBe(tokens.refresh_token);
+	});
+});
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!serverUrl)(
+	'the database cut while the answer is on its way (Postgres; needs TEST_DATABASE_URL)',
+	() => {
+		let proxy: TcpProxy;
+		let drop = async () => {};
+		beforeAll(async () => {
+			const created = await createThrowawayDatabase(serverUrl!);
+			drop = created.drop;
+			proxy = await startTcpProxy({
+				host: created.url.hostname,
+				port: Number(created.url.port || 5432)
+			});
+			const viaProxy = new URL(created.url);
+			viaProxy.host = `127.0.0.1:${proxy.port}`;
+			await connectDatabase({ url: viaProxy.href });
+		});
+		afterAll(async () => {
+			await closeDatabase();
+			await proxy.close();
+			await drop();
+		});
+
+		it('the answer is kept, used by this process meanwhile, and stored once the database is back', async () => {
+			const { account, tokens } = await linkAccountWithTokens(local, 'github');
+			local.idp.faults.set({ github: { latencyMs: 600 } });
+			// The issue's case at production lease timing: a 4 s cut from 0.2 s, the answer at 0.6 s.
+			const rotator = anotherInstance({ leaseMs: 10_000, timeoutMs: 2_000 });
+
+			const flight = rotator.ensureFresh(account);
+			await sleep(200);
+			const outage = proxy.cutFor(4_000);
+			// The provider answered while the database is down: this process has the new token.
+			expect((await flight).status).toBe('rotated');
+			await sleep(600);
+			expect((await rotator.ensureFresh(account)).status).toBe('rotated');
+			await outage;
+			await rotator.drain();
+
+			expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+			expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
+				tokens.refresh_token
+			);
+			expect(await leaseOf(account.providerAccountId)).toBeNull();
+			local.idp.faults.reset();
+			await expireAccessToken(account);
+			expect((await anotherInstance().ensureFresh(account)).status).toBe('rotated');
+			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
+		});
+	}
+);
