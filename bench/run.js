@@ -3,7 +3,8 @@
  * `npm run bench [-- scenario…]`: builds the app, serves the production build with the local IdP
  * and runs the scenarios (all but `wave-expired` by default): `load` (each route under autocannon), `storm` (the
  * rotation storm), `wave` and `wave-expired` (200 tokens falling due at once beside steady
- * users), `slowdown` (the IdP taking 3 s per token call) and `short-tokens` (10 s tokens with the
+ * users), `slowdown` (the IdP taking 3 s per token call), `late-answer` (the IdP using each
+ * grant at once and answering 9 s later; not run by default) and `short-tokens` (10 s tokens with the
  * default refresh window). PGlite always; Postgres too, with two instances where the scenario
  * uses them, when DATABASE_URL is set (its server gets tables and bench users). `--no-build`
  * reuses build/. Results are merged into bench/results/latest.json.

@@ -24,12 +24,21 @@ const SLOWDOWN = {
 	skewSeconds: APP_SKEW_SECONDS,
 	dueAfterSeconds: 5
 };
+// A provider that uses each grant at once and answers 9 s later, past the 5 s request wait.
+const LATE_ANSWER = { ...SLOWDOWN, fault: { answerDelayMs: 9_000 } };
 const SHORT = { ttlSeconds: 10, browseSeconds: 40, storm: { requests: 100, storms: 2 } };
 // Long enough that no token falls due unless a scenario gives its users shorter ones.
 const LONG_TTL = 3600;
 
 /** The settings of every scenario, as the report records them. */
-export const SETTINGS = { load: LOAD, storm: STORM, wave: WAVE, slowdown: SLOWDOWN, short: SHORT };
+export const SETTINGS = {
+	load: LOAD,
+	storm: STORM,
+	wave: WAVE,
+	slowdown: SLOWDOWN,
+	'late-answer': LATE_ANSWER,
+	short: SHORT
+};
 
 /** Each scenario, run on one setup, resolves with its figures. */
 export const SCENARIOS = {
@@ -50,6 +59,10 @@ export const SCENARIOS = {
 	slowdown: (/** @type {Setup} */ setup) =>
 		withApps({ ...setup, accessTokenTtl: LONG_TTL }, (apps, idp) =>
 			runSlowdown(apps, idp, SLOWDOWN)
+		),
+	'late-answer': (/** @type {Setup} */ setup) =>
+		withApps({ ...setup, accessTokenTtl: LONG_TTL }, (apps, idp) =>
+			runSlowdown(apps, idp, LATE_ANSWER)
 		),
 	'short-tokens': (/** @type {Setup} */ setup) =>
 		withApps({ ...setup, accessTokenTtl: SHORT.ttlSeconds }, (apps, idp) =>

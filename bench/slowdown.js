@@ -15,6 +15,8 @@ const SLOW_REQUEST_MS = 6_000;
  * @property {number} calmSeconds
  * @property {number} slowSeconds
  * @property {number} latencyMs the IdP's token endpoint answers this late in the slow phase
+ * @property {Partial<import('../idp/faults.js').TokenFaults>} [fault] the IdP's knobs in the slow
+ *   phase instead (e.g. a late answer: the grant used at once, the answer sent later)
  * @property {number} skewSeconds the app's refresh window (AUTH_REFRESH_SKEW_SECONDS)
  * @property {number} dueAfterSeconds each access token falls due this long after it is issued
  *   (a few seconds more for some users, to spread them)
@@ -66,7 +68,7 @@ export async function runSlowdown(instances, idp, options) {
 	const calmStart = performance.now();
 	await sleep(calmSeconds * 1000);
 	const calmRefreshes = grants.counts.refreshes;
-	idp.faults.set({ github: { latencyMs } });
+	idp.faults.set({ github: options.fault ?? { latencyMs } });
 	const slowStart = performance.now();
 	await sleep(slowSeconds * 1000);
 	const slowEnd = performance.now();

@@ -72,9 +72,9 @@ const printWaves = (title) => (waves) => {
 	]);
 };
 
-/** @param {SlowdownFigures[]} runs */
-function printSlowdown(runs) {
-	printTable('Provider slowdown (3 s per token call)', runs, (run) => [
+/** @param {string} title */
+const printSlowdownAs = (title) => (/** @type {SlowdownFigures[]} */ runs) =>
+	printTable(title, runs, (run) => [
 		`${run.instances} × ${run.database}, ${run.users} users`,
 		{
 			'calm req/s': run.calmRps,
@@ -88,7 +88,6 @@ function printSlowdown(runs) {
 			'RSS MB': run.rssMb.join(', ')
 		}
 	]);
-}
 
 /** @param {ShortTokenFigures[]} runs */
 function printShortTokens(runs) {
@@ -113,7 +112,8 @@ const PRINTERS = {
 		'Rotation wave: tokens fall due (inside the refresh window, still valid) at once'
 	),
 	'wave-expired': printWaves('Rotation wave: tokens expire at once'),
-	slowdown: printSlowdown,
+	slowdown: printSlowdownAs('Provider slowdown (3 s per token call)'),
+	'late-answer': printSlowdownAs('Late answers (grant used at once, answer 9 s later)'),
 	'short-tokens': printShortTokens
 };
 

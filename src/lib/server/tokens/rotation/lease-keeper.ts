@@ -46,11 +46,7 @@ export async function keepLeaseWhile<T>(
  * while it is still that claim's. False when another refresh claimed the account, or the
  * account's tokens were forgotten (which clears the lease).
  */
-async function renewLease(
-	key: AccountKey,
-	claimId: string,
-	leaseMs: number
-): Promise<boolean> {
+async function renewLease(key: AccountKey, claimId: string, leaseMs: number): Promise<boolean> {
 	const renewed = await db
 		.update(accounts)
 		.set({ refreshClaimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
