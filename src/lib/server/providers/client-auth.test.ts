@@ -126,7 +126,7 @@ describe.each(SECRETS)('a client secret holding $char', ({ secret }) => {
 			const refreshed = await refreshAtProvider(settings!, tokens.refresh_token, TIMEOUT_MS);
 			const accessToken = tokens.access_token;
 			if (!expectAccepted(secret, strict, method)) {
-				expect(refreshed).toEqual({ ok: false, definitive: true, reason: 'invalid_client' });
+				expect(refreshed).toEqual({ ok: false, fate: 'refused', reason: 'invalid_client' });
 				const revoked = await revokeAtProvider(
 					settings!,
 					{ accessToken, refreshToken: tokens.refresh_token },
@@ -148,7 +148,7 @@ describe.each(SECRETS)('a client secret holding $char', ({ secret }) => {
 			// Revoked for real: the rotated refresh token no longer works.
 			expect(await refreshAtProvider(settings!, rotated, TIMEOUT_MS)).toEqual({
 				ok: false,
-				definitive: true,
+				fate: 'refused',
 				reason: 'invalid_grant'
 			});
 		}
