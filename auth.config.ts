@@ -95,9 +95,10 @@ function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
 			const end = absoluteEndOf(token, absoluteMaxAgeSeconds) ?? Infinity;
 			const expires = Math.min(Date.parse(session.expires), end * 1000);
 			const built = toSession(token, new Date(expires).toISOString());
-			// The row id is for the server's own reads (`locals.auth()`, the cookie re-issue); the
-			// browser's own GET /auth/session gets none, as the layout sends none.
-			return isAskedByBrowser() ? omit(built, 'sessionId') : built;
+			// The row id and the sign-in time are for the server's own reads (`locals.auth()`, the
+			// cookie re-issue, the fresh-session guard); the browser's own GET /auth/session gets
+			// neither, as the layout sends neither.
+			return isAskedByBrowser() ? omit(built, ['sessionId', 'authenticatedAt']) : built;
 		},
 		redirect: ({ url, baseUrl }) => new URL(safeRedirect(url, baseUrl), baseUrl).href
 	};

@@ -73,7 +73,7 @@ test('no response body or cookie sent to the browser holds a provider token', as
 	}
 });
 
-test("GET /auth/session sends the page-safe session: not the session's row id", async ({
+test("GET /auth/session sends the page-safe session: neither the session's row id nor its sign-in time", async ({
 	signedInPage: page
 }) => {
 	const session = await (await page.request.get('/auth/session')).json();
