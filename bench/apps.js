@@ -1,4 +1,5 @@
 // @ts-check
+import { createThrowawayDatabase } from '../idp/testkit/database.js';
 import { startTestStack } from '../idp/testkit/stack.js';
 
 /**
@@ -26,14 +27,19 @@ export function setupsFor(databaseUrl) {
 
 /**
  * Starts a local IdP and `instances` app instances on free ports, runs `scenario`, and stops
- * them all. Should the scenario fail, each instance's last output is printed.
+ * them all. Should the scenario fail, each instance's last output is printed. On Postgres each
+ * scenario gets a database of its own on DATABASE_URL's server, dropped afterwards: its IdP is a
+ * new issuer (on new ports), and the app refuses to start on accounts of another issuer.
  * @template T
  * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number }} options
  * @param {(instances: import('../idp/testkit/app.js').TestApp[], idp: import('../idp/provider.js').Idp) => Promise<T>} scenario
  * @returns {Promise<T>}
  */
 export async function withApps(options, scenario) {
-	const { idp, apps, stop } = await startTestStack(options);
+	const serverUrl = options.env.DATABASE_URL;
+	const database = serverUrl ? await createThrowawayDatabase(serverUrl) : null;
+	const env = database ? { ...options.env, DATABASE_URL: database.url.href } : options.env;
+	const { idp, apps, stop } = await startTestStack({ ...options, env });
 	try {
 		return await scenario(apps, idp);
 	} catch (error) {
@@ -43,5 +49,6 @@ export async function withApps(options, scenario) {
 		throw error;
 	} finally {
 		await stop();
+		await database?.drop();
 	}
 }

@@ -6,7 +6,8 @@
  * users), `slowdown` (the IdP taking 3 s per token call), `late-answer` (the IdP using each
  * grant at once and answering 9 s later; not run by default) and `short-tokens` (10 s tokens with the
  * default refresh window). PGlite always; Postgres too, with two instances where the scenario
- * uses them, when DATABASE_URL is set (its server gets tables and bench users). `--no-build`
+ * uses them, when DATABASE_URL is set (each scenario creates and drops a database of its own on
+ * that server, so its role needs CREATEDB). `--no-build`
  * reuses build/. Results are merged into bench/results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
