@@ -6,7 +6,7 @@
 # until /api/ready answers 200, then waits nginx's fail_timeout, after which nginx sends it
 # requests again, before the next instance stops.
 # A new AUTH_SECRET takes two runs: first with AUTH_SECRET_ENCRYPTS naming the old secret on every
-# instance, then without it (README: "Rotating AUTH_SECRET").
+# instance, then without it (docs/operations.md: "Rotating AUTH_SECRET").
 set -euo pipefail
 
 FAIL_TIMEOUT_SECONDS=${FAIL_TIMEOUT_SECONDS:-5} # fail_timeout in nginx-site.conf

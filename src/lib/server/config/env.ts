@@ -14,7 +14,7 @@ const MIN_SECRET_BYTES = 32;
  * The secrets that encrypt session cookies and stored tokens, the one that encrypts first, then
  * the others newest first; every one decrypts. The highest-numbered one that is set encrypts,
  * unless `AUTH_SECRET_ENCRYPTS` names another: while a new secret rolls out one instance at a
- * time, it is first only accepted everywhere (see the README's "Rotating AUTH_SECRET"). A
+ * time, it is first only accepted everywhere (see "Rotating AUTH_SECRET" in docs/operations.md). A
  * ConfigError when none is set, one is shorter than 32 bytes (a guessable secret forges every
  * session), or `AUTH_SECRET_ENCRYPTS` names no secret that is set.
  */

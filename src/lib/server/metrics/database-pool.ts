@@ -5,7 +5,7 @@ import { registry } from './registry';
 /**
  * The most connections the database driver may open. Note: neither driver tells how many are
  * open or busy. postgres.js (3.4) keeps its connection queues private and has no connect
- * callback; PGlite is a single in-process connection. See README: Metrics.
+ * callback; PGlite is a single in-process connection. See docs/operations.md, Metrics.
  */
 new Gauge({
 	name: 'latchkey_db_pool_max_connections',

@@ -28,10 +28,10 @@ describeWithDatabases("each provider's issuer, recorded at its first start", () 
 		const refusal = await checkProviderIssuers(db, moved).catch((error: unknown) => error);
 		expect(refusal).toBeInstanceOf(ConfigError);
 		expect((refusal as Error).message).toBe(
-			'oidc is configured for https://login.b.test (AUTH_OIDC_ISSUER), but its accounts here belong to https://login.a.test: a user id at one issuer is nobody\'s at another (see "Changing a provider\'s issuer" in the README)'
+			'oidc is configured for https://login.b.test (AUTH_OIDC_ISSUER), but its accounts here belong to https://login.a.test: a user id at one issuer is nobody\'s at another (see "Changing a provider\'s issuer" in docs/operations.md)'
 		);
 
-		// The deliberate move the README documents: record the new issuer.
+		// The deliberate move docs/operations.md documents: record the new issuer.
 		await db
 			.update(providerIssuers)
 			.set({ issuer: 'https://login.b.test' })

@@ -21,7 +21,7 @@ function configuredIssuer(settings: ProviderSettings): string {
  * ConfigError when one is configured with another issuer than the one recorded. Accounts are
  * keyed by provider and the issuer's user id (`sub`), which names nobody, or somebody else, at
  * another issuer: signing its users in would hand them the old issuer's users with the same id.
- * Moving deliberately is an update of `provider_issuers` (README, "Changing a provider's issuer").
+ * Moving deliberately is an update of `provider_issuers` (docs/operations.md, "Changing a provider's issuer").
  */
 export async function checkProviderIssuers(
 	database: Database,
@@ -39,7 +39,7 @@ export async function checkProviderIssuers(
 			.where(eq(providerIssuers.provider, settings.id));
 		if (recorded !== undefined && recorded.issuer !== issuer) {
 			throw new ConfigError(
-				`${settings.id} is configured for ${issuer} (${endpointVariable(settings.id)}), but its accounts here belong to ${recorded.issuer}: a user id at one issuer is nobody's at another (see "Changing a provider's issuer" in the README)`
+				`${settings.id} is configured for ${issuer} (${endpointVariable(settings.id)}), but its accounts here belong to ${recorded.issuer}: a user id at one issuer is nobody's at another (see "Changing a provider's issuer" in docs/operations.md)`
 			);
 		}
 	}

@@ -64,7 +64,7 @@ describe('readProviderSettings', () => {
 		expect(() => readProviderSettings({ ...oidc, AUTH_OIDC_SCOPE: 'email profile' })).toThrow(
 			'AUTH_OIDC_SCOPE must include openid'
 		);
-		// Entra ID wants no prompt=consent, and GitLab no offline_access (see the README).
+		// Entra ID wants no prompt=consent, and GitLab no offline_access (see docs/providers.md).
 		const [entra] = readProviderSettings({ ...oidc, AUTH_OIDC_PROMPT: 'select_account' });
 		expect(entra!.authorization).toMatchObject({ prompt: 'select_account' });
 		const [gitlab] = readProviderSettings({ ...oidc, AUTH_OIDC_SCOPE: ' openid  email profile ' });
