@@ -5,27 +5,38 @@ import { afterAll, expect, it } from 'vitest';
 import { closeDatabase, connectDatabase, db } from '.';
 import { describeWithDatabasesAndPooler } from '../testing/databases';
 import { eq, getTableName, is } from 'drizzle-orm';
-import { PgTable } from 'drizzle-orm/pg-core';
+import { pgSchema, PgTable, text } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 import { users } from './schema';
 
+// The tables the database holds, as Postgres lists them.
+const catalog = pgSchema('information_schema').table('tables', {
+	tableName: text('table_name').notNull(),
+	tableSchema: text('table_schema').notNull()
+});
+
 describeWithDatabasesAndPooler('migrations', () => {
-	it('create every table of the schema', async () => {
+	it('create every table of the schema, and only those', async () => {
 		const tables = Object.values(schema).filter((value) => is(value, PgTable));
-		expect(tables.map((table) => getTableName(table)).sort()).toEqual([
+		const names = tables.map((table) => getTableName(table)).sort();
+		expect(names).toEqual([
 			'accounts',
 			'audit_events',
 			'maintenance_runs',
 			'provider_issuers',
 			'rate_limits',
-			'sessions',
 			'user_sessions',
-			'users',
-			'verification_tokens'
+			'users'
 		]);
 		for (const table of tables) {
 			await expect(db.select().from(table).limit(1)).resolves.toEqual([]);
 		}
+		// Auth.js's `sessions` and `verification_tokens`, unused with JWT sessions, are dropped.
+		const present = await db
+			.select({ name: catalog.tableName })
+			.from(catalog)
+			.where(eq(catalog.tableSchema, 'public'));
+		expect(present.map(({ name }) => name).sort()).toEqual(names);
 	});
 });
 

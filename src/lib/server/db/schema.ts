@@ -55,7 +55,7 @@ export const accounts = pgTable(
 		tokenIssuedAt: integer('token_issued_at'),
 		/**
 		 * The refresh lease: which refresh holds the right to rotate these tokens, and until when
-		 * (see `$lib/server/tokens/lease.ts`). Null when no refresh is under way.
+		 * (see `$lib/server/tokens/rotation/lease.ts`). Null when no refresh is under way.
 		 */
 		refreshClaimId: text('refresh_claim_id'),
 		refreshClaimedUntil: timestamp('refresh_claimed_until', { mode: 'date', withTimezone: true })
@@ -63,26 +63,6 @@ export const accounts = pgTable(
 	(account) => [
 		primaryKey({ columns: [account.provider, account.providerAccountId] }),
 		index('accounts_user_id_idx').on(account.userId)
-	]
-);
-
-export const sessions = pgTable('sessions', {
-	sessionToken: text('session_token').primaryKey(),
-	userId: text('user_id')
-		.notNull()
-		.references(() => users.id, { onDelete: 'cascade' }),
-	expires: timestamp('expires', { mode: 'date' }).notNull()
-});
-
-export const verificationTokens = pgTable(
-	'verification_tokens',
-	{
-		identifier: text('identifier').notNull(),
-		token: text('token').notNull(),
-		expires: timestamp('expires', { mode: 'date' }).notNull()
-	},
-	(verificationToken) => [
-		primaryKey({ columns: [verificationToken.identifier, verificationToken.token] })
 	]
 );
 

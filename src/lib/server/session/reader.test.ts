@@ -80,7 +80,12 @@ async function sessionCookie(userId: string, options: CookieOptions = {}): Promi
 }
 
 /** Runs one request through the hooks; `loads` stands for the page's loads, each reading the session. */
-async function request(path: string, cookie: string | undefined, loads: number) {
+async function request(
+	path: string,
+	cookie: string | undefined,
+	loads: number,
+	read = (locals: App.Locals) => locals.auth()
+) {
 	const jar = new Map(cookie === undefined ? [] : [[COOKIE, cookie]]);
 	const written: string[] = [];
 	const cookies = {
@@ -108,7 +113,7 @@ async function request(path: string, cookie: string | undefined, loads: number) 
 	} as unknown as RequestEvent;
 	const sessions: unknown[] = [];
 	const resolve = async (event: RequestEvent) => {
-		for (let i = 0; i < loads; i++) sessions.push(await event.locals.auth());
+		for (let i = 0; i < loads; i++) sessions.push(await read(event.locals));
 		return new Response('page');
 	};
 	// The two handles in the order hooks.server.ts runs them.
@@ -122,6 +127,15 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 
 		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
 		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+		expect(sessions).toHaveLength(3);
+		for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
+	});
+
+	it("locals.getSession(), Auth.js's older name, is the same memoized read", async () => {
+		const cookie = await sessionCookie('user-1');
+		const { sessions } = await request('/', cookie, 3, (locals) => locals.getSession());
+
+		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
 		expect(sessions).toHaveLength(3);
 		for (const session of sessions) expect(session).toMatchObject({ user: { id: 'user-1' } });
 	});

@@ -1,21 +1,31 @@
 import type { Adapter } from '@auth/core/adapters';
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
 import { eq } from 'drizzle-orm';
+import { omit } from 'lodash-es';
 import { db } from '../db';
-import { accounts, sessions, users, verificationTokens } from '../db/schema';
+import { accounts, users } from '../db/schema';
 import { sealTokens } from './accounts';
 import type { TokenCipher } from './cipher';
 
+/**
+ * What only database sessions and email sign-in use. Sessions here are JWTs (with our own
+ * `user_sessions` rows) and every provider is OAuth, so Auth.js never asks for these: they are
+ * left out, with their tables.
+ */
+const UNUSED_METHODS = [
+	'createSession',
+	'getSessionAndUser',
+	'updateSession',
+	'deleteSession',
+	'createVerificationToken',
+	'useVerificationToken'
+] as const;
+
 /** The Drizzle adapter on our tables, storing provider tokens encrypted. */
 export function createAdapter(cipher: TokenCipher): Adapter {
-	const adapter = DrizzleAdapter(db, {
-		usersTable: users,
-		accountsTable: accounts,
-		sessionsTable: sessions,
-		verificationTokensTable: verificationTokens
-	});
+	const adapter = DrizzleAdapter(db, { usersTable: users, accountsTable: accounts });
 	return {
-		...adapter,
+		...omit(adapter, UNUSED_METHODS),
 		linkAccount: async (account) => {
 			// Note: the adapter inserts every property that names a column, ours included.
 			const issued = { tokenIssuedAt: Math.floor(Date.now() / 1000) };

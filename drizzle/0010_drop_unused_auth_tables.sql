@@ -1,0 +1,2 @@
+DROP TABLE "sessions" CASCADE;--> statement-breakpoint
+DROP TABLE "verification_tokens" CASCADE;
