@@ -4,6 +4,7 @@ import { readAccessToken } from '../tokens/access-token';
 import { findAccount, listSessionAccounts } from '../tokens/accounts';
 import {
 	AccountNotLinkedError,
+	LostTokensError,
 	NoStoredTokensError,
 	ProviderUnavailableError,
 	RefreshTokenError,
@@ -139,12 +140,17 @@ function describeRefreshFailure(error: unknown, provider: ProviderId) {
 	throw error;
 }
 
-/** Why Latchkey holds no usable tokens for a provider: the user signed out, or a secret went. */
+/**
+ * Why Latchkey holds no usable tokens for a provider: the user signed out, a secret went, or a
+ * refresh's answer never arrived.
+ */
 function reconnectReason(error: NoStoredTokensError, name: string): string {
 	const why =
 		error instanceof UnreadableTokensError
 			? `can no longer read its ${name} tokens (the secret that sealed them was removed)`
-			: `holds no ${name} tokens since you signed out`;
+			: error instanceof LostTokensError
+				? `lost its ${name} tokens (${name}'s answer to a refresh never arrived)`
+				: `holds no ${name} tokens since you signed out`;
 	return `Latchkey ${why}. Reconnect to use ${name} here.`;
 }
 

@@ -4,6 +4,7 @@ import { requestClient, type RequestClient } from '../http/request-client';
 import { canOpenStoredTokens, findAccount } from './accounts';
 import {
 	AccountNotLinkedError,
+	LostTokensError,
 	NoStoredTokensError,
 	ProviderUnavailableError,
 	RefreshTokenError,
@@ -11,6 +12,7 @@ import {
 } from './errors';
 import { assertUser } from '../session/guards';
 import { tokenServices } from '../config/services';
+import { listAuditEvents } from '../account/audit';
 
 export interface AccessToken {
 	value: string;
@@ -26,7 +28,8 @@ export interface AccessToken {
  * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
  * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
  * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
- * in with that provider since (`UnreadableTokensError` when a removed secret sealed the tokens).
+ * in with that provider since (`UnreadableTokensError` when a removed secret sealed the tokens,
+ * `LostTokensError` when a refresh's answer never arrived and its retry was refused).
  */
 export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
 	const user = await assertUser(event);
@@ -48,7 +51,9 @@ export async function readAccessToken(
 	let account = await findAccount(userId, provider);
 	if (account === null) throw new AccountNotLinkedError(provider);
 	if (account.access_token === null && account.refresh_token === null) {
-		throw new NoStoredTokensError(provider);
+		throw (await wereLost(userId, provider))
+			? new LostTokensError(provider)
+			: new NoStoredTokensError(provider);
 	}
 	const life = { expiresAt: account.expires_at, issuedAt: account.tokenIssuedAt };
 	const key = { provider, providerAccountId: account.providerAccountId, ...life };
@@ -60,7 +65,7 @@ export async function readAccessToken(
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
 		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
 		if (outcome.status === 'forgotten') throw new UnreadableTokensError(provider);
-		if (outcome.status === 'lost') throw new NoStoredTokensError(provider);
+		if (outcome.status === 'lost') throw new LostTokensError(provider);
 		if (force && outcome.status === 'unavailable') throw new ProviderUnavailableError(provider);
 		account = (await findAccount(userId, provider)) ?? account;
 		// An answer the database could not take yet: this process uses it until it is stored.
@@ -77,4 +82,11 @@ export async function readAccessToken(
 		expiresAt: account.expires_at,
 		rotatedAt: account.rotatedAt
 	};
+}
+
+/** Whether the user's `provider` tokens went with a lost refresh, not with a sign-out. */
+async function wereLost(userId: string, provider: ProviderId): Promise<boolean> {
+	const events = ['sign_in', 'account_linked', 'refresh_lost'] as const;
+	const [latest] = await listAuditEvents(userId, 1, { events: [...events], detail: provider });
+	return latest?.event === 'refresh_lost';
 }

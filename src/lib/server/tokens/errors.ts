@@ -47,3 +47,16 @@ export class UnreadableTokensError extends NoStoredTokensError {
 		this.message = `The ${provider} tokens are sealed under a secret that is no longer configured`;
 	}
 }
+
+/**
+ * The tokens were forgotten because a refresh's fate was unknown and its one retry was refused
+ * (outcome `lost`): the provider may have rotated them, but its answer never arrived, so the
+ * spent refresh token is never sent again. Signing in with the provider stores new ones.
+ */
+export class LostTokensError extends NoStoredTokensError {
+	name = 'LostTokensError';
+	constructor(provider: ProviderId) {
+		super(provider);
+		this.message = `The ${provider} tokens were lost: the answer to a refresh never arrived`;
+	}
+}

@@ -5,9 +5,11 @@ import { clientOf, endpointsOf } from '$idp/testkit/clients.js';
 import { tokenRequest } from '$idp/testkit/oauth.js';
 import { startTcpProxy, type TcpProxy } from '$idp/testkit/tcp-proxy.js';
 import { listAuditEvents } from '../../account/audit';
+import { describeConnections } from '../../account/connections';
 import { closeDatabase, connectDatabase, db } from '../../db';
 import { accounts } from '../../db/schema';
 import { readProviderSettings } from '../../providers/settings';
+import { readAccessToken } from '../access-token';
 import { findAccount } from '../accounts';
 import { forgetProviderTokens } from '../forget';
 import { describeWithDatabases } from '../../testing/databases';
@@ -163,6 +165,17 @@ describeWithDatabases('an answer whose fate is unknown', () => {
 		expect(await storedRefreshToken(local, account.providerAccountId)).toBeNull();
 		expect((await listAuditEvents(user.id)).map(({ event }) => event)).toContain('refresh_lost');
 		expect((await rotator.ensureFresh(account)).status).not.toBe('rotated');
+		expect(local.refreshes).toHaveLength(2);
+
+		// /connections says what happened, and offers Reconnect.
+		const [github] = await describeConnections(user.id, (provider) =>
+			readAccessToken(user.id, provider)
+		);
+		expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
+		expect(github!.problem).toBe(
+			"Latchkey lost its GitHub tokens (GitHub's answer to a refresh never arrived). " +
+				'Reconnect to use GitHub here.'
+		);
 		expect(local.refreshes).toHaveLength(2);
 	});
 
