@@ -1,6 +1,9 @@
 // @ts-check
 import { createThrowawayDatabase } from '../idp/testkit/database.js';
 import { startTestStack } from '../idp/testkit/stack.js';
+import { startTcpProxy } from '../idp/testkit/tcp-proxy.js';
+
+/** @typedef {import('../idp/testkit/tcp-proxy.js').TcpProxy} TcpProxy */
 
 /**
  * Where a scenario runs: PGlite in one instance, or Postgres shared by `instances` of them.
@@ -29,19 +32,24 @@ export function setupsFor(databaseUrl) {
  * Starts a local IdP and `instances` app instances on free ports, runs `scenario`, and stops
  * them all. Should the scenario fail, each instance's last output is printed. On Postgres each
  * scenario gets a database of its own on DATABASE_URL's server, dropped afterwards: its IdP is a
- * new issuer (on new ports), and the app refuses to start on accounts of another issuer.
+ * new issuer (on new ports), and the app refuses to start on accounts of another issuer. With
+ * `proxyDatabase` (Postgres only), the instances reach it through a TCP proxy that the scenario
+ * gets, to cut.
  * @template T
- * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number }} options
- * @param {(instances: import('../idp/testkit/app.js').TestApp[], idp: import('../idp/provider.js').Idp) => Promise<T>} scenario
+ * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number, proxyDatabase?: boolean }} options
+ * @param {(instances: import('../idp/testkit/app.js').TestApp[], idp: import('../idp/provider.js').Idp, proxy: TcpProxy | null) => Promise<T>} scenario
  * @returns {Promise<T>}
  */
-export async function withApps(options, scenario) {
+export async function withApps({ proxyDatabase = false, ...options }, scenario) {
 	const serverUrl = options.env.DATABASE_URL;
 	const database = serverUrl ? await createThrowawayDatabase(serverUrl) : null;
-	const env = database ? { ...options.env, DATABASE_URL: database.url.href } : options.env;
+	const proxy = database && proxyDatabase ? await proxyTo(database.url) : null;
+	const env = database
+		? { ...options.env, DATABASE_URL: proxy?.url ?? database.url.href }
+		: options.env;
 	const { idp, apps, stop } = await startTestStack({ ...options, env });
 	try {
-		return await scenario(apps, idp);
+		return await scenario(apps, idp, proxy);
 	} catch (error) {
 		for (const app of apps) {
 			console.error(`The app at ${app.url} printed:\n${app.output().slice(-3000)}`);
@@ -49,6 +57,18 @@ export async function withApps(options, scenario) {
 		throw error;
 	} finally {
 		await stop();
+		await proxy?.close();
 		await database?.drop();
 	}
+}
+
+/**
+ * A TCP proxy to the server of the database at `url`, and that database's URL through it.
+ * @param {URL} url
+ */
+async function proxyTo(url) {
+	const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+	const through = new URL(url);
+	through.host = `127.0.0.1:${proxy.port}`;
+	return { ...proxy, url: through.href };
 }

@@ -3,9 +3,10 @@
  * `npm run bench [-- scenario…]`: builds the app, serves the production build with the local IdP
  * and runs the scenarios (all but `wave-expired` by default): `load` (each route under autocannon), `storm` (the
  * rotation storm), `wave` and `wave-expired` (200 tokens falling due at once beside steady
- * users), `slowdown` (the IdP taking 3 s per token call), `late-answer` (the IdP using each
- * grant at once and answering 9 s later; not run by default) and `short-tokens` (10 s tokens with the
- * default refresh window). PGlite always; Postgres too, with two instances where the scenario
+ * users), `slowdown` (the IdP taking 3 s per token call), `late-answer-6s`, `-9s` and `-30s`
+ * (the IdP using each grant at once and answering that much later; not run by default),
+ * `database-cut` (Postgres unreachable for 4 s while answers are on their way; Postgres only) and
+ * `short-tokens` (10 s tokens with the default refresh window). PGlite always; Postgres too, with two instances where the scenario
  * uses them, when DATABASE_URL is set (each scenario creates and drops a database of its own on
  * that server, so its role needs CREATEDB). `--no-build`
  * reuses build/. Results are merged into bench/results/latest.json.
@@ -13,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { setupsFor } from './apps.js';
 import { writeReport } from './report.js';
-import { DEFAULT_SCENARIOS, SCENARIOS, SETTINGS } from './scenarios.js';
+import { DEFAULT_SCENARIOS, SCENARIOS, SERVER_ONLY, SETTINGS } from './scenarios.js';
 
 /** @typedef {import('./scenarios.js').ScenarioName} ScenarioName */
 
@@ -40,6 +41,7 @@ const setups = setupsFor(process.env.DATABASE_URL);
 for (const name of selected) {
 	results[name] = [];
 	for (const setup of setups) {
+		if (SERVER_ONLY.has(name) && setup.database === 'PGlite') continue;
 		console.log(`${name} on ${setup.database}, ${setup.instances} instance(s)…`);
 		const figures = await SCENARIOS[name](setup);
 		results[name].push({ database: setup.database, ...figures });

@@ -1,6 +1,7 @@
 // @ts-check
 /** The scenarios of `npm run bench` by name, and the settings each runs with. */
 import { withApps } from './apps.js';
+import { runDatabaseCut } from './database-cut.js';
 import { runLoad } from './load.js';
 import { runShortTokens } from './short-tokens.js';
 import { runSlowdown } from './slowdown.js';
@@ -8,6 +9,7 @@ import { runStorm } from './storm.js';
 import { runWave } from './wave.js';
 
 /** @typedef {import('./apps.js').Setup} Setup */
+/** @typedef {import('../idp/testkit/tcp-proxy.js').TcpProxy} TcpProxy */
 
 const LOAD = { rounds: 5, duration: 3, warmup: 2, connections: 10 };
 // Access tokens live 3 s in the storm, and the app refreshes them within 1 s of their end.
@@ -24,8 +26,27 @@ const SLOWDOWN = {
 	skewSeconds: APP_SKEW_SECONDS,
 	dueAfterSeconds: 5
 };
-// A provider that uses each grant at once and answers 9 s later, past the 5 s request wait.
-const LATE_ANSWER = { ...SLOWDOWN, fault: { answerDelayMs: 9_000 } };
+// A provider that uses each grant at once and answers this late, past the 5 s request wait; the
+// slow phase lasts long enough for every user to rotate again from a late answer's token.
+const LATE_ANSWER_SECONDS = [6, 9, 30];
+const lateAnswer = (/** @type {number} */ seconds) => ({
+	...SLOWDOWN,
+	slowSeconds: Math.max(SLOWDOWN.slowSeconds, seconds + 20),
+	fault: { answerDelayMs: seconds * 1000 }
+});
+const LATE_ANSWERS = Object.fromEntries(
+	LATE_ANSWER_SECONDS.map((seconds) => [`late-answer-${seconds}s`, lateAnswer(seconds)])
+);
+// Postgres unreachable for 4 s while answers, 2 s late, are on their way.
+const DATABASE_CUT = {
+	users: 30,
+	dueAfterSeconds: 5,
+	skewSeconds: APP_SKEW_SECONDS,
+	answerDelayMs: 2_000,
+	calmSeconds: 10,
+	cutSeconds: 4,
+	afterSeconds: 25
+};
 const SHORT = { ttlSeconds: 10, browseSeconds: 40, storm: { requests: 100, storms: 2 } };
 // Long enough that no token falls due unless a scenario gives its users shorter ones.
 const LONG_TTL = 3600;
@@ -36,7 +57,8 @@ export const SETTINGS = {
 	storm: STORM,
 	wave: WAVE,
 	slowdown: SLOWDOWN,
-	'late-answer': LATE_ANSWER,
+	...LATE_ANSWERS,
+	'database-cut': DATABASE_CUT,
 	short: SHORT
 };
 
@@ -60,9 +82,18 @@ export const SCENARIOS = {
 		withApps({ ...setup, accessTokenTtl: LONG_TTL }, (apps, idp) =>
 			runSlowdown(apps, idp, SLOWDOWN)
 		),
-	'late-answer': (/** @type {Setup} */ setup) =>
-		withApps({ ...setup, accessTokenTtl: LONG_TTL }, (apps, idp) =>
-			runSlowdown(apps, idp, LATE_ANSWER)
+	...Object.fromEntries(
+		Object.entries(LATE_ANSWERS).map(([name, options]) => [
+			name,
+			(/** @type {Setup} */ setup) =>
+				withApps({ ...setup, accessTokenTtl: LONG_TTL }, (apps, idp) =>
+					runSlowdown(apps, idp, options)
+				)
+		])
+	),
+	'database-cut': (/** @type {Setup} */ setup) =>
+		withApps({ ...setup, accessTokenTtl: LONG_TTL, proxyDatabase: true }, (apps, idp, database) =>
+			runDatabaseCut(apps, idp, /** @type {TcpProxy} */ (database), DATABASE_CUT)
 		),
 	'short-tokens': (/** @type {Setup} */ setup) =>
 		withApps({ ...setup, accessTokenTtl: SHORT.ttlSeconds }, (apps, idp) =>
@@ -72,6 +103,17 @@ export const SCENARIOS = {
 
 /** @typedef {keyof typeof SCENARIOS} ScenarioName */
 
-// Note: wave-expired runs only when named, to keep the default run near 12 minutes.
+// Note: wave-expired and the late answers run only when named, to keep the default run near 12
+// minutes.
 /** @type {ScenarioName[]} */
-export const DEFAULT_SCENARIOS = ['load', 'storm', 'wave', 'slowdown', 'short-tokens'];
+export const DEFAULT_SCENARIOS = [
+	'load',
+	'storm',
+	'wave',
+	'slowdown',
+	'database-cut',
+	'short-tokens'
+];
+
+/** Scenarios that need a database server: PGlite runs inside the app, with no connection to cut. */
+export const SERVER_ONLY = new Set(['database-cut']);

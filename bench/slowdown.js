@@ -34,7 +34,8 @@ const SLOW_REQUEST_MS = 6_000;
  * @property {number} over6s requests sent in the slow phase that took over 6 s (or timed out)
  * @property {number} slowMax ms
  * @property {number} timedOut
- * @property {number} errors answers other than 200
+ * @property {number} signOuts 401 answers: a session the app gave up on
+ * @property {number} errors answers other than 200 (the sign-outs among them)
  * @property {number} calmRefreshes refresh_token grants in each phase
  * @property {number} slowRefreshes
  * @property {number} failedGrants token endpoint errors: must be 0
@@ -105,6 +106,7 @@ export async function runSlowdown(instances, idp, options) {
 			1
 		),
 		timedOut: answers.filter(({ timedOut }) => timedOut).length,
+		signOuts: answers.filter(({ status }) => status === 401).length,
 		errors: answers.filter(({ timedOut, status }) => !timedOut && status !== 200).length,
 		calmRefreshes,
 		slowRefreshes,
@@ -124,7 +126,7 @@ const WINDOW_FRACTION = 0.25;
  * @param {number} dueAfter
  * @param {number} skewSeconds
  */
-function lifetimeDueAfter(dueAfter, skewSeconds) {
+export function lifetimeDueAfter(dueAfter, skewSeconds) {
 	const short = dueAfter / (1 - WINDOW_FRACTION);
 	return Math.ceil(short * WINDOW_FRACTION <= skewSeconds ? short : dueAfter + skewSeconds);
 }

@@ -7,6 +7,7 @@
 /** @typedef {import('./wave.js').WaveFigures & { database: string }} WaveFigures */
 /** @typedef {import('./slowdown.js').SlowdownFigures & { database: string }} SlowdownFigures */
 /** @typedef {import('./short-tokens.js').ShortTokenFigures & { database: string }} ShortTokenFigures */
+/** @typedef {import('./database-cut.js').DatabaseCutFigures & { database: string }} DatabaseCutFigures */
 
 /**
  * Prints `title` and one table row per run: its label, then its columns.
@@ -84,10 +85,28 @@ const printSlowdownAs = (title) => (/** @type {SlowdownFigures[]} */ runs) =>
 			'max ms': run.slowMax,
 			'refreshes calm, slow': `${run.calmRefreshes}, ${run.slowRefreshes}`,
 			'failed grants': run.failedGrants,
-			'errors, timeouts': `${run.errors}, ${run.timedOut}`,
+			'errors (sign-outs), timeouts': `${run.errors} (${run.signOuts}), ${run.timedOut}`,
 			'RSS MB': run.rssMb.join(', ')
 		}
 	]);
+
+/** @param {DatabaseCutFigures[]} runs */
+function printDatabaseCuts(runs) {
+	printTable('Postgres cut for 4 s while answers (2 s late) are on their way', runs, (run) => [
+		`${run.instances} × ${run.database}, ${run.users} users`,
+		{
+			'answers under way': run.inFlight,
+			'kept, then stored': run.keptAndStored,
+			'kept, then lost': run.keptAndLost,
+			'refreshes after': run.refreshesAfter,
+			'failed grants': run.failedGrants,
+			'sign-outs': run.signOuts,
+			'503s, errors': `${run.unavailable}, ${run.errors}`,
+			'max ms': run.maxMs,
+			'RSS MB': run.rssMb.join(', ')
+		}
+	]);
+}
 
 /** @param {ShortTokenFigures[]} runs */
 function printShortTokens(runs) {
@@ -113,7 +132,10 @@ const PRINTERS = {
 	),
 	'wave-expired': printWaves('Rotation wave: tokens expire at once'),
 	slowdown: printSlowdownAs('Provider slowdown (3 s per token call)'),
-	'late-answer': printSlowdownAs('Late answers (grant used at once, answer 9 s later)'),
+	'late-answer-6s': printSlowdownAs('Late answers (grant used at once, answer 6 s later)'),
+	'late-answer-9s': printSlowdownAs('Late answers (grant used at once, answer 9 s later)'),
+	'late-answer-30s': printSlowdownAs('Late answers (grant used at once, answer 30 s later)'),
+	'database-cut': printDatabaseCuts,
 	'short-tokens': printShortTokens
 };
 

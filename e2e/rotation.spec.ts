@@ -233,7 +233,7 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
 		// The answer died with the process, so the second instance sent the old refresh token once
 		// the lease ran out: the local IdP, which detects reuse, refused it and revoked the grant,
-		// and the user is asked to sign in again (README: what a crash can lose).
+		// and the user is asked to sign in again (docs/rotation.md: what a crash can lose).
 		expect(tokenEndpoint.refreshes()).toHaveLength(2);
 		expect(tokenEndpoint.failures().map(({ error }) => error)).toEqual(['invalid_grant']);
 		expect(statuses.at(-1)).toBe(401);

@@ -168,9 +168,9 @@ describeWithDatabases('an answer whose fate is unknown', () => {
 		expect(local.refreshes).toHaveLength(2);
 
 		// /connections says what happened, and offers Reconnect.
-		const [github] = await describeConnections(user.id, (provider) =>
-			readAccessToken(user.id, provider)
-		);
+		const [github] = await describeConnections(user.id, async (provider) => {
+			return (await readAccessToken(user.id, provider)).value;
+		});
 		expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
 		expect(github!.problem).toBe(
 			"Latchkey lost its GitHub tokens (GitHub's answer to a refresh never arrived). " +
