@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import postgres from 'postgres';
 import type { Idp } from '../idp/provider.js';
 import { signInToApp } from '../idp/testkit/app-sign-in.js';
 import type { TestApp } from '../idp/testkit/app.js';
@@ -25,6 +26,17 @@ function recordTokenEndpoint(idp: Idp) {
 			return event?.ok ? String(event.body[field]) : undefined;
 		}
 	};
+}
+
+/** True when a refresh holds the lease of the one account in `database`. */
+async function leaseHeld(database: URL): Promise<boolean> {
+	const sql = postgres(database.href, { max: 1, onnotice: () => {} });
+	try {
+		const [account] = await sql`select refresh_claimed_until > now() as held from accounts`;
+		return account?.held === true;
+	} finally {
+		await sql.end();
+	}
 }
 
 async function expiresAt(page: Page, provider: string): Promise<number> {
@@ -199,6 +211,44 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(tokenEndpoint.refreshes()).toHaveLength(1);
 		expect(tokenEndpoint.failures()).toEqual([]);
 		idp.faults.reset();
+	});
+
+	test('kill -9 before the refresh reached the provider: the other instance takes over when the lease runs out, and the user stays signed in', async ({
+		privateApps,
+		freshDatabase,
+		tokenEndpoint
+	}) => {
+		const LEASE_MS = 10_000;
+		const [first, second] = privateApps as [TestApp, TestApp];
+		const cookie = await signInToApp(first.url, 'github', uniqueLogin('crash-before-send'));
+		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		// The refresh is held on its way, before the provider reads it; it dies with its sender.
+		first.idp.faults.set({ github: { latencyMs: 3_000 } });
+		tokenEndpoint.clear();
+		const cut = fetch(`${first.url}/api/get-session-status`, { headers: { cookie } }).catch(
+			() => null
+		);
+		await expect.poll(() => leaseHeld(freshDatabase!)).toBe(true);
+		process.kill(first.pid, 'SIGKILL');
+		await cut;
+
+		const statuses: number[] = [];
+		const until = Date.now() + LEASE_MS + 5_000;
+		while (Date.now() < until) {
+			const response = await fetch(`${second.url}/api/get-session-status`, {
+				headers: { cookie }
+			});
+			statuses.push(response.status);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		first.idp.faults.reset();
+
+		// Until the lease runs out the second instance answers without the refresh (never a 500,
+		// never signed out); then it sends the unspent refresh token, once, and the grant lives on.
+		expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+		expect(statuses.at(-1)).toBe(200);
+		expect(tokenEndpoint.refreshes()).toHaveLength(1);
+		expect(tokenEndpoint.failures()).toEqual([]);
 	});
 
 	test('kill -9 after the provider answered, before the store: the other instance takes over when the lease runs out, never a 500', async ({

@@ -13,8 +13,9 @@ import { normalizeLogin } from './accounts.js';
 /**
  * One instance's knobs.
  * @typedef {object} TokenFaults
- * @property {number} latencyMs added before the token endpoint handles a request (before the
- *   grant is used: a client that gives up first leaves its refresh token unspent)
+ * @property {number} latencyMs added before the token endpoint reads a request, as a slow network
+ *   path would: a client that hangs up meanwhile (it crashed, or gave up) never reaches the
+ *   provider, so its refresh token stays unspent
  * @property {number} answerDelayMs added after the token endpoint handled a request and before
  *   its answer is sent (a late answer: the grant is used at once, so a client that gives up
  *   meanwhile has spent its refresh token without learning the new one)
@@ -107,7 +108,11 @@ export function applyFaults(provider, faults, onOutage) {
 	});
 	provider.use(async (ctx, next) => {
 		if (ctx.path !== tokenPath || ctx.method !== 'POST') return next();
-		if (faults.latencyMs > 0) await pause(faults.latencyMs);
+		if (faults.latencyMs > 0) {
+			await pause(faults.latencyMs);
+			// The request never reached the provider: nobody is left to answer.
+			if (ctx.req.socket.destroyed) return;
+		}
 		if (!faults.outage) {
 			// Note: Koa sends the body once every middleware has returned, so this holds the answer
 			// of a grant that was already used.

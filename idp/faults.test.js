@@ -60,6 +60,30 @@ describe('fault knobs', () => {
 		expect(performance.now() - started).toBeLessThan(400);
 	});
 
+	it('latency holds a request before the provider reads it: a client that hangs up meanwhile has not spent its refresh token', async () => {
+		const { refresh_token } = await obtainTokens(idp, 'github', 'hung-up', APP);
+		/** @type {import('./provider.js').TokenEndpointEvent[]} */
+		const events = [];
+		const stop = idp.onTokenEndpoint((event) => events.push(event));
+		idp.faults.set({ github: { latencyMs: 400 } });
+
+		const request = tokenRequest(
+			tokenEndpoints.github,
+			idp.github,
+			{ grant_type: 'refresh_token', refresh_token },
+			AbortSignal.timeout(100)
+		);
+		await expect(request).rejects.toThrow();
+		await new Promise((done) => setTimeout(done, 600));
+		expect(events).toEqual([]);
+
+		idp.faults.reset();
+		const later = await refresh('github', refresh_token);
+		stop();
+		expect(later.status).toBe(200);
+		expect(events.map(({ ok }) => ok)).toEqual([true]);
+	});
+
 	it('a late answer uses the grant at once: a client that gave up has spent its refresh token', async () => {
 		const { refresh_token } = await obtainTokens(idp, 'github', 'late-answer', APP);
 		/** @type {import('./provider.js').TokenEndpointEvent[]} */

@@ -30,10 +30,12 @@ export function pkce() {
  * @param {string} endpoint
  * @param {{ clientId: string, clientSecret: string }} client
  * @param {Record<string, string>} params
+ * @param {AbortSignal} [signal] gives up the request (the connection is closed)
  * @returns {Promise<{ status: number, body: any }>} body is the parsed JSON, if any
  */
-export async function tokenRequest(endpoint, client, params) {
+export async function tokenRequest(endpoint, client, params, signal) {
 	const res = await fetch(endpoint, {
+		signal,
 		method: 'POST',
 		headers: { 'content-type': 'application/x-www-form-urlencoded' },
 		body: new URLSearchParams({
