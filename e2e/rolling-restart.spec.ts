@@ -7,8 +7,20 @@ test.skip(withoutNginxReason !== null, withoutNginxReason ?? '');
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** When the one stored access token expires, in epoch ms (the app stores whole seconds). */
+async function storedExpiryMs(database: URL): Promise<number> {
+	const sql = postgres(database.href, { max: 1, onnotice: () => {} });
+	try {
+		const [account] = await sql`select expires_at from accounts`;
+		return Number(account?.expires_at) * 1000;
+	} finally {
+		await sql.end();
+	}
+}
+
 test.describe('stopping an instance', () => {
-	// 8 s tokens: each is refreshed in its last 2 s (a quarter of its life).
+	// 8 s tokens: each falls due in its last 2 s (a quarter of its life), at the latest 0.5 s
+	// before it expires (the account's own point of the window: docs/rotation.md).
 	test.use({ appOptions: behindNginx({ accessTokenTtl: 8 }) });
 
 	test('SIGTERM waits for a background refresh: its tokens are stored, its lease released, and the process exits 0', async ({
@@ -19,15 +31,15 @@ test.describe('stopping an instance', () => {
 	}) => {
 		const client = new ProxyClient(nginx.origin, { certificate: nginx.certificate });
 		await signInThrough(client, login);
-		const signedInAt = Date.now();
+		const expiresAtMs = await storedExpiryMs(freshDatabase!);
 		let refreshes = 0;
 		privateStack.idp.onTokenEndpoint((event) => {
 			if (event.grantType === 'refresh_token' && event.ok) refreshes += 1;
 		});
 		privateStack.idp.faults.set({ github: { latencyMs: 2_000 } });
 
-		// In its refresh window, still valid: the answer comes at once, the refresh runs behind it.
-		await sleep(signedInAt + 6_500 - Date.now());
+		// Due, still valid: the answer comes at once, the refresh runs behind it.
+		await sleep(expiresAtMs - 400 - Date.now());
 		const first = privateStack.apps[0]!;
 		// Straight to the first instance (as nginx would pass it on), so that we know which to stop.
 		const status = await fetch(`${first.url}/api/get-session-status`, {

@@ -17,6 +17,14 @@ export const TOKEN_REFRESH_SKEW_SECONDS = 60;
  */
 export const TOKEN_REFRESH_WINDOW_FRACTION = 0.25;
 
+/**
+ * Each account's token falls due at a point of its own in the first three quarters of its
+ * window, from a hash of the account key (the same on every instance). Tokens issued together
+ * are then refreshed over the window rather than in one burst, and the last quarter is left for
+ * the refresh to end before the token does. An expired token is refreshed at once.
+ */
+export const TOKEN_REFRESH_SPREAD = 0.75;
+
 /** The longest a call to a provider (discovery, token endpoint, user API) may take. */
 export const PROVIDER_TIMEOUT_MS = 5_000;
 

@@ -44,7 +44,7 @@ async function claimsCases(): Promise<Record<string, JWT>> {
 		'its session check due': { ...current, sidCheckedAt: now() - 601 },
 		'a provider token due': {
 			...current,
-			accounts: [{ ...account, expiresAt: now() + 30, issuedAt: now() - 3570 }]
+			accounts: [{ ...account, expiresAt: now() + 10, issuedAt: now() - 3590 }]
 		},
 		'flagged RefreshTokenError': { ...current, error: 'RefreshTokenError' },
 		// Ended 5 s ago: within the codec's clock tolerance, so only the predicate refuses it.

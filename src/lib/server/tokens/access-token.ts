@@ -73,7 +73,7 @@ export async function readAccessToken(
 		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {
 			throw new ProviderUnavailableError(provider);
 		}
-	} else if (rotator.isDue(life)) {
+	} else if (rotator.isDue(key)) {
 		// Still valid: used now, renewed in the background (its outcome is remembered).
 		void rotator.ensureFresh(key, { client });
 	}

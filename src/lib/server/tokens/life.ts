@@ -1,6 +1,7 @@
-import { TOKEN_REFRESH_WINDOW_FRACTION } from '$lib/timings';
+import { createHash } from 'node:crypto';
+import { TOKEN_REFRESH_SPREAD, TOKEN_REFRESH_WINDOW_FRACTION } from '$lib/timings';
 import type { Account } from '../db/schema';
-import type { AccountKey } from './account-key';
+import { accountKeyId, type AccountKey } from './account-key';
 
 /** When an access token was issued and when it expires, in seconds since the epoch. */
 export interface TokenLife {
@@ -14,15 +15,26 @@ export interface TokenLife {
 export interface SessionAccount extends AccountKey, TokenLife {}
 
 /**
- * True when a token with this life should be refreshed at `now` (epoch ms): it is inside its
- * refresh window, the smaller of `skewMs` and a share of its lifetime
- * (`TOKEN_REFRESH_WINDOW_FRACTION`), so a token is never due the moment it is issued.
+ * True when the account's token should be refreshed at `now` (epoch ms): it has reached its
+ * account's point (`refreshPoint`) of its refresh window, the smaller of `skewMs` and a share of
+ * its lifetime (`TOKEN_REFRESH_WINDOW_FRACTION`), so a token is never due the moment it is issued.
  */
-export function isRefreshDue({ expiresAt, issuedAt }: TokenLife, skewMs: number, now: number) {
+export function isRefreshDue(account: AccountKey & TokenLife, skewMs: number, now: number) {
+	const { expiresAt, issuedAt } = account;
 	if (expiresAt === null) return false;
 	const lifetimeMs = issuedAt == null ? Infinity : (expiresAt - issuedAt) * 1000;
 	const windowMs = Math.min(skewMs, lifetimeMs * TOKEN_REFRESH_WINDOW_FRACTION);
-	return expiresAt * 1000 - windowMs <= now;
+	return expiresAt * 1000 - windowMs * (1 - refreshPoint(account)) <= now;
+}
+
+/**
+ * How far into its refresh window the account's token falls due, as a share of the window in
+ * [0, `TOKEN_REFRESH_SPREAD`): from a hash of the account key, so spread evenly over accounts and
+ * the same on every instance and every request.
+ */
+export function refreshPoint(key: AccountKey): number {
+	const hash = createHash('sha256').update(accountKeyId(key)).digest();
+	return (hash.readUInt32BE(0) / 2 ** 32) * TOKEN_REFRESH_SPREAD;
 }
 
 /** True when a token with this expiry can no longer be used at `now` (epoch ms). */

@@ -38,7 +38,11 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Makes the account's token one issued 5 minutes before its expiry: in its last minute, due. */
+/**
+ * Makes the account's token one issued 5 minutes before its expiry, so that its window is the
+ * last minute. A token 10 s from its end is then in the window's last quarter: due, whatever
+ * the account's point of the window (`refreshPoint`).
+ */
 async function inRefreshWindow(account: { providerAccountId: string; expires_at: number }) {
 	await db
 		.update(accounts)
@@ -129,7 +133,7 @@ describeWithDatabasesAndPooler('rotation that never makes anyone wait', () => {
 	});
 
 	it('refresh ahead: a valid token in its window is served at once, and the next request has the new expiry', async () => {
-		const { user, account } = await linkAccountWithTokens(local, 'google', { expiresIn: 30 });
+		const { user, account } = await linkAccountWithTokens(local, 'google', { expiresIn: 10 });
 		await inRefreshWindow(account);
 		local.idp.faults.set({ google: { latencyMs: PROVIDER_LATENCY_MS } });
 		const rotator = anotherInstance();
@@ -151,7 +155,7 @@ describeWithDatabasesAndPooler('rotation that never makes anyone wait', () => {
 
 	it('a background refresh that is refused flags the session on its next request', async () => {
 		const { user, account, tokens } = await linkAccountWithTokens(local, 'google', {
-			expiresIn: 30
+			expiresIn: 10
 		});
 		await inRefreshWindow(account);
 		await revokeToken(local.idp, 'google', tokens.refresh_token);

@@ -86,7 +86,7 @@ async function waitForOtherHolder(
 ): Promise<RefreshOutcome> {
 	const row = await waitForRelease(key, now() + timeoutMs, now);
 	if (row === null) return { status: 'unlinked' };
-	if (row === 'held' || isDue(lifeOf(row))) return { status: 'unavailable' };
+	if (row === 'held' || isDue({ ...key, ...lifeOf(row) })) return { status: 'unavailable' };
 	return { status: 'fresh', ...lifeOf(row) };
 }
 
@@ -105,7 +105,8 @@ async function refreshHeld(
 		return { status: 'forgotten' };
 	}
 	const life = lifeOf(row);
-	if (!force && !context.isDue(life)) {
+	const due = context.isDue({ ...key, ...life });
+	if (!force && !due) {
 		await settleRefresh(key, claimId);
 		return { status: 'fresh', ...life };
 	}
@@ -114,7 +115,7 @@ async function refreshHeld(
 		await settleRefresh(key, claimId);
 		// Nothing to rotate with: fine while the token lasts, final once it is due.
 		if (row.refresh_token !== null) return { status: 'unavailable' };
-		return context.isDue(life) ? { status: 'rejected' } : { status: 'fresh', ...life };
+		return due ? { status: 'rejected' } : { status: 'fresh', ...life };
 	}
 	return rotateAtProvider(held, row.refresh_token, settings, client, context, report);
 }

@@ -17,8 +17,8 @@ interface RecallRules {
 	/** After an outage, how long the outcome stands before the account is tried again. */
 	retryMs: number;
 	now: () => number;
-	/** True when a token with this life is inside its refresh window now. */
-	isDue: (life: TokenLife) => boolean;
+	/** True when the account's token has reached its point of its refresh window now. */
+	isDue: (account: AccountKey & TokenLife) => boolean;
 }
 
 /**
@@ -49,7 +49,7 @@ export class SettledRefreshes {
 		if (settled === undefined) return null;
 		const { outcome } = settled;
 		if (outcome.status === 'fresh' || outcome.status === 'rotated') {
-			return this.#rules.isDue(outcome) ? null : outcome;
+			return this.#rules.isDue({ ...account, ...outcome }) ? null : outcome;
 		}
 		if (settled.from !== account.expiresAt) return null;
 		if (outcome.status === 'unavailable') {

@@ -66,7 +66,7 @@ export class TokenRotator {
 		this.#skewMs = skewMs;
 		this.#drainMs = drainMs;
 		const now = options.now ?? Date.now;
-		const isDue = (life: TokenLife) => this.isDue(life);
+		const isDue = (account: AccountKey & TokenLife) => this.isDue(account);
 		this.#context = {
 			leaseMs: REFRESH_LEASE_MS,
 			hardLimitMs: REFRESH_HARD_LIMIT_MS,
@@ -80,11 +80,11 @@ export class TokenRotator {
 	}
 
 	/**
-	 * True when a token with this life should be refreshed: it is inside its refresh window, the
-	 * smaller of the skew and a share of its lifetime (`TOKEN_REFRESH_WINDOW_FRACTION`).
+	 * True when the account's token should be refreshed: it has reached the account's own point
+	 * of its refresh window, the smaller of the skew and a share of its lifetime (`isRefreshDue`).
 	 */
-	isDue(life: TokenLife): boolean {
-		return isRefreshDue(life, this.#skewMs, this.#context.now());
+	isDue(account: AccountKey & TokenLife): boolean {
+		return isRefreshDue(account, this.#skewMs, this.#context.now());
 	}
 
 	/** True when a token with this expiry can no longer be used. */

@@ -46,8 +46,8 @@ export interface RefreshContext {
 	/** Answers this process holds until the database takes them. */
 	kept: KeptAnswers;
 	now: () => number;
-	/** True when a token with this life is inside its refresh window now. */
-	isDue: (life: TokenLife) => boolean;
+	/** True when the account's token has reached its point of its refresh window now. */
+	isDue: (account: AccountKey & TokenLife) => boolean;
 	log: (line: string) => void;
 }
 
