@@ -2,27 +2,31 @@
 import { createThrowawayDatabase } from '../idp/testkit/database.js';
 import { startTestStack } from '../idp/testkit/stack.js';
 import { startTcpProxy } from '../idp/testkit/tcp-proxy.js';
+import { METRICS_TOKEN } from './event-loop.js';
 
 /** @typedef {import('../idp/testkit/tcp-proxy.js').TcpProxy} TcpProxy */
 
 /**
- * Where a scenario runs: PGlite in one instance, or Postgres shared by `instances` of them.
- * @typedef {{ database: string, instances: number, env: Record<string, string | undefined> }} Setup
+ * Where a scenario runs: PGlite in one instance, or Postgres shared by `instances` of them;
+ * `nodeArgs` are Node's options for each instance (`--cpu-prof`).
+ * @typedef {{ database: string, instances: number, env: Record<string, string | undefined>, nodeArgs?: string[] }} Setup
  */
 
 /**
  * The setups to bench on: PGlite always, Postgres with two instances when DATABASE_URL is set.
  * @param {string | undefined} databaseUrl
+ * @param {string[]} [nodeArgs]
  * @returns {Setup[]}
  */
-export function setupsFor(databaseUrl) {
+export function setupsFor(databaseUrl, nodeArgs = []) {
 	/** @type {Setup[]} */
-	const setups = [{ database: 'PGlite', instances: 1, env: {} }];
+	const setups = [{ database: 'PGlite', instances: 1, env: {}, nodeArgs }];
 	if (databaseUrl) {
 		setups.push({
 			database: 'Postgres',
 			instances: 2,
-			env: { DATABASE_URL: databaseUrl, PGLITE_DATA_DIR: undefined }
+			env: { DATABASE_URL: databaseUrl, PGLITE_DATA_DIR: undefined },
+			nodeArgs
 		});
 	}
 	return setups;
@@ -36,7 +40,7 @@ export function setupsFor(databaseUrl) {
  * `proxyDatabase` (Postgres only), the instances reach it through a TCP proxy that the scenario
  * gets, to cut.
  * @template T
- * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number, proxyDatabase?: boolean }} options
+ * @param {{ instances: number, env: Record<string, string | undefined>, accessTokenTtl: number, proxyDatabase?: boolean, nodeArgs?: string[] }} options
  * @param {(instances: import('../idp/testkit/app.js').TestApp[], idp: import('../idp/provider.js').Idp, proxy: TcpProxy | null) => Promise<T>} scenario
  * @returns {Promise<T>}
  */
@@ -44,9 +48,12 @@ export async function withApps({ proxyDatabase = false, ...options }, scenario) 
 	const serverUrl = options.env.DATABASE_URL;
 	const database = serverUrl ? await createThrowawayDatabase(serverUrl) : null;
 	const proxy = database && proxyDatabase ? await proxyTo(database.url) : null;
-	const env = database
-		? { ...options.env, DATABASE_URL: proxy?.url ?? database.url.href }
-		: options.env;
+	const env = {
+		...options.env,
+		...(database && { DATABASE_URL: proxy?.url ?? database.url.href }),
+		// The event-loop delay comes from each instance's /metrics.
+		METRICS_TOKEN
+	};
 	const { idp, apps, stop } = await startTestStack({ ...options, env });
 	try {
 		return await scenario(apps, idp, proxy);

@@ -1,4 +1,5 @@
 // @ts-check
+import { readLoopDelay } from './event-loop.js';
 import { countGrants, percentile, residentMb } from './measure.js';
 import { lifetimeDueAfter } from './slowdown.js';
 import { browse, signInUsers, sleep } from './users.js';
@@ -36,7 +37,11 @@ const THINK_MS = 250;
  * @property {number} unavailable 503 answers (an expired token while the database was away)
  * @property {number} errors other answers than 200, 401 and 503, and timeouts
  * @property {number} maxMs the slowest request
+ * @property {import('./event-loop.js').LoopDelay} loopCalm the app's event-loop delay before
+ *   the cut (worst instance)
+ * @property {import('./event-loop.js').LoopDelay} loopCut during the cut and after it
  * @property {number[]} rssMb
+ * @property {import('./chart.js').Timeline} timeline for the chart, not the report
  */
 
 /**
@@ -72,12 +77,16 @@ export async function runDatabaseCut(instances, idp, proxy, options) {
 	});
 	const logFrom = instances.map((instance) => instance.output().length);
 	const control = { running: true };
+	await readLoopDelay(instances);
+	const browseStart = performance.now();
 	const browsing = browse(users, PATH, THINK_MS, control);
 	await sleep(options.calmSeconds * 1000);
+	const loopCalm = await readLoopDelay(instances);
 	const cutAt = performance.now();
 	await proxy.cutFor(options.cutSeconds * 1000);
 	const restoredAt = performance.now();
 	await sleep(options.afterSeconds * 1000);
+	const loopCut = await readLoopDelay(instances);
 	control.running = false;
 	const answers = await browsing;
 	grants.stop();
@@ -103,7 +112,14 @@ export async function runDatabaseCut(instances, idp, proxy, options) {
 			answers.map(({ ms }) => ms),
 			1
 		),
-		rssMb: instances.map((instance) => residentMb(instance.pid))
+		loopCalm,
+		loopCut,
+		rssMb: instances.map((instance) => residentMb(instance.pid)),
+		timeline: {
+			series: [{ name: 'users', answers }],
+			bands: [{ label: 'down', from: cutAt, to: restoredAt }],
+			start: browseStart
+		}
 	};
 }
 

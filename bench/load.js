@@ -35,34 +35,37 @@ const LOAD_ENV = { AUTH_SESSION_CHECK_SECONDS: '1' };
  */
 export async function runLoad(setup, settings, accessTokenTtl) {
 	const env = { ...setup.env, ...LOAD_ENV };
-	return withApps({ instances: 1, env, accessTokenTtl }, async ([app]) => {
-		if (app === undefined) throw new Error('No app started');
-		const cookie = await signInToApp(app.url, 'github', `bench-reader-${Date.now()}`);
-		const home = await (await fetch(app.url, { headers: { cookie } })).text();
-		if (!home.includes('Welcome back')) throw new Error('The session cookie does not sign in');
-		const routes = [
-			{ name: '1. public page', path: '/', status: 200 },
-			{ name: '2. same page, signed in', path: '/', status: 200, cookie },
-			{
-				name: '3. session status, signed in',
-				path: '/api/get-session-status',
-				status: 200,
-				cookie
-			},
-			{ name: '3. session status, signed out', path: '/api/get-session-status', status: 401 },
-			{ name: '4. protected __data.json', path: '/profile/__data.json', status: 200, cookie },
-			{ name: 'JSON with no auth (/api/health)', path: '/api/health', status: 200 }
-		];
-		const figures = await measureRoutes(app, routes, settings);
-		const rps = (/** @type {string} */ name) => figures.find((f) => f.name === name)?.rps ?? NaN;
-		const base = rps('1. public page');
-		return {
-			routes: figures.map((f) => ({ ...f, ratio: round(f.rps / base) })),
-			statusVsHealth: round(
-				rps('3. session status, signed in') / rps('JSON with no auth (/api/health)')
-			)
-		};
-	});
+	return withApps(
+		{ instances: 1, env, accessTokenTtl, nodeArgs: setup.nodeArgs },
+		async ([app]) => {
+			if (app === undefined) throw new Error('No app started');
+			const cookie = await signInToApp(app.url, 'github', `bench-reader-${Date.now()}`);
+			const home = await (await fetch(app.url, { headers: { cookie } })).text();
+			if (!home.includes('Welcome back')) throw new Error('The session cookie does not sign in');
+			const routes = [
+				{ name: '1. public page', path: '/', status: 200 },
+				{ name: '2. same page, signed in', path: '/', status: 200, cookie },
+				{
+					name: '3. session status, signed in',
+					path: '/api/get-session-status',
+					status: 200,
+					cookie
+				},
+				{ name: '3. session status, signed out', path: '/api/get-session-status', status: 401 },
+				{ name: '4. protected __data.json', path: '/profile/__data.json', status: 200, cookie },
+				{ name: 'JSON with no auth (/api/health)', path: '/api/health', status: 200 }
+			];
+			const figures = await measureRoutes(app, routes, settings);
+			const rps = (/** @type {string} */ name) => figures.find((f) => f.name === name)?.rps ?? NaN;
+			const base = rps('1. public page');
+			return {
+				routes: figures.map((f) => ({ ...f, ratio: round(f.rps / base) })),
+				statusVsHealth: round(
+					rps('3. session status, signed in') / rps('JSON with no auth (/api/health)')
+				)
+			};
+		}
+	);
 }
 
 /**

@@ -39,6 +39,32 @@ export function median(values) {
 		: ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
+// Note: the kernel's clock ticks per second (`getconf CLK_TCK`), 100 on Linux for x86 and ARM.
+const CLOCK_TICKS = 100;
+
+/**
+ * The CPU time a process has used so far (user and system), in ms, from /proc (Linux).
+ * @param {number} pid
+ */
+export function cpuMs(pid) {
+	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+	// The fields after the command (which may hold spaces) in its parentheses: utime is the 12th.
+	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+	return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+}
+
+/**
+ * How busy each process was from `cpuMs`'s figures `before` until now, over `wallMs`: the
+ * busiest process's share of one core, in %.
+ * @param {number[]} pids
+ * @param {number[]} before
+ * @param {number} wallMs
+ */
+export function busiestCorePercent(pids, before, wallMs) {
+	const used = pids.map((pid, i) => cpuMs(pid) - (before[i] ?? 0));
+	return Math.round((Math.max(...used) / wallMs) * 100);
+}
+
 /**
  * A process's resident memory in MB, from /proc (Linux).
  * @param {number} pid

@@ -1,4 +1,5 @@
 // @ts-check
+import { readLoopDelay } from './event-loop.js';
 import { countGrants, percentile, residentMb } from './measure.js';
 import { browse, signInUsers, sleep } from './users.js';
 
@@ -39,7 +40,11 @@ const SLOW_REQUEST_MS = 6_000;
  * @property {number} calmRefreshes refresh_token grants in each phase
  * @property {number} slowRefreshes
  * @property {number} failedGrants token endpoint errors: must be 0
+ * @property {import('./event-loop.js').LoopDelay} loopCalm the app's event-loop delay in the
+ *   calm phase (worst instance)
+ * @property {import('./event-loop.js').LoopDelay} loopSlow and in the slow one
  * @property {number[]} rssMb each instance's resident memory after the phases
+ * @property {import('./chart.js').Timeline} timeline for the chart, not the report
  */
 
 /**
@@ -65,14 +70,17 @@ export async function runSlowdown(instances, idp, options) {
 
 	const grants = countGrants(idp);
 	const control = { running: true };
+	await readLoopDelay(instances);
 	const browsing = browse(users, PATH, THINK_MS, control);
 	const calmStart = performance.now();
 	await sleep(calmSeconds * 1000);
 	const calmRefreshes = grants.counts.refreshes;
+	const loopCalm = await readLoopDelay(instances);
 	idp.faults.set({ github: options.fault ?? { latencyMs } });
 	const slowStart = performance.now();
 	await sleep(slowSeconds * 1000);
 	const slowEnd = performance.now();
+	const loopSlow = await readLoopDelay(instances);
 	const slowRefreshes = grants.counts.refreshes - calmRefreshes;
 	control.running = false;
 	const answers = await browsing;
@@ -111,7 +119,14 @@ export async function runSlowdown(instances, idp, options) {
 		calmRefreshes,
 		slowRefreshes,
 		failedGrants: grants.counts.failures,
-		rssMb: instances.map((instance) => residentMb(instance.pid))
+		loopCalm,
+		loopSlow,
+		rssMb: instances.map((instance) => residentMb(instance.pid)),
+		timeline: {
+			series: [{ name: 'users', answers }],
+			bands: [{ label: options.fault ? 'late' : 'slow', from: slowStart, to: slowEnd }],
+			start: calmStart
+		}
 	};
 }
 

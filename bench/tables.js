@@ -21,6 +21,12 @@ function printTable(title, runs, row) {
 	console.table(Object.fromEntries(runs.map(row)));
 }
 
+/**
+ * An event-loop delay as `p99/max` in ms.
+ * @param {import('./event-loop.js').LoopDelay} delay
+ */
+const loop = ({ p99Ms, maxMs }) => `${p99Ms}/${maxMs}`;
+
 /** @param {LoadFigures[]} suites */
 function printLoad(suites) {
 	for (const suite of suites) {
@@ -68,6 +74,10 @@ const printWaves = (title) => (waves) => {
 			'refreshes/user': `${wave.refreshesPerUser} (max ${wave.maxRefreshesPerUser})`,
 			'failed grants': wave.failedGrants,
 			'errors, timeouts': `${wave.errors}, ${wave.timedOut}`,
+			'app CPU % before, during': `${wave.cpuBefore}, ${wave.cpuDuring}`,
+			'loop p99/max before': loop(wave.loopBefore),
+			'loop p99/max during': loop(wave.loopDuring),
+			'bench loop before, during': `${loop(wave.benchLoopBefore)}, ${loop(wave.benchLoopDuring)}`,
 			'RSS MB': wave.rssMb.join(', ')
 		}
 	]);
@@ -86,6 +96,7 @@ const printSlowdownAs = (title) => (/** @type {SlowdownFigures[]} */ runs) =>
 			'refreshes calm, slow': `${run.calmRefreshes}, ${run.slowRefreshes}`,
 			'failed grants': run.failedGrants,
 			'errors (sign-outs), timeouts': `${run.errors} (${run.signOuts}), ${run.timedOut}`,
+			'loop p99/max calm, slow': `${loop(run.loopCalm)}, ${loop(run.loopSlow)}`,
 			'RSS MB': run.rssMb.join(', ')
 		}
 	]);
@@ -103,6 +114,7 @@ function printDatabaseCuts(runs) {
 			'sign-outs': run.signOuts,
 			'503s, errors': `${run.unavailable}, ${run.errors}`,
 			'max ms': run.maxMs,
+			'loop p99/max calm, cut': `${loop(run.loopCalm)}, ${loop(run.loopCut)}`,
 			'RSS MB': run.rssMb.join(', ')
 		}
 	]);

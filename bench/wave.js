@@ -1,5 +1,6 @@
 // @ts-check
-import { countGrants, percentile, residentMb } from './measure.js';
+import { readLoopDelay, watchOwnLoop } from './event-loop.js';
+import { busiestCorePercent, countGrants, cpuMs, percentile, residentMb } from './measure.js';
 import { browse, sleep } from './users.js';
 import { BASELINE_MS, signInWaveUsers } from './wave-users.js';
 
@@ -11,6 +12,9 @@ import { BASELINE_MS, signInWaveUsers } from './wave-users.js';
 const WAVE_PATHS = ['/', '/api/get-session-status', '/api/get-session-status'];
 const STEADY_PATH = '/api/get-session-status';
 const STEADY_THINK_MS = 100;
+/** After those, each wave user checks its status this often until the tokens' expiry and past. */
+const WAVE_THINK_MS = 1_000;
+const BROWSE_PAST_EXPIRY_MS = 3_000;
 /** The wave ends this long after it started: requests not answered by then count as timed out. */
 const WAVE_DEADLINE_MS = 30_000;
 
@@ -44,13 +48,23 @@ const WAVE_DEADLINE_MS = 30_000;
  * @property {number} refreshesPerUser refresh_token grants for wave users ÷ wave users
  * @property {number} maxRefreshesPerUser
  * @property {number} steadyRefreshes refresh_token grants for steady users (should be 0)
+ * @property {import('./event-loop.js').LoopDelay} loopBefore the app's event-loop delay before
+ *   the wave (worst instance)
+ * @property {import('./event-loop.js').LoopDelay} loopDuring and during it
+ * @property {import('./event-loop.js').LoopDelay} benchLoopBefore the bench's own (its users and
+ *   the IdP) before the wave
+ * @property {import('./event-loop.js').LoopDelay} benchLoopDuring and during it
+ * @property {number} cpuBefore the busiest instance's CPU use before the wave, % of one core
+ * @property {number} cpuDuring and during it (the event loop runs on one core)
  * @property {number} failedGrants token endpoint errors (a reuse detection is one): must be 0
  * @property {number[]} rssMb each instance's resident memory after the wave
+ * @property {import('./chart.js').Timeline} timeline for the chart, not the report
  */
 
 /**
- * The rotation wave: `waveUsers` users whose access tokens fall due at the same moment, each then
- * loading a page and checking its status twice, while `steadyUsers` whose tokens are not due keep
+ * The rotation wave: `waveUsers` users whose access tokens enter their refresh window at the
+ * same moment, each then loading a page, checking its status twice, and checking it every
+ * `WAVE_THINK_MS` until past the tokens' expiry, while `steadyUsers` whose tokens are not due keep
  * browsing, and the IdP takes `latencyMs` per token call. Expiries are aligned with per-login
  * access-token lifetimes, each computed just before that user's sign-in.
  * @param {Instance[]} instances sharing one database
@@ -65,17 +79,32 @@ export async function runWave(instances, idp, options) {
 	// Tokens issued from now on (the refreshes) get the IdP's long default lifetime.
 	idp.faults.set({ github: { accessTokenTtlByLogin: {} } });
 	const control = { running: true };
+	await readLoopDelay(instances);
+	const ownLoop = watchOwnLoop();
+	const pids = instances.map(({ pid }) => pid);
+	let cpu = pids.map(cpuMs);
+	const baselineStart = performance.now();
 	const steadyAnswers = browse(steady, STEADY_PATH, STEADY_THINK_MS, control);
 	// Note: should the wave throw, the steady users stop too (and their error is the wave's).
 	steadyAnswers.catch(() => (control.running = false));
 	await sleep(Math.max(waveAt - Date.now(), BASELINE_MS));
 	const secondsToExpiry = Math.round((expiresAt - Date.now()) / 100) / 10;
+	const loopBefore = await readLoopDelay(instances);
+	const benchLoopBefore = ownLoop.read();
+	const cpuBefore = busiestCorePercent(pids, cpu, performance.now() - baselineStart);
+	cpu = pids.map(cpuMs);
 	idp.faults.set({ github: { latencyMs } });
 	const grants = countGrants(idp);
 	const started = performance.now();
 	const deadline = started + WAVE_DEADLINE_MS;
-	const waveAnswers = (await Promise.all(wave.map((user) => visit(user, deadline)))).flat();
+	const browseUntil = started + Math.max(expiresAt - Date.now(), 0) + BROWSE_PAST_EXPIRY_MS;
+	const visits = await Promise.all(wave.map((user) => visit(user, browseUntil, deadline)));
+	const waveAnswers = visits.flat();
 	const ended = performance.now();
+	const cpuDuring = busiestCorePercent(pids, cpu, performance.now() - started);
+	const loopDuring = await readLoopDelay(instances);
+	const benchLoopDuring = ownLoop.read();
+	ownLoop.stop();
 	await settle(grants.counts);
 	control.running = false;
 	const steadyAll = await steadyAnswers;
@@ -98,7 +127,7 @@ export async function runWave(instances, idp, options) {
 		p99: percentile(waveMs, 0.99),
 		max: percentile(waveMs, 1),
 		firstP50: percentile(
-			waveAnswers.filter((_, i) => i % WAVE_PATHS.length === 0).map((answer) => answer.ms),
+			visits.map(([first]) => first?.ms ?? NaN),
 			0.5
 		),
 		timedOut: all.filter((answer) => answer.timedOut).length,
@@ -110,25 +139,46 @@ export async function runWave(instances, idp, options) {
 		maxRefreshesPerUser: Math.max(...perUser),
 		steadyRefreshes: steady.reduce((sum, user) => sum + (grants.refreshes.get(user.login) ?? 0), 0),
 		failedGrants: grants.counts.failures,
-		rssMb: instances.map((instance) => residentMb(instance.pid))
+		loopBefore,
+		loopDuring,
+		benchLoopBefore,
+		benchLoopDuring,
+		cpuBefore,
+		cpuDuring,
+		rssMb: instances.map((instance) => residentMb(instance.pid)),
+		timeline: {
+			series: [
+				{ name: 'steady users', answers: steadyAll },
+				{ name: 'wave users', answers: waveAnswers }
+			],
+			bands: [{ label: 'slow', from: started, to: ended }],
+			start: baselineStart
+		}
 	};
 }
 
 /**
- * One wave user's requests, one after the other; those past `deadline` time out unsent.
+ * One wave user's requests, one after the other: `WAVE_PATHS`, then a status check every
+ * `WAVE_THINK_MS` until `browseUntil`. A request past `deadline` times out unsent.
  * @param {import('./users.js').User} user
+ * @param {number} browseUntil performance.now() time
  * @param {number} deadline performance.now() time
  */
-async function visit(user, deadline) {
+async function visit(user, browseUntil, deadline) {
 	/** @type {Answer[]} */
 	const answers = [];
-	for (const path of WAVE_PATHS) {
+	const send = async (/** @type {string} */ path) => {
 		const left = deadline - performance.now();
 		answers.push(
 			left > 0
 				? await user.request(path, left)
 				: { path, status: 0, ms: WAVE_DEADLINE_MS, at: deadline, timedOut: true }
 		);
+	};
+	for (const path of WAVE_PATHS) await send(path);
+	while (performance.now() + WAVE_THINK_MS < browseUntil) {
+		await sleep(WAVE_THINK_MS);
+		await send(STEADY_PATH);
 	}
 	return answers;
 }

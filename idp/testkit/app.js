@@ -28,9 +28,10 @@ const START_TIMEOUT_MS = 45_000;
 /**
  * Runs the production build (`node build`) as a child process with `env`, until it exits.
  * @param {Env} env
+ * @param {string[]} [nodeArgs] Node's own options, e.g. `--cpu-prof` (NODE_OPTIONS refuses it)
  */
-export function runBuild(env) {
-	const child = spawn(process.execPath, ['build'], {
+export function runBuild(env, nodeArgs = []) {
+	const child = spawn(process.execPath, [...nodeArgs, 'build'], {
 		env: /** @type {Record<string, string>} */ (
 			Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined))
 		),
@@ -47,23 +48,26 @@ export function runBuild(env) {
 /**
  * Starts the app on `port`, signing in with `idp` (started for this port), and resolves once it
  * answers. `env` is added to the test settings; an `undefined` value removes a setting.
- * @param {{ port: number, idp: Idp, env?: Env }} options
+ * @param {{ port: number, idp: Idp, env?: Env, nodeArgs?: string[] }} options
  * @returns {Promise<TestApp>}
  */
-export async function startTestApp({ port, idp, env = {} }) {
+export async function startTestApp({ port, idp, env = {}, nodeArgs = [] }) {
 	const url = `http://127.0.0.1:${port}`;
-	const app = runBuild({
-		PATH: process.env.PATH,
-		AUTH_SECRET: TEST_SECRET,
-		...providerEnv(idp),
-		PGLITE_DATA_DIR: 'memory://',
-		HOST: '127.0.0.1',
-		PORT: String(port),
-		ORIGIN: url,
-		// Note: tests sign in from one IP far faster than any person; rate-limit.spec sets its own.
-		AUTH_RATE_LIMIT: '100000',
-		...env
-	});
+	const app = runBuild(
+		{
+			PATH: process.env.PATH,
+			AUTH_SECRET: TEST_SECRET,
+			...providerEnv(idp),
+			PGLITE_DATA_DIR: 'memory://',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: url,
+			// Note: tests sign in from one IP far faster than any person; rate-limit.spec sets its own.
+			AUTH_RATE_LIMIT: '100000',
+			...env
+		},
+		nodeArgs
+	);
 	const stop = async () => {
 		app.child.kill();
 		return app.exited;
