@@ -334,3 +334,79 @@ test.describe('refresh-token rotation across two instances', () => {
 		expect(tokenEndpoint.refreshes().length).toBeGreaterThanOrEqual(2);
 	});
 });
+
+// One instance on PGlite: the instance that comes back after the kill -9, on the same data
+// directory, is the one that takes over.
+const onDisk = test.extend({
+	// eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's needs from it: none
+	appOptions: async ({}, use, testInfo) => {
+		const dataDir = testInfo.outputPath('pglite');
+		await use({ accessTokenTtl: TTL_SECONDS, env: { ...env, PGLITE_DATA_DIR: dataDir } });
+	}
+});
+
+onDisk.describe('refresh-token rotation across a kill -9 on PGlite', () => {
+	/** Polls the session status through the lease's run and past it. */
+	async function pollPastLease(app: TestApp, cookie: string): Promise<number[]> {
+		const LEASE_MS = 10_000;
+		const statuses: number[] = [];
+		const until = Date.now() + LEASE_MS + 5_000;
+		while (Date.now() < until) {
+			const response = await fetch(`${app.url}/api/get-session-status`, { headers: { cookie } });
+			statuses.push(response.status);
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		return statuses;
+	}
+
+	onDisk(
+		'killed before the refresh reached the provider: the restarted instance sends the unspent token once',
+		async ({ privateStack, tokenEndpoint }) => {
+			const [app] = privateStack.apps as [TestApp];
+			const cookie = await signInToApp(app.url, 'github', uniqueLogin('pglite-before-send'));
+			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+			privateStack.idp.faults.set({ github: { latencyMs: 5_000 } });
+			tokenEndpoint.clear();
+			const cut = fetch(`${app.url}/api/get-session-status`, { headers: { cookie } }).catch(
+				() => null
+			);
+			// Note: claiming and sending take milliseconds; the request is held for 5 s.
+			await new Promise((resolve) => setTimeout(resolve, 1_500));
+			process.kill(app.pid, 'SIGKILL');
+			await cut;
+			await privateStack.restartInstance(0);
+			const statuses = await pollPastLease(privateStack.apps[0]!, cookie);
+			privateStack.idp.faults.reset();
+
+			expect(statuses.filter((status) => status !== 200 && status !== 503)).toEqual([]);
+			expect(statuses.at(-1)).toBe(200);
+			expect(tokenEndpoint.refreshes()).toHaveLength(1);
+			expect(tokenEndpoint.failures()).toEqual([]);
+		}
+	);
+
+	onDisk(
+		'killed after the provider answered, before the store: never a 500, and a reuse-detecting provider asks to sign in again',
+		async ({ privateStack, tokenEndpoint }) => {
+			const [app] = privateStack.apps as [TestApp];
+			const cookie = await signInToApp(app.url, 'github', uniqueLogin('pglite-after-answer'));
+			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+			privateStack.idp.faults.set({ github: { answerDelayMs: 3_000 } });
+			tokenEndpoint.clear();
+			const cut = fetch(`${app.url}/api/get-session-status`, { headers: { cookie } }).catch(
+				() => null
+			);
+			await expect.poll(() => tokenEndpoint.refreshes().length).toBe(1);
+			process.kill(app.pid, 'SIGKILL');
+			privateStack.idp.faults.reset();
+			await cut;
+			await privateStack.restartInstance(0);
+			const statuses = await pollPastLease(privateStack.apps[0]!, cookie);
+
+			expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
+			expect(tokenEndpoint.refreshes()).toHaveLength(2);
+			expect(tokenEndpoint.failures().map(({ error }) => error)).toEqual(['invalid_grant']);
+			expect(statuses.at(-1)).toBe(401);
+		}
+	);
+});
