@@ -1,7 +1,7 @@
 import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
-import { guardAuthRoutes } from '$lib/server/hooks/auth-routes';
+import { sanitizeAuthRequests } from '$lib/server/hooks/sanitize-auth-requests';
 import { memoizeSession } from '$lib/server/hooks/memoize-session';
 import { protectRoutes } from '$lib/server/hooks/protect-routes';
 import { refuseReservedAction } from '$lib/server/hooks/reserved-action';
@@ -35,7 +35,7 @@ export const handle = sequence(
 	limitSignIns,
 	reportOutages,
 	secureCookiesOnHttps,
-	guardAuthRoutes,
+	sanitizeAuthRequests,
 	authHandle,
 	memoizeSession,
 	protectRoutes

@@ -18,7 +18,7 @@ import { db } from '../db';
 import { accounts } from '../db/schema';
 import { findAccount, listSessionAccounts, TOKEN_FIELDS } from '../tokens/accounts';
 import { createTokenCipher } from '../tokens/cipher';
-import { renewDueAccounts } from '../tokens/session-accounts';
+import { renewDueAccounts } from '../tokens/renew-due-accounts';
 import { RefreshTokenError } from '../tokens/errors';
 import { forgetProviderTokens } from '../tokens/forget';
 import { describeConnections, refreshConnection } from './connections';

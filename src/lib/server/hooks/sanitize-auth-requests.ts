@@ -20,7 +20,7 @@ const UNUSED_PAGES = ['/auth/signout', '/auth/verify-request'];
  *   dropped from the request too, so Auth.js answers as signed out and does not clear it: the
  *   instances that have that secret still read it. Signing out still clears it.
  */
-export const guardAuthRoutes: Handle = async ({ event, resolve }) => {
+export const sanitizeAuthRequests: Handle = async ({ event, resolve }) => {
 	const { cookies, url } = event;
 	if (event.request.method === 'GET' && UNUSED_PAGES.includes(url.pathname)) {
 		return new Response('Not found', { status: 404 });

@@ -4,7 +4,7 @@ import { findProfile } from '../account/profile';
 import type { TokenServices } from '../config/services';
 import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
-import { needsRefresh, renewDueAccounts } from '../tokens/session-accounts';
+import { needsRefresh, renewDueAccounts } from '../tokens/renew-due-accounts';
 import { hasSessionEnded } from './lifetime';
 import { checkUserSession, continueOrStartSession, isSessionCheckDue } from './user-sessions';
 

@@ -11,7 +11,7 @@ import {
 	loadAccountSessions,
 	revokeListedSession,
 	revokeOtherListedSessions
-} from './account-sessions';
+} from './listed-sessions';
 import { startUserSession, touchUserSession } from './user-sessions';
 
 const client = { ip: '192.0.2.8', userAgent: 'Firefox on Linux' };
@@ -190,7 +190,7 @@ describeWithDatabases('/account/sessions', () => {
 
 	it('names a provider in an event as the pages do, and leaves other details as they are', async () => {
 		configureTokenServices({
-			AUTH_SECRET: 'account-sessions-test-secret-0123456789abcdefghijklmnop',
+			AUTH_SECRET: 'listed-sessions-test-secret-0123456789abcdefghijklmnop',
 			AUTH_OIDC_ISSUER: 'https://keycloak.example.com/realms/acme/',
 			AUTH_OIDC_ID: 'latchkey',
 			AUTH_OIDC_SECRET: 'oidc-client-secret',

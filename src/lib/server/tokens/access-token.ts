@@ -10,7 +10,7 @@ import {
 	RefreshTokenError,
 	UnreadableTokensError
 } from './errors';
-import { assertUser } from '../session/guards';
+import { assertUser } from '../session/require-user';
 import { tokenServices } from '../config/services';
 import { listAuditEvents } from '../account/audit';
 

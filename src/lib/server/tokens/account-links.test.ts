@@ -12,7 +12,7 @@ import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
 import { findAccount } from './accounts';
 import { unlinkAccount } from './account-links';
-import { renewDueAccounts } from './session-accounts';
+import { renewDueAccounts } from './renew-due-accounts';
 import { createAdapter } from './adapter';
 import { configureTokenServices, type TokenServices } from '../config/services';
 

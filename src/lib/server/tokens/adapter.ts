@@ -40,7 +40,7 @@ export type LiveSessionCheck = (userId: string) => Promise<boolean>;
 /**
  * `adapter`, refusing to link a provider to a user who has one already (Auth.js links to the
  * user of the request's session cookie) unless that cookie is a live session of theirs right
- * now. Defence in depth behind `guardAuthRoutes`: a cookie revoked between that check and the
+ * now. Defence in depth behind `sanitizeAuthRequests`: a cookie revoked between that check and the
  * link, or any path that reaches the callback past it, fails the sign-in instead of planting a
  * sign-in method on someone else's account. A new user's first account needs no session.
  */

@@ -3,7 +3,7 @@ import type { ProviderId } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
 import { describeConnections, refreshConnection } from '$lib/server/account/connections';
 import { reissueSessionCookie } from '$lib/server/session/cookies';
-import { readActionInput, requireUser } from '$lib/server/session/guards';
+import { readActionInput, requireUser } from '$lib/server/session/require-user';
 import { getAccessToken } from '$lib/server/tokens/access-token';
 import { RefreshTokenError } from '$lib/server/tokens/errors';
 import type { Actions, PageServerLoad } from './$types';

@@ -4,7 +4,11 @@ import { checkDeletionConfirmation, deleteAccount } from '$lib/server/account/de
 import { readProfilePage, renameUser, unlinkSignInMethod } from '$lib/server/account/profile';
 import { reissueSessionCookie } from '$lib/server/session/cookies';
 import { clearSessionCookies } from '$lib/server/session/session-cookie';
-import { readActionInput, readSensitiveActionInput, requireUser } from '$lib/server/session/guards';
+import {
+	readActionInput,
+	readSensitiveActionInput,
+	requireUser
+} from '$lib/server/session/require-user';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

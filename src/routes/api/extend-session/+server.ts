@@ -1,4 +1,4 @@
-import { assertUser } from '$lib/server/session/guards';
+import { assertUser } from '$lib/server/session/require-user';
 import { reissueSessionCookie } from '$lib/server/session/cookies';
 import { sessionStatusResponse } from '$lib/server/session/status';
 import type { RequestHandler } from './$types';

@@ -17,7 +17,7 @@ import { findAccount, listSessionAccounts } from '../accounts';
 import { readProviderSettings } from '../../providers/settings';
 import { TokenRotator, type RotatorOptions } from './token-rotator';
 import { claimRefresh, settleRefresh } from './lease';
-import { renewDueAccounts } from '../session-accounts';
+import { renewDueAccounts } from '../renew-due-accounts';
 
 const local = useLocalIdp();
 const PROVIDER_LATENCY_MS = 1_000;

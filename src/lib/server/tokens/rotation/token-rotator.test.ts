@@ -15,7 +15,7 @@ import { createAdapter } from '../adapter';
 import { RefreshTokenError } from '../errors';
 import { readProviderSettings } from '../../providers/settings';
 import { TokenRotator } from './token-rotator';
-import { renewDueAccounts } from '../session-accounts';
+import { renewDueAccounts } from '../renew-due-accounts';
 
 const local = useLocalIdp();
 const logged: string[] = [];

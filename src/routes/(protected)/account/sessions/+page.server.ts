@@ -4,8 +4,8 @@ import {
 	loadAccountSessions,
 	revokeListedSession,
 	revokeOtherListedSessions
-} from '$lib/server/session/account-sessions';
-import { readSensitiveActionInput, requireUser } from '$lib/server/session/guards';
+} from '$lib/server/session/listed-sessions';
+import { readSensitiveActionInput, requireUser } from '$lib/server/session/require-user';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
