@@ -29,11 +29,12 @@ describeWithDatabases('getAccessToken', () => {
 
 	it('returns a token due for refresh at once, and renews it in the background', async () => {
 		const { user, tokens } = await linkAccountWithTokens(local, 'github');
-		// Issued an hour ago, valid 30 s more: inside its refresh window (the 60 s skew).
+		// Issued an hour ago, valid 10 s more: in the last quarter of its refresh window (the 60 s
+		// skew), so due whatever the account's point of the window (`refreshPoint`).
 		const now = Math.floor(Date.now() / 1000);
 		await db
 			.update(accounts)
-			.set({ tokenIssuedAt: now - 3600, expires_at: now + 30 })
+			.set({ tokenIssuedAt: now - 3600, expires_at: now + 10 })
 			.where(eq(accounts.userId, user.id));
 		const event = await buildSignedInEvent(user.id);
 

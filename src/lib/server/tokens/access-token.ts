@@ -22,9 +22,10 @@ export interface AccessToken {
 }
 
 /**
- * A valid access token for the signed-in user at `provider`, by the same rule as the session:
- * a token inside its refresh window is returned at once while one background refresh renews it,
- * and only an expired one waits for its refresh (at most the request wait, 5 s).
+ * A valid access token for the signed-in user at `provider`, by the session's refresh policy
+ * (`TokenRotator.refreshAsNeeded`): a token inside its refresh window is returned at once while
+ * one background refresh renews it, and only an expired one waits for its refresh (at most the
+ * request wait, 5 s).
  * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
  * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
  * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
@@ -55,13 +56,19 @@ export async function readAccessToken(
 			? new LostTokensError(provider)
 			: new NoStoredTokensError(provider);
 	}
-	const life = { expiresAt: account.expires_at, issuedAt: account.tokenIssuedAt };
-	const key = { provider, providerAccountId: account.providerAccountId, ...life };
+	const key = {
+		provider,
+		providerAccountId: account.providerAccountId,
+		expiresAt: account.expires_at,
+		issuedAt: account.tokenIssuedAt
+	};
 
 	// Tokens no secret opens are forgotten by the leased refresh, which checks for that first.
 	const unreadable = !(await canOpenStoredTokens(account, cipher));
-	if (force || unreadable || account.access_token === null || rotator.isExpired(life)) {
-		const outcome = await rotator.ensureFresh(key, { force, client });
+	const mustWait = unreadable || account.access_token === null;
+	const refresh = rotator.refreshAsNeeded(key, { force, client, mustWait });
+	if (refresh !== null) {
+		const outcome = await refresh;
 		if (outcome.status === 'rejected') throw new RefreshTokenError(provider);
 		if (outcome.status === 'unlinked') throw new AccountNotLinkedError(provider);
 		if (outcome.status === 'forgotten') throw new UnreadableTokensError(provider);
@@ -70,13 +77,12 @@ export async function readAccessToken(
 		account = (await findAccount(userId, provider)) ?? account;
 		// An answer the database could not take yet: this process uses it until it is stored.
 		account = { ...account, ...rotator.keptTokens(key) };
-		if (account.access_token === null || rotator.isExpired({ expiresAt: account.expires_at })) {
+		if (rotator.isExpired({ expiresAt: account.expires_at })) {
 			throw new ProviderUnavailableError(provider);
 		}
-	} else if (rotator.isDue(key)) {
-		// Still valid: used now, renewed in the background (its outcome is remembered).
-		void rotator.ensureFresh(key, { client });
 	}
+	// Without a refresh the token was there (`mustWait`); after one, there may be none yet.
+	if (account.access_token === null) throw new ProviderUnavailableError(provider);
 	return {
 		value: await cipher.decrypt(account.access_token),
 		expiresAt: account.expires_at,

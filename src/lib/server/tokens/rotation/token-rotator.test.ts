@@ -1,7 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import { listAuditEvents } from '../../account/audit';
+import { db } from '../../db';
+import { accounts } from '../../db/schema';
 import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import { createUser } from '../../testing/factories';
 import {
@@ -110,6 +113,43 @@ describeWithDatabasesAndPooler('token rotation', () => {
 		expect(events.map(({ event, detail }) => [event, detail])).toEqual([
 			['refresh_failed', 'google']
 		]);
+	});
+
+	it('one refresh policy: nothing while not due, a background refresh when due, a wait when expired or told to', async () => {
+		const providers = readProviderSettings(local.env);
+		const rotator = new TokenRotator({
+			cipher: local.services.cipher,
+			providers,
+			skewMs: 60_000,
+			timeoutMs: 5_000
+		});
+		const { account } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
+		const now = Math.floor(Date.now() / 1000);
+		const key = { provider: 'github' as const, providerAccountId: account.providerAccountId };
+
+		expect(rotator.refreshAsNeeded({ ...key, expiresAt: now + 3600, issuedAt: now })).toBeNull();
+		expect(
+			await rotator.refreshAsNeeded(
+				{ ...key, expiresAt: now + 3600, issuedAt: now },
+				{ mustWait: true }
+			)
+		).toMatchObject({ status: 'fresh' });
+		expect(local.refreshes).toEqual([]);
+
+		// In the last quarter of its window: used as it is, renewed behind it.
+		const due = { expiresAt: now + 10, issuedAt: now - 3590 };
+		await db
+			.update(accounts)
+			.set({ expires_at: due.expiresAt, tokenIssuedAt: due.issuedAt })
+			.where(eq(accounts.providerAccountId, key.providerAccountId));
+		expect(rotator.refreshAsNeeded({ ...key, ...due })).toBeNull();
+		await vi.waitFor(() => expect(local.refreshes).toHaveLength(1));
+
+		await expireAccessToken(key);
+		const expired = rotator.refreshAsNeeded({ ...key, expiresAt: now - 1, issuedAt: now - 3601 });
+		expect(await expired).toMatchObject({ status: 'rotated' });
+		expect(local.refreshes).toHaveLength(2);
+		await rotator.drain();
 	});
 
 	it('a token without expiry (classic GitHub OAuth app) is used as is', async () => {

@@ -45,9 +45,11 @@ const UNAVAILABLE: RefreshOutcome = { status: 'unavailable' };
  * - a request waits at most `timeoutMs`; the refresh itself waits for the provider up to the
  *   hard limit with its lease renewed, and an answer the database cannot take yet is kept in
  *   memory and used here until it is stored (`KeptAnswers`);
- * - a token inside its refresh window but still valid is refreshed in the background, and the
- *   process remembers each account's last outcome, so later requests pick up the new expiry
- *   (or the refusal) from memory (`requestRefresh`, `SettledRefreshes`).
+ * - one policy decides for the session and for server code's access tokens alike: a token
+ *   inside its refresh window but still valid is refreshed in the background, and only one that
+ *   cannot be used waits (`refreshAsNeeded`); the process remembers each account's last outcome,
+ *   so later requests pick up the new expiry (or the refusal) from memory (`requestRefresh`,
+ *   `SettledRefreshes`).
  */
 export class TokenRotator {
 	readonly #inFlight = new Map<string, Promise<RefreshOutcome>>();
@@ -93,19 +95,31 @@ export class TokenRotator {
 	}
 
 	/**
-	 * For the jwt callback, whose only knowledge is the cookie. What this process already knows
-	 * answers at once. Otherwise a refresh starts; an expired token waits for it (at most the
-	 * request wait), and a still valid one gets null: it is served as it is while the refresh
-	 * runs in the background, and a later request picks up its outcome.
+	 * The refresh policy, for the session and for server code's access tokens alike: a token that
+	 * cannot be used as it is (expired, or `mustWait`: forced, unreadable, missing) waits for its
+	 * refresh, at most the request wait; one that is due but still valid is used as it is while
+	 * one background refresh renews it (its outcome is remembered); any other needs nothing. Null
+	 * when the caller goes on with the token it has.
+	 */
+	refreshAsNeeded(
+		key: AccountKey & TokenLife,
+		{ client = null, force = false, mustWait = false }: RefreshRequest & { mustWait?: boolean } = {}
+	): Promise<RefreshOutcome> | null {
+		if (force || mustWait || this.isExpired(key)) return this.ensureFresh(key, { force, client });
+		if (this.isDue(key)) void this.ensureFresh(key, { client });
+		return null;
+	}
+
+	/**
+	 * `refreshAsNeeded` for the jwt callback, whose only knowledge is the cookie: what this
+	 * process already knows of the account (a refresh that ended since the cookie was written)
+	 * answers first, and a later request picks up a background refresh's outcome the same way.
 	 */
 	async requestRefresh(
 		account: SessionAccount,
 		client: RequestClient | null
 	): Promise<RefreshOutcome | null> {
-		const known = this.#settled.recall(account);
-		if (known !== null) return known;
-		const flight = this.ensureFresh(account, { client });
-		return this.isExpired(account) ? flight : null;
+		return this.#settled.recall(account) ?? this.refreshAsNeeded(account, { client });
 	}
 
 	/**
