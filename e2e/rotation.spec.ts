@@ -39,6 +39,38 @@ async function leaseHeld(database: URL): Promise<boolean> {
 	}
 }
 
+/** Polls `app`'s session status with `cookie` through the lease's run (10 s) and past it. */
+async function pollPastLease(app: TestApp, cookie: string): Promise<number[]> {
+	const LEASE_MS = 10_000;
+	const statuses: number[] = [];
+	const until = Date.now() + LEASE_MS + 5_000;
+	while (Date.now() < until) {
+		const response = await fetch(`${app.url}/api/get-session-status`, { headers: { cookie } });
+		statuses.push(response.status);
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	return statuses;
+}
+
+type GitHubFaults = NonNullable<Parameters<Idp['faults']['set']>[0]['github']>;
+
+/**
+ * Signs a new user in on `app`, waits until the access token has expired, then sends the request
+ * whose refresh meets `fault` at the IdP: the one a kill -9 is about to cut.
+ */
+async function refreshUnder(
+	app: TestApp,
+	fault: GitHubFaults,
+	tokenEndpoint: ReturnType<typeof recordTokenEndpoint>
+) {
+	const cookie = await signInToApp(app.url, 'github', uniqueLogin('crash'));
+	await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+	app.idp.faults.set({ github: fault });
+	tokenEndpoint.clear();
+	const cut = fetch(`${app.url}/api/get-session-status`, { headers: { cookie } }).catch(() => null);
+	return { cookie, cut };
+}
+
 async function expiresAt(page: Page, provider: string): Promise<number> {
 	const time = page.getByTestId(`${provider}-expires`).locator('time');
 	return Date.parse((await time.getAttribute('datetime')) ?? '');
@@ -218,29 +250,13 @@ test.describe('refresh-token rotation across two instances', () => {
 		freshDatabase,
 		tokenEndpoint
 	}) => {
-		const LEASE_MS = 10_000;
 		const [first, second] = privateApps as [TestApp, TestApp];
-		const cookie = await signInToApp(first.url, 'github', uniqueLogin('crash-before-send'));
-		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
 		// The refresh is held on its way, before the provider reads it; it dies with its sender.
-		first.idp.faults.set({ github: { latencyMs: 3_000 } });
-		tokenEndpoint.clear();
-		const cut = fetch(`${first.url}/api/get-session-status`, { headers: { cookie } }).catch(
-			() => null
-		);
+		const { cookie, cut } = await refreshUnder(first, { latencyMs: 3_000 }, tokenEndpoint);
 		await expect.poll(() => leaseHeld(freshDatabase!)).toBe(true);
 		process.kill(first.pid, 'SIGKILL');
 		await cut;
-
-		const statuses: number[] = [];
-		const until = Date.now() + LEASE_MS + 5_000;
-		while (Date.now() < until) {
-			const response = await fetch(`${second.url}/api/get-session-status`, {
-				headers: { cookie }
-			});
-			statuses.push(response.status);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
+		const statuses = await pollPastLease(second, cookie);
 		first.idp.faults.reset();
 
 		// Until the lease runs out the second instance answers without the refresh (never a 500,
@@ -255,30 +271,14 @@ test.describe('refresh-token rotation across two instances', () => {
 		privateApps,
 		tokenEndpoint
 	}) => {
-		const LEASE_MS = 10_000;
 		const [first, second] = privateApps as [TestApp, TestApp];
-		const cookie = await signInToApp(first.url, 'github', uniqueLogin('crash-after-answer'));
-		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
-		first.idp.faults.set({ github: { answerDelayMs: 3_000 } });
-		tokenEndpoint.clear();
-		const cut = fetch(`${first.url}/api/get-session-status`, { headers: { cookie } }).catch(
-			() => null
-		);
+		const { cookie, cut } = await refreshUnder(first, { answerDelayMs: 3_000 }, tokenEndpoint);
 		// The provider used the grant; its answer is on its way to the instance that dies.
 		await expect.poll(() => tokenEndpoint.refreshes().length).toBe(1);
 		process.kill(first.pid, 'SIGKILL');
 		first.idp.faults.reset();
 		await cut;
-
-		const statuses: number[] = [];
-		const until = Date.now() + LEASE_MS + 5_000;
-		while (Date.now() < until) {
-			const response = await fetch(`${second.url}/api/get-session-status`, {
-				headers: { cookie }
-			});
-			statuses.push(response.status);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
+		const statuses = await pollPastLease(second, cookie);
 
 		expect(statuses.filter((status) => status !== 200 && status !== 401)).toEqual([]);
 		// The answer died with the process, so the second instance sent the old refresh token once
@@ -346,30 +346,11 @@ const onDisk = test.extend({
 });
 
 onDisk.describe('refresh-token rotation across a kill -9 on PGlite', () => {
-	/** Polls the session status through the lease's run and past it. */
-	async function pollPastLease(app: TestApp, cookie: string): Promise<number[]> {
-		const LEASE_MS = 10_000;
-		const statuses: number[] = [];
-		const until = Date.now() + LEASE_MS + 5_000;
-		while (Date.now() < until) {
-			const response = await fetch(`${app.url}/api/get-session-status`, { headers: { cookie } });
-			statuses.push(response.status);
-			await new Promise((resolve) => setTimeout(resolve, 500));
-		}
-		return statuses;
-	}
-
 	onDisk(
 		'killed before the refresh reached the provider: the restarted instance sends the unspent token once',
 		async ({ privateStack, tokenEndpoint }) => {
 			const [app] = privateStack.apps as [TestApp];
-			const cookie = await signInToApp(app.url, 'github', uniqueLogin('pglite-before-send'));
-			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
-			privateStack.idp.faults.set({ github: { latencyMs: 5_000 } });
-			tokenEndpoint.clear();
-			const cut = fetch(`${app.url}/api/get-session-status`, { headers: { cookie } }).catch(
-				() => null
-			);
+			const { cookie, cut } = await refreshUnder(app, { latencyMs: 5_000 }, tokenEndpoint);
 			// Note: claiming and sending take milliseconds; the request is held for 5 s.
 			await new Promise((resolve) => setTimeout(resolve, 1_500));
 			process.kill(app.pid, 'SIGKILL');
@@ -389,13 +370,7 @@ onDisk.describe('refresh-token rotation across a kill -9 on PGlite', () => {
 		'killed after the provider answered, before the store: never a 500, and a reuse-detecting provider asks to sign in again',
 		async ({ privateStack, tokenEndpoint }) => {
 			const [app] = privateStack.apps as [TestApp];
-			const cookie = await signInToApp(app.url, 'github', uniqueLogin('pglite-after-answer'));
-			await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
-			privateStack.idp.faults.set({ github: { answerDelayMs: 3_000 } });
-			tokenEndpoint.clear();
-			const cut = fetch(`${app.url}/api/get-session-status`, { headers: { cookie } }).catch(
-				() => null
-			);
+			const { cookie, cut } = await refreshUnder(app, { answerDelayMs: 3_000 }, tokenEndpoint);
 			await expect.poll(() => tokenEndpoint.refreshes().length).toBe(1);
 			process.kill(app.pid, 'SIGKILL');
 			privateStack.idp.faults.reset();
