@@ -11,9 +11,7 @@ import { providerEndpoints } from '$lib/server/providers/endpoints';
 import { toAuthProvider } from '$lib/server/providers/settings';
 import { toSession } from '$lib/server/session/cookies';
 import { readCookieClaims, readLiveCookieClaims } from '$lib/server/session/reader';
-import { tokenServices, type TokenServices } from '$lib/server/config/services';
-import type { Env } from '$lib/server/config/env';
-import { isHostTrusted } from '$lib/server/config/start';
+import type { App } from '$lib/server/app/create-app';
 import { recordAuditEvent } from '$lib/server/account/audit';
 import { updateSessionClaims } from '$lib/server/session/claims';
 import { checkProviderSignIn } from '$lib/server/session/fresh-links';
@@ -21,16 +19,17 @@ import { absoluteEndOf } from '$lib/server/session/lifetime';
 import { endUserSession } from '$lib/server/session/revocation';
 import { requestClient, type RequestClient } from '$lib/server/http/request-client';
 
-/** The Auth.js configuration, built once from env after the database is connected. */
-export function createAuthConfig(env: Env): SvelteKitAuthConfig {
-	const services = tokenServices();
-	const { cipher, session } = services;
+/** The Auth.js configuration of `app`, built once. */
+export function createAuthConfig(app: App): SvelteKitAuthConfig {
+	const { db, cipher, session } = app;
 	return {
 		// Newest first: Auth.js encrypts with the first and decrypts with any.
 		secret: session.secrets,
-		trustHost: isHostTrusted(env),
-		adapter: refuseLinksWithoutLiveSession(createAdapter(cipher), isLiveSessionOf),
-		providers: services.providers.map((settings) => toAuthProvider(settings)),
+		trustHost: app.config.hostTrusted,
+		adapter: refuseLinksWithoutLiveSession(db, createAdapter(db, cipher), (userId) =>
+			isLiveSessionOf(app, userId)
+		),
+		providers: app.providers.map((settings) => toAuthProvider(settings)),
 		session: {
 			strategy: 'jwt',
 			maxAge: session.maxAgeSeconds,
@@ -40,8 +39,8 @@ export function createAuthConfig(env: Env): SvelteKitAuthConfig {
 		jwt: { encode: session.codec.encode, decode: session.codec.decode },
 		pages: { signIn: PATHS.signIn, error: PATHS.signIn },
 		logger: authLogger,
-		callbacks: callbacks(services),
-		events: EVENTS
+		callbacks: callbacks(app),
+		events: events(app)
 	};
 }
 
@@ -55,11 +54,11 @@ const CALLBACK_PATH = /^\/auth\/callback\/([^/]+)$/;
  * per process. Other requests need no discovery, so an outage of the provider slows no page.
  */
 export async function configForRequest(
+	{ providers }: App,
 	config: SvelteKitAuthConfig,
 	url: URL
 ): Promise<SvelteKitAuthConfig> {
 	const id = CALLBACK_PATH.exec(url.pathname)?.[1];
-	const { providers } = tokenServices();
 	const settings = providers.find((provider) => provider.id === id);
 	if (settings === undefined) return config;
 	// Note: when discovery fails, Auth.js's own discovery (the same request) fails too, and
@@ -80,15 +79,16 @@ export async function configForRequest(
  * Auth.js's callbacks: who may sign in while signed in (`checkProviderSignIn`), the cookie's
  * claims (`updateSessionClaims`), the page's session, redirects.
  */
-function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
-	const { absoluteMaxAgeSeconds, freshAgeSeconds } = services.session;
+function callbacks(app: App): SvelteKitAuthConfig['callbacks'] {
+	const { absoluteMaxAgeSeconds, freshAgeSeconds } = app.session;
+	const readCurrentClaims = () => readCurrentCookieClaims(app);
 	return {
 		signIn: async ({ account }) =>
-			!account || checkProviderSignIn(await readCurrentClaims(), account, freshAgeSeconds),
+			!account || checkProviderSignIn(app.db, await readCurrentClaims(), account, freshAgeSeconds),
 		jwt: ({ token, user, account, trigger }) =>
 			updateSessionClaims(
 				{ token, user, account, trigger, client: currentClient(), readCurrentClaims },
-				services
+				app
 			),
 		// The cookie's `exp` stops at the session's absolute end (the codec), and so does this.
 		session: ({ session, token }) => {
@@ -107,15 +107,19 @@ function callbacks(services: TokenServices): SvelteKitAuthConfig['callbacks'] {
 // Auth.js's session endpoint under its default base path, `/auth`.
 const SESSION_ENDPOINT = '/auth/session';
 
-const EVENTS: SvelteKitAuthConfig['events'] = {
-	linkAccount: ({ user, account }) =>
-		recordAuditEvent(user.id!, 'account_linked', currentClient(), account.provider),
-	// Auth.js's own sign-out (POST /auth/signout) ends the session exactly as /signout does.
-	signOut: async (message) => {
-		const token = 'token' in message ? message.token : null;
-		if (token?.sub && token.sid) await endUserSession(token.sub, token.sid, currentClient());
-	}
-};
+function events(app: App): SvelteKitAuthConfig['events'] {
+	return {
+		linkAccount: ({ user, account }) =>
+			recordAuditEvent(app.db, user.id!, 'account_linked', currentClient(), account.provider),
+		// Auth.js's own sign-out (POST /auth/signout) ends the session exactly as /signout does.
+		signOut: async (message) => {
+			const token = 'token' in message ? message.token : null;
+			if (token?.sub && token.sid) {
+				await endUserSession(app, token.sub, token.sid, currentClient());
+			}
+		}
+	};
+}
 
 /**
  * The request an Auth.js callback or event runs in: Auth.js does not pass it, so it comes from
@@ -141,14 +145,14 @@ function currentClient(): RequestClient | null {
 }
 
 /** The claims of the session cookie the current request carries (null: none, or not valid). */
-async function readCurrentClaims(): Promise<JWT | null> {
+async function readCurrentCookieClaims(app: App): Promise<JWT | null> {
 	const event = currentEvent();
-	return event && readCookieClaims(event.cookies, event.url);
+	return event && readCookieClaims(app.session, event.cookies, event.url);
 }
 
 /** True when the current request's session cookie is a live session of `userId` right now. */
-async function isLiveSessionOf(userId: string): Promise<boolean> {
+async function isLiveSessionOf(app: App, userId: string): Promise<boolean> {
 	const event = currentEvent();
-	const live = event && (await readLiveCookieClaims(event.cookies, event.url));
+	const live = event && (await readLiveCookieClaims(app, event.cookies, event.url));
 	return live?.sub === userId;
 }

@@ -6,6 +6,10 @@ declare global {
 		interface Error {
 			message: string;
 		}
+		interface Locals {
+			/** Every service of the app, built once at start (see `$lib/server/app`). */
+			app: import('$lib/server/app/create-app').App;
+		}
 		interface PageData {
 			session: import('@auth/core/types').Session | null;
 		}

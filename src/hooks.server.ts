@@ -1,4 +1,4 @@
-import type { HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
 import { sanitizeAuthRequests } from '$lib/server/hooks/sanitize-auth-requests';
@@ -8,28 +8,34 @@ import { refuseReservedAction } from '$lib/server/hooks/reserved-action';
 import { reportOutages } from '$lib/server/hooks/report-outages';
 import { secureCookiesOnHttps } from '$lib/server/hooks/secure-cookies';
 import { limitSignIns } from '$lib/server/hooks/sign-in-limit';
-import { tokenServices } from '$lib/server/config/services';
-import { startServer } from '$lib/server/config/start';
-import { closeDatabase } from '$lib/server/db';
+import type { App } from '$lib/server/app/create-app';
+import { startApp } from '$lib/server/app/start';
 import { isDatabaseUnavailable } from '$lib/server/db/errors';
 import { securityHeaders } from '$lib/server/hooks/security-headers';
 import { handle as authHandle } from './auth';
 
+// The composition root: the app is built once, before the first request, and every request
+// carries it as `locals.app`.
+let app: App;
+
 export const init: ServerInit = async () => {
-	await startServer(env);
+	app = await startApp(env);
 	// adapter-node emits this once the requests under way have been answered; the process then
 	// exits when nothing is left open, so the database pool must close. Refreshes under way (some
 	// in the background) first store their tokens and release their leases: a killed one would
 	// leave a lease that only runs out.
 	process.once('sveltekit:shutdown', () => {
-		void tokenServices()
-			.rotator.drain()
-			.finally(closeDatabase)
-			.catch((error: unknown) => console.error('[shutdown]', error));
+		app.close().catch((error: unknown) => console.error('[shutdown]', error));
 	});
 };
 
+const provideApp: Handle = ({ event, resolve }) => {
+	event.locals.app = app;
+	return resolve(event);
+};
+
 export const handle = sequence(
+	provideApp,
 	securityHeaders,
 	refuseReservedAction,
 	limitSignIns,

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { ConfigError, readNamedSecrets } from '$lib/server/config/env';
-import { closeDatabase, connectDatabase, databaseConfigFromEnv } from '$lib/server/db';
+import { connectDatabase, databaseConfigFromEnv } from '$lib/server/db';
 import { createTokenCipher, tokenKeyId } from '$lib/server/tokens/cipher';
 import { countTokensByKey, reencryptStoredTokens } from '$lib/server/tokens/reencrypt';
 
@@ -15,7 +15,8 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 try {
 	const named = readNamedSecrets(process.env);
 	const cipher = createTokenCipher(named.map(({ secret }) => secret));
-	const database = await connectDatabase(databaseConfigFromEnv(process.env));
+	const connection = await connectDatabase(databaseConfigFromEnv(process.env));
+	const database = connection.db;
 	const changed = await reencryptStoredTokens(database, cipher);
 	console.log(`Re-encrypted the tokens of ${changed} accounts under ${named[0]?.name}.`);
 
@@ -30,7 +31,7 @@ try {
 		const key = kid === null ? 'no key id (sealed before key ids)' : `unknown key ${kid}`;
 		console.log(`  ${key}: ${count}`);
 	}
-	await closeDatabase();
+	await connection.close();
 } catch (error) {
 	if (!(error instanceof ConfigError)) throw error;
 	console.error(`secrets:reencrypt cannot run: ${error.message}`);

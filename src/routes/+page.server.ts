@@ -5,7 +5,9 @@ export const load: PageServerLoad = async ({ locals }) => {
 	// Note: the layout read the session already; `locals.auth()` is decoded once per request.
 	const session = await locals.auth();
 	return {
-		offered: offeredProviders().map(({ name }) => name),
-		signedInWith: labelProviders(session?.providers ?? []).map(({ name }) => name)
+		offered: offeredProviders(locals.app.providers).map(({ name }) => name),
+		signedInWith: labelProviders(locals.app.providers, session?.providers ?? []).map(
+			({ name }) => name
+		)
 	};
 };

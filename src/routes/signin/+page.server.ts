@@ -4,7 +4,7 @@ import { signIn } from '../../auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ url, locals }) => {
-	const page = readSignInPage(url, await locals.auth());
+	const page = readSignInPage(locals.app.providers, url, await locals.auth());
 	if (page.signedIn) redirect(303, page.location);
 	const { providers, redirectTo, error, reauth } = page;
 	return { providers, redirectTo, error, reauth };

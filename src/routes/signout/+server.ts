@@ -14,7 +14,12 @@ export const POST: RequestHandler = async (event) => {
 	await readForm(event.request.clone());
 	const session = await event.locals.auth();
 	if (session?.sessionId !== undefined) {
-		await endUserSession(session.user.id, session.sessionId, requestClient(event));
+		await endUserSession(
+			event.locals.app,
+			session.user.id,
+			session.sessionId,
+			requestClient(event)
+		);
 	}
 	await signOut(event);
 	// Note: not reached: signOut clears the session cookies and throws its redirect to `redirectTo`.

@@ -1,8 +1,7 @@
 import { lt } from 'drizzle-orm';
-import { AUDIT_PRUNE_INTERVAL_MS, AUDIT_RETENTION_DAYS } from '$lib/timings';
-import { ConfigError, readWholeNumber, type Env } from '../config/env';
-import { db, type Database } from '../db';
-import { runMaintenanceTask, scheduleMaintenance } from '../db/maintenance';
+import { AUDIT_PRUNE_INTERVAL_MS } from '$lib/timings';
+import type { Database } from '../db';
+import { runMaintenanceTask } from '../db/maintenance';
 import { auditEvents } from '../db/schema';
 
 const TASK = {
@@ -29,17 +28,4 @@ export async function pruneAuditLog(
 			.returning({ id: auditEvents.id });
 		return pruned.length;
 	});
-}
-
-/**
- * Prunes the audit log now and then every hour, in the background, with the retention from env
- * (`AUTH_AUDIT_RETENTION_DAYS`; a ConfigError when it is 0). A failed attempt (say, the database
- * is down) logs one line and waits for the next hour.
- */
-export function scheduleAuditPruning(env: Env): void {
-	const retentionDays = readWholeNumber(env, 'AUTH_AUDIT_RETENTION_DAYS', AUDIT_RETENTION_DAYS);
-	if (retentionDays === 0) throw new ConfigError('AUTH_AUDIT_RETENTION_DAYS must be at least 1');
-	scheduleMaintenance('pruning the audit log', AUDIT_PRUNE_INTERVAL_MS, () =>
-		pruneAuditLog(db, { retentionDays })
-	);
 }

@@ -1,27 +1,22 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { db, type Database } from '../db';
+import type { Database } from '../db';
 import { auditEvents, type AuditEvent, type AuditEventName } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 
-export interface AuditWriteOptions {
-	/** A transaction to write in, so that the event commits (or not) with the change it records. */
-	database?: Database;
-	/** When it happened; defaults to the database's now(), which in a transaction is its start. */
-	at?: Date;
-}
-
 /**
  * Appends one event to the user's audit log. A null user records an event that outlives its
- * user (`account_deleted`): no user's list shows it.
+ * user (`account_deleted`). `db` may be a transaction, so that the event commits (or not) with
+ * the change it records; `at` defaults to the database's now() (in a transaction, its start).
  */
 export async function recordAuditEvent(
+	db: Database,
 	userId: string | null,
 	event: AuditEventName,
 	client: RequestClient | null,
 	detail?: string,
-	{ database = db, at }: AuditWriteOptions = {}
+	at?: Date
 ): Promise<void> {
-	await database.insert(auditEvents).values({
+	await db.insert(auditEvents).values({
 		userId,
 		event,
 		detail,
@@ -51,6 +46,7 @@ export interface AuditEventFilter {
 
 /** The user's latest audit events, newest first; with `only`, just the matching ones. */
 export function listAuditEvents(
+	db: Database,
 	userId: string,
 	limit = 20,
 	only?: AuditEventFilter

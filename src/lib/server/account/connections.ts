@@ -1,6 +1,6 @@
 import { isProviderId, type ProviderId } from '$lib/auth/types';
 import { PROVIDER_TIMEOUT_MS } from '$lib/timings';
-import { readAccessToken } from '../tokens/access-token';
+import { readAccessToken, type TokenReader } from '../tokens/access-token';
 import { findAccount, listSessionAccounts } from '../tokens/accounts';
 import {
 	AccountNotLinkedError,
@@ -13,8 +13,9 @@ import {
 import { providerEndpoints } from '../providers/endpoints';
 import { labelProvider } from '../providers/labels';
 import type { RequestClient } from '../http/request-client';
-import { chargeAccountAction } from '../http/account-limits';
-import { tokenServices } from '../config/services';
+import type { AccountLimits } from '../http/account-limits';
+import type { Database } from '../db';
+import type { ProviderSettings } from '../providers/settings';
 import { readTokenHistory, type TokenHistory } from './token-history';
 
 export interface Connection {
@@ -37,6 +38,17 @@ export interface Connection {
 }
 
 /** Gives a valid access token for the user at `provider`: `getAccessToken` for a request. */
+/** What the /connections page reads: the accounts and their audit log, and the providers. */
+export interface ConnectionsSource {
+	db: Database;
+	providers: ProviderSettings[];
+}
+
+/** What "Refresh now" needs besides: the tokens' reader, and the per-session limits. */
+export interface ConnectionsRefresher extends ConnectionsSource, TokenReader {
+	accountLimits: AccountLimits;
+}
+
 export type AccessTokenSource = (provider: ProviderId) => Promise<string>;
 
 export type RefreshResult =
@@ -49,19 +61,23 @@ export type RefreshResult =
  * sign in again).
  */
 export async function describeConnections(
+	source: ConnectionsSource,
 	userId: string,
 	getToken: AccessTokenSource
 ): Promise<Connection[]> {
-	const linked = await listSessionAccounts(userId);
-	return Promise.all(linked.map(({ provider }) => describeConnection(userId, provider, getToken)));
+	const linked = await listSessionAccounts(source.db, userId);
+	return Promise.all(
+		linked.map(({ provider }) => describeConnection(source, userId, provider, getToken))
+	);
 }
 
 async function describeConnection(
+	{ db, providers }: ConnectionsSource,
 	userId: string,
 	provider: ProviderId,
 	getToken: AccessTokenSource
 ): Promise<Connection> {
-	const { name } = labelProvider(provider);
+	const { name } = labelProvider(providers, provider);
 	let token;
 	try {
 		token = await getToken(provider);
@@ -81,13 +97,17 @@ async function describeConnection(
 		return { ...unknown, problem: `${error.message}. Try again in a moment.`, reconnect: false };
 	}
 	// Read after the token: a refresh it waited for has stored the new expiry.
-	const account = await findAccount(userId, provider);
+	const account = await findAccount(db, userId, provider);
 	if (account === null) throw new AccountNotLinkedError(provider);
 	const { expires_at: expiresAt, rotatedAt } = account;
-	const history = await readTokenHistory(userId, provider, rotatedAt);
+	const history = await readTokenHistory(db, userId, provider, rotatedAt);
 	const known = { provider, name, expiresAt, rotatedAt, history, reconnect: false };
 	try {
-		return { ...known, profile: await fetchProviderProfile(provider, token), problem: null };
+		return {
+			...known,
+			profile: await fetchProviderProfile(providers, provider, token),
+			problem: null
+		};
 	} catch (error) {
 		const problem = error instanceof Error ? error.message : String(error);
 		return { ...known, profile: null, problem };
@@ -101,6 +121,7 @@ async function describeConnection(
  * status.
  */
 export async function refreshConnection(
+	refresher: ConnectionsRefresher,
 	userId: string,
 	sessionId: string,
 	provider: unknown,
@@ -109,21 +130,25 @@ export async function refreshConnection(
 	if (!isProviderId(provider)) {
 		return { ok: false, status: 400, provider: null, error: 'No provider chosen.' };
 	}
-	const charge = await chargeAccountAction('refresh-tokens', sessionId);
+	const charge = await refresher.accountLimits.charge('refresh-tokens', sessionId);
 	if (!charge.allowed) return { ok: false, status: 429, provider, error: charge.error };
 	try {
-		const expiresAt = await rotateConnectionTokens(userId, provider, client);
+		const expiresAt = await rotateConnectionTokens(refresher, userId, provider, client);
 		return { ok: true, provider, expiresAt };
 	} catch (error) {
-		const failure = describeRefreshFailure(error, provider);
+		const failure = describeRefreshFailure(refresher.providers, error, provider);
 		await charge.refund();
 		return { ok: false, provider, ...failure };
 	}
 }
 
 /** The status and message for an expected refresh failure; any other error is thrown again. */
-function describeRefreshFailure(error: unknown, provider: ProviderId) {
-	const { name } = labelProvider(provider);
+function describeRefreshFailure(
+	providers: ProviderSettings[],
+	error: unknown,
+	provider: ProviderId
+) {
+	const { name } = labelProvider(providers, provider);
 	if (error instanceof RefreshTokenError) {
 		const message = `${name} refused to refresh the token. Sign in again to reconnect.`;
 		return { status: 409, error: message } as const;
@@ -160,16 +185,21 @@ function reconnectReason(error: NoStoredTokensError, name: string): string {
  * Throws as `readAccessToken` does (`RefreshTokenError`, `ProviderUnavailableError`, …).
  */
 export async function rotateConnectionTokens(
+	reader: TokenReader,
 	userId: string,
 	provider: ProviderId,
 	client: RequestClient | null
 ): Promise<number | null> {
-	const { expiresAt } = await readAccessToken(userId, provider, { force: true, client });
+	const { expiresAt } = await readAccessToken(reader, userId, provider, { force: true, client });
 	return expiresAt;
 }
 
-async function fetchProviderProfile(provider: ProviderId, accessToken: string) {
-	const settings = tokenServices().providers.find(({ id }) => id === provider);
+async function fetchProviderProfile(
+	providers: ProviderSettings[],
+	provider: ProviderId,
+	accessToken: string
+) {
+	const settings = providers.find(({ id }) => id === provider);
 	if (settings === undefined) throw new Error(`${provider} is no longer configured`);
 	const { userUrl } = await providerEndpoints(settings);
 	const response = await fetch(userUrl, {

@@ -1,9 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { DELETE_CONFIRMATION } from '$lib/profile';
-import { db } from '../db';
 import { users } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { revokeStoredTokens, selectStoredTokens } from '../tokens/forget';
+import { revokeStoredTokens, selectStoredTokens, type TokenStore } from '../tokens/forget';
 import { recordAuditEvent } from './audit';
 
 /**
@@ -14,15 +13,19 @@ import { recordAuditEvent } from './audit';
  * to revoke the tokens (best-effort, see `revokeStoredTokens`), as unlinking does.
  * Note: nothing is recorded for a user that no longer exists.
  */
-export async function deleteAccount(userId: string, client: RequestClient | null): Promise<void> {
-	const tokens = await db.transaction(async (tx) => {
+export async function deleteAccount(
+	store: TokenStore,
+	userId: string,
+	client: RequestClient | null
+): Promise<void> {
+	const tokens = await store.db.transaction(async (tx) => {
 		const rows = await selectStoredTokens(tx, userId).for('update');
 		const deleted = await tx.delete(users).where(eq(users.id, userId)).returning({ id: users.id });
 		if (deleted.length === 0) return [];
-		await recordAuditEvent(null, 'account_deleted', client, undefined, { database: tx });
+		await recordAuditEvent(tx, null, 'account_deleted', client);
 		return rows;
 	});
-	await revokeStoredTokens(tokens);
+	await revokeStoredTokens(store, tokens);
 }
 
 /** Why `input` (a form field) does not confirm deleting the account, or null when it does. */

@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm';
 import { connectErrorMessage } from '$lib/auth/signin-errors';
 import { isProviderId, type ProviderId } from '$lib/auth/types';
 import { validateDisplayName } from '$lib/profile';
-import { tokenServices } from '../config/services';
-import { db } from '../db';
+import type { Database } from '../db';
 import { labelProvider, labelProviders } from '../providers/labels';
+import type { ProviderSettings } from '../providers/settings';
+import type { TokenStore } from '../tokens/forget';
 import { users } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { unlinkAccount } from '../tokens/account-links';
@@ -23,13 +24,13 @@ const UNLINK_ERRORS = {
 	'last-account': 'You cannot unlink your only sign-in method. Connect another provider first.'
 } as const;
 
-export async function findProfile(userId: string): Promise<Profile | null> {
+export async function findProfile(db: Database, userId: string): Promise<Profile | null> {
 	const [user] = await db
 		.select({ id: users.id, name: users.name, email: users.email, image: users.image })
 		.from(users)
 		.where(eq(users.id, userId));
 	if (user === undefined) return null;
-	const linked = await listSessionAccounts(userId);
+	const linked = await listSessionAccounts(db, userId);
 	// Note: Auth.js would link a second account of one provider if asked directly: listed once.
 	return { ...user, providers: [...new Set(linked.map((account) => account.provider))] };
 }
@@ -39,14 +40,18 @@ export async function findProfile(userId: string): Promise<Profile | null> {
  * connect, and why connecting one failed (`linkErrorCode`, an Auth.js error code). Null when the
  * user is gone.
  */
-export async function readProfilePage(userId: string, linkErrorCode: string | null) {
-	const found = await findProfile(userId);
+export async function readProfilePage(
+	{ db, providers: configured }: { db: Database; providers: ProviderSettings[] },
+	userId: string,
+	linkErrorCode: string | null
+) {
+	const found = await findProfile(db, userId);
 	if (found === null) return null;
 	const { providers, ...profile } = found;
-	const connectable = tokenServices()
-		.providers.filter(({ id }) => !providers.includes(id))
+	const connectable = configured
+		.filter(({ id }) => !providers.includes(id))
 		.map(({ id, name }) => ({ id, name }));
-	const linked = labelProviders(providers);
+	const linked = labelProviders(configured, providers);
 	return { profile, linked, connectable, linkError: connectErrorMessage(linkErrorCode) };
 }
 
@@ -57,7 +62,11 @@ export type RenameResult = { ok: true; name: string } | { ok: false; name: strin
  * `validateDisplayName`). Otherwise nothing is saved, and the result says why, with the input
  * to show again.
  */
-export async function renameUser(userId: string, input: unknown): Promise<RenameResult> {
+export async function renameUser(
+	db: Database,
+	userId: string,
+	input: unknown
+): Promise<RenameResult> {
 	const result = validateDisplayName(input);
 	if (!result.ok) return { ...result, name: String(input ?? '') };
 	await db.update(users).set({ name: result.name }).where(eq(users.id, userId));
@@ -73,12 +82,13 @@ export type UnlinkResult =
  * cookie lists the linked accounts, so the caller re-issues it after a success.
  */
 export async function unlinkSignInMethod(
+	store: TokenStore,
 	userId: string,
 	provider: unknown,
 	client: RequestClient | null
 ): Promise<UnlinkResult> {
 	if (!isProviderId(provider)) return { ok: false, error: UNLINK_ERRORS['not-linked'] };
-	const outcome = await unlinkAccount(userId, provider, client);
+	const outcome = await unlinkAccount(store, userId, provider, client);
 	if (outcome !== 'unlinked') return { ok: false, error: UNLINK_ERRORS[outcome] };
-	return { ok: true, provider, name: labelProvider(provider).name };
+	return { ok: true, provider, name: labelProvider(store.providers, provider).name };
 }

@@ -1,4 +1,5 @@
 import type { ProviderId } from '$lib/auth/types';
+import type { Database } from '../db';
 import { listAuditEvents } from './audit';
 
 /** How many past rotations /connections draws on a provider's timeline. */
@@ -22,12 +23,13 @@ export interface TokenHistory {
  * rotation: it also covers rotations made before the log recorded them.
  */
 export async function readTokenHistory(
+	db: Database,
 	userId: string,
 	provider: ProviderId,
 	rotatedAt: Date | null
 ): Promise<TokenHistory> {
 	// Note: one more than shown, so that the sign-in is found when it closes a full list.
-	const events = await listAuditEvents(userId, ROTATIONS_SHOWN + 1, {
+	const events = await listAuditEvents(db, userId, ROTATIONS_SHOWN + 1, {
 		events: ['sign_in', 'account_linked', 'token_refreshed'],
 		detail: provider
 	});

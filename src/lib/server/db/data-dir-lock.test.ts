@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createUser } from '../testing/factories';
-import { closeDatabase, connectDatabase, db } from '.';
+import { connectDatabase, type Database, type DatabaseConnection } from '.';
 import { users } from './schema';
 
 const SECRET = 'data-dir-lock-test-secret-0123456789abcdefghij';
@@ -26,30 +26,41 @@ function runReencrypt(dataDir: string) {
 	);
 }
 
-async function countUsers() {
+async function countUsers(db: Database) {
 	const [row] = await db.select({ n: count() }).from(users);
 	return row!.n;
 }
 
-async function createUsers(n: number) {
-	for (let i = 0; i < n; i++) await createUser();
+async function createUsers(db: Database, n: number) {
+	for (let i = 0; i < n; i++) await createUser(db);
 }
 
 describe('one process per embedded data directory', () => {
 	let root: string;
 	let dataDir: string;
+	// The test's open connection, closed after it if the test did not.
+	let connection: DatabaseConnection | null = null;
+	async function connect() {
+		connection = await connectDatabase({ dataDir });
+		return connection;
+	}
+	async function close() {
+		const open = connection;
+		connection = null;
+		await open?.close();
+	}
 	beforeEach(() => {
 		root = mkdtempSync(join(tmpdir(), 'latchkey-lock-'));
 		dataDir = join(root, 'pglite');
 	});
 	afterEach(async () => {
-		await closeDatabase();
+		await close();
 		rmSync(root, { recursive: true, force: true });
 	});
 
 	it('a second process on the directory stops with one line naming it and the holder, and no row is lost', async () => {
-		await connectDatabase({ dataDir });
-		await createUsers(50);
+		const { db } = await connect();
+		await createUsers(db, 50);
 		expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.pid));
 
 		const refused = await runReencrypt(dataDir);
@@ -62,8 +73,8 @@ describe('one process per embedded data directory', () => {
 		);
 
 		// This process kept writing while the other one tried; it then closes, and lets go.
-		await createUsers(25);
-		await closeDatabase();
+		await createUsers(db, 25);
+		await close();
 		expect(existsSync(`${dataDir}.lock`)).toBe(false);
 
 		const ran = await runReencrypt(dataDir);
@@ -72,8 +83,8 @@ describe('one process per embedded data directory', () => {
 		expect(ran.code).toBe(0);
 		expect(existsSync(`${dataDir}.lock`)).toBe(false);
 
-		await connectDatabase({ dataDir });
-		expect(await countUsers()).toBe(75);
+		const reopened = await connect();
+		expect(await countUsers(reopened.db)).toBe(75);
 	}, 180_000);
 
 	it('takes over a lock whose process is gone', async () => {
@@ -81,9 +92,9 @@ describe('one process per embedded data directory', () => {
 		await new Promise((done) => gone.on('exit', done));
 		writeFileSync(`${dataDir}.lock`, `${gone.pid}\n`);
 
-		await connectDatabase({ dataDir });
+		await connect();
 		expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.pid));
-		await closeDatabase();
+		await close();
 		expect(existsSync(`${dataDir}.lock`)).toBe(false);
 	}, 60_000);
 });

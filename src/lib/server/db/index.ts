@@ -36,23 +36,24 @@ const PGLITE_SETTINGS = [
 	'wal_buffers=1MB'
 ];
 
-/** The connected database, set by `connectDatabase`. */
-export let db: Database;
-/**
- * Calls `onPayload` with each NOTIFY on `channel`, from any instance: on a Postgres server only
- * (null on PGlite, which serves a single process). The subscription lasts as long as the
- * connection and survives reconnects.
- */
-export let subscribe:
-	((channel: string, onPayload: (payload: string) => void) => Promise<unknown>) | null = null;
-/**
- * Sends `payload` on `channel` to every instance that subscribed: on a Postgres server only
- * (null on PGlite). Note: NOTIFY works through a transaction pooler, LISTEN does not.
- */
-export let notify: ((channel: string, payload: string) => Promise<void>) | null = null;
-/** Which driver serves `db`, and how many connections it may open (for /metrics). */
-export let pool: { driver: 'postgres' | 'pglite'; maxConnections: number } | null = null;
-let closeCurrent: (() => Promise<void>) | null = null;
+/** A connected database, and what else the driver offers. */
+export interface DatabaseConnection {
+	db: Database;
+	/**
+	 * Calls `onPayload` with each NOTIFY on `channel`, from any instance: on a Postgres server only
+	 * (null on PGlite, which serves a single process). The subscription lasts as long as the
+	 * connection and survives reconnects.
+	 */
+	subscribe: ((channel: string, onPayload: (payload: string) => void) => Promise<unknown>) | null;
+	/**
+	 * Sends `payload` on `channel` to every instance that subscribed: on a Postgres server only
+	 * (null on PGlite). Note: NOTIFY works through a transaction pooler, LISTEN does not.
+	 */
+	notify: ((channel: string, payload: string) => Promise<void>) | null;
+	/** Which driver serves `db`, and how many connections it may open (for /metrics). */
+	pool: { driver: 'postgres' | 'pglite'; maxConnections: number };
+	close: () => Promise<void>;
+}
 
 export function databaseConfigFromEnv(env: Record<string, string | undefined>): DatabaseConfig {
 	const { DATABASE_URL: url, DATABASE_POOLER: pooler, DATABASE_LISTEN_URL: listenUrl } = env;
@@ -74,23 +75,8 @@ export function databaseConfigFromEnv(env: Record<string, string | undefined>): 
  * Connects to the database and applies pending migrations (idempotent).
  * Throws `ConfigError` with a one-line, secret-free message when it cannot.
  */
-export async function connectDatabase(config: DatabaseConfig): Promise<Database> {
-	await closeDatabase();
-	const connected = 'url' in config ? await openPostgres(config) : await openPglite(config.dataDir);
-	db = connected.db;
-	subscribe = connected.subscribe;
-	notify = connected.notify;
-	pool = connected.pool;
-	closeCurrent = connected.close;
-	return db;
-}
-
-export async function closeDatabase(): Promise<void> {
-	await closeCurrent?.();
-	closeCurrent = null;
-	subscribe = null;
-	notify = null;
-	pool = null;
+export function connectDatabase(config: DatabaseConfig): Promise<DatabaseConnection> {
+	return 'url' in config ? openPostgres(config) : openPglite(config.dataDir);
 }
 
 async function openPostgres({
@@ -101,7 +87,7 @@ async function openPostgres({
 	url: string;
 	pooler?: 'transaction';
 	listenUrl?: string;
-}) {
+}): Promise<DatabaseConnection> {
 	const target = describeTarget(url, 'DATABASE_URL');
 	// Note: a transaction pooler may run each statement on another server connection, where
 	// a statement postgres.js prepared by name on the first does not exist (before PgBouncer 1.21).
@@ -132,7 +118,7 @@ async function openPostgres({
 		notify: async (channel: string, payload: string) => {
 			await client.notify(channel, payload);
 		},
-		pool: { driver: 'postgres' as const, maxConnections: client.options.max },
+		pool: { driver: 'postgres', maxConnections: client.options.max },
 		close: async () => {
 			if (listener !== null && listener !== client) await listener.end({ timeout: 1 });
 			await client.end({ timeout: 1 });
@@ -140,7 +126,7 @@ async function openPostgres({
 	};
 }
 
-async function openPglite(dataDir: string) {
+async function openPglite(dataDir: string): Promise<DatabaseConnection> {
 	const inMemory = dataDir.startsWith('memory://');
 	if (!inMemory) mkdirSync(dataDir, { recursive: true });
 	// A directory on disk is one process's: a second one would silently lose rows (see the lock).
@@ -167,7 +153,7 @@ async function openPglite(dataDir: string) {
 		subscribe: null,
 		notify: null,
 		// Note: PGlite is one in-process connection; its queries take turns.
-		pool: { driver: 'pglite' as const, maxConnections: 1 },
+		pool: { driver: 'pglite', maxConnections: 1 },
 		close
 	};
 }

@@ -51,12 +51,13 @@ export function scheduleMaintenance(
 	what: string,
 	intervalMs: number,
 	run: () => Promise<unknown>
-): void {
+): () => void {
 	const attempt = () =>
 		run().catch((error: unknown) => {
 			const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
 			console.warn(`[maintenance] ${what} failed: ${reason}`);
 		});
 	void attempt();
-	setInterval(attempt, intervalMs).unref();
+	const timer = setInterval(attempt, intervalMs).unref();
+	return () => clearInterval(timer);
 }

@@ -1,9 +1,14 @@
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { findPgbouncer, startPgbouncer } from '$idp/testkit/pgbouncer.js';
-import * as connection from '.';
-import { closeDatabase, connectDatabase, databaseConfigFromEnv, db, MIGRATIONS_FOLDER } from '.';
+import {
+	connectDatabase,
+	databaseConfigFromEnv,
+	MIGRATIONS_FOLDER,
+	type DatabaseConfig,
+	type DatabaseConnection
+} from '.';
 import { migrateUnderLock } from './migrate-postgres';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { eq } from 'drizzle-orm';
@@ -42,13 +47,24 @@ describe.skipIf(!serverUrl || findPgbouncer() === null)(
 		let database: Awaited<ReturnType<typeof createThrowawayDatabase>>;
 		let pooler: Awaited<ReturnType<typeof startPgbouncer>>;
 		let direct: postgres.Sql;
+		// The connection a test opened, closed after it.
+		let open: DatabaseConnection | null = null;
+		async function connect(config: DatabaseConfig) {
+			open = await connectDatabase(config);
+			return open;
+		}
+		async function close() {
+			const connection = open;
+			open = null;
+			await connection?.close();
+		}
 		beforeAll(async () => {
 			database = await createThrowawayDatabase(serverUrl!);
 			pooler = await startPgbouncer(serverUrl!);
 			direct = postgres(database.url.href, { max: 1, onnotice: () => {} });
 		});
+		afterEach(close);
 		afterAll(async () => {
-			await closeDatabase();
 			await direct.end();
 			await pooler.stop();
 			await database.drop();
@@ -60,9 +76,9 @@ describe.skipIf(!serverUrl || findPgbouncer() === null)(
 			const config = { url: pooler.url(database.url), pooler: 'transaction' as const };
 			// Note: a session lock left on a pooled server connection made the second start wait forever.
 			for (let start = 0; start < 6; start++) {
-				await connectDatabase(config);
+				await connect(config);
 				expect(await advisoryLocks()).toEqual([]);
-				await closeDatabase();
+				await close();
 			}
 			const applied = await direct`select hash from drizzle.__drizzle_migrations`;
 			expect(applied).toHaveLength(
@@ -88,11 +104,16 @@ describe.skipIf(!serverUrl || findPgbouncer() === null)(
 
 		it('LISTEN never goes through the pooler: only DATABASE_LISTEN_URL carries it, and hears NOTIFY sent through the pooler', async () => {
 			const url = pooler.url(database.url);
-			await connectDatabase({ url, pooler: 'transaction' });
-			expect(connection.subscribe).toBeNull();
-			expect(connection.notify).not.toBeNull();
+			const pooled = await connect({ url, pooler: 'transaction' });
+			expect(pooled.subscribe).toBeNull();
+			expect(pooled.notify).not.toBeNull();
+			await close();
 
-			await connectDatabase({ url, pooler: 'transaction', listenUrl: database.url.href });
+			const connection = await connect({
+				url,
+				pooler: 'transaction',
+				listenUrl: database.url.href
+			});
 			const heard: string[] = [];
 			await connection.subscribe!('latchkey_pooler_test', (payload) => heard.push(payload));
 			await connection.notify!('latchkey_pooler_test', 'released');
@@ -100,7 +121,7 @@ describe.skipIf(!serverUrl || findPgbouncer() === null)(
 		});
 
 		it('200 parallel reads with parameters all answer, with no prepared statement to lose', async () => {
-			await connectDatabase({ url: pooler.url(database.url), pooler: 'transaction' });
+			const { db } = await connect({ url: pooler.url(database.url), pooler: 'transaction' });
 			const ids = Array.from({ length: 200 }, (_, i) => `user-${i}`);
 			await db.insert(users).values(ids.map((id) => ({ id, name: id })));
 			const answers = await Promise.all(

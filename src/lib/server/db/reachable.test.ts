@@ -1,14 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeDatabase, connectDatabase } from '.';
+import { connectDatabase, type DatabaseConnection } from '.';
 import { isDatabaseReachable } from './reachable';
 
 describe('isDatabaseReachable', () => {
-	beforeAll(() => connectDatabase({ dataDir: 'memory://' }));
-	afterAll(() => closeDatabase());
+	// Open until the test closes it; closed after the suite if it did not.
+	let connection: DatabaseConnection | null = null;
+	beforeAll(async () => {
+		connection = await connectDatabase({ dataDir: 'memory://' });
+	});
+	afterAll(() => connection?.close());
 
 	it('is true while the database answers, and false once it is gone', async () => {
-		expect(await isDatabaseReachable(1_000)).toBe(true);
-		await closeDatabase();
-		expect(await isDatabaseReachable(1_000)).toBe(false);
+		const { db, close } = connection!;
+		expect(await isDatabaseReachable(db, 1_000)).toBe(true);
+		connection = null;
+		await close();
+		expect(await isDatabaseReachable(db, 1_000)).toBe(false);
 	});
 });

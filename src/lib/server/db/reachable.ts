@@ -1,11 +1,11 @@
 import { sql } from 'drizzle-orm';
-import { db } from '.';
+import type { Database } from '.';
 
 /**
  * True when the database answers a trivial query within `timeoutMs`; false when it refuses,
  * fails or stays silent. Never throws.
  */
-export async function isDatabaseReachable(timeoutMs: number): Promise<boolean> {
+export async function isDatabaseReachable(db: Database, timeoutMs: number): Promise<boolean> {
 	const probe = db.execute(sql`select 1`).then(
 		() => true,
 		() => false

@@ -5,7 +5,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { describe, expect, it } from 'vitest';
-import { db, MIGRATIONS_FOLDER } from '.';
+import { MIGRATIONS_FOLDER } from '.';
 import { describeWithDatabases } from '../testing/databases';
 import { checkReadiness } from './readiness';
 
@@ -27,13 +27,13 @@ function folderWithANewMigration(): string {
 	return folder;
 }
 
-describeWithDatabases('readiness', () => {
+describeWithDatabases('readiness', (app) => {
 	it('is ready when the database answers and every migration is applied', async () => {
-		expect(await checkReadiness(db, MIGRATIONS_FOLDER)).toEqual({ ready: true });
+		expect(await checkReadiness(app.db, MIGRATIONS_FOLDER)).toEqual({ ready: true });
 	});
 
 	it('is not ready while a migration is pending', async () => {
-		expect(await checkReadiness(db, folderWithANewMigration())).toEqual({
+		expect(await checkReadiness(app.db, folderWithANewMigration())).toEqual({
 			ready: false,
 			reason: 'database migrations are pending',
 			detail: expect.stringMatching(

@@ -9,7 +9,7 @@ import { readSession } from '../session/reader';
 export const memoizeSession: Handle = ({ event, resolve }) => {
 	const authjs = event.locals.auth;
 	let session: Promise<Session | null> | undefined;
-	event.locals.auth = () => (session ??= readSession(event, authjs));
+	event.locals.auth = () => (session ??= readSession(event.locals.app, event, authjs));
 	// Auth.js's older name for `auth` would otherwise still decode the cookie on every call.
 	event.locals.getSession = event.locals.auth;
 	return resolve(event);

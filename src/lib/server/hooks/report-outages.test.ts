@@ -6,7 +6,11 @@ import { reportOutages } from './report-outages';
 vi.mock('../db/reachable', () => ({ isDatabaseReachable: vi.fn() }));
 
 function respond(response: Response) {
-	const event = { url: new URL('http://127.0.0.1:3000/profile') } as RequestEvent;
+	// Note: the probe is mocked, so the app's database is never used.
+	const event = {
+		url: new URL('http://127.0.0.1:3000/profile'),
+		locals: { app: { db: {} } }
+	} as RequestEvent;
 	return reportOutages({ event, resolve: async () => response });
 }
 

@@ -12,7 +12,10 @@ import { isDatabaseReachable } from '../db/reachable';
  */
 export const reportOutages: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
-	if (response.status !== 500 || (await isDatabaseReachable(DATABASE_PROBE_TIMEOUT_MS))) {
+	if (
+		response.status !== 500 ||
+		(await isDatabaseReachable(event.locals.app.db, DATABASE_PROBE_TIMEOUT_MS))
+	) {
 		return response;
 	}
 	const headers = new Headers(response.headers);

@@ -26,13 +26,13 @@ export const sanitizeAuthRequests: Handle = async ({ event, resolve }) => {
 		return new Response('Not found', { status: 404 });
 	}
 	if (url.pathname.startsWith('/auth/callback/')) {
-		if ((await readLiveCookieClaims(cookies, url)) === null) {
+		if ((await readLiveCookieClaims(event.locals.app, cookies, url)) === null) {
 			event.request = withoutSessionCookies(event.request, url);
 		}
 	} else if (
 		url.pathname.startsWith('/auth/') &&
 		url.pathname !== '/auth/signout' &&
-		(await carriesUnknownSessionKey(cookies, url))
+		(await carriesUnknownSessionKey(event.locals.app.session, cookies, url))
 	) {
 		event.request = withoutSessionCookies(event.request, url);
 	}

@@ -1,27 +1,7 @@
 import type { Handle, RequestEvent } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
-import { SIGN_IN_RATE_LIMIT, SIGN_IN_RATE_WINDOW_SECONDS } from '$lib/timings';
-import { readWholeNumber, type Env } from '../config/env';
 import { toClientNetwork } from '../http/client-network';
-import { RateLimiter } from '../http/rate-limit';
-import { db } from '../db';
 import { isDatabaseUnavailable } from '../db/errors';
-
-let limiter: RateLimiter | null = null;
-
-/**
- * Sets the per-IP limit on sign-in attempts from env, once per process (at start-up). The
- * counts are in the database: every instance shares them, and a restart forgets none.
- */
-export function configureSignInLimit(env: Env): void {
-	const limit = readWholeNumber(env, 'AUTH_RATE_LIMIT', SIGN_IN_RATE_LIMIT);
-	const windowSeconds = readWholeNumber(
-		env,
-		'AUTH_RATE_LIMIT_WINDOW_SECONDS',
-		SIGN_IN_RATE_WINDOW_SECONDS
-	);
-	limiter = new RateLimiter({ name: 'sign-in', limit, windowMs: windowSeconds * 1000 });
-}
 
 /**
  * Starting a sign-in (our form or Auth.js's endpoint) and coming back from the provider.
@@ -47,13 +27,12 @@ function decodePathname(pathname: string): string {
 
 /** Refuses sign-in attempts over the per-IP (IPv6: per-/64) limit with a 429 page that says when to retry. */
 export const limitSignIns: Handle = async ({ event, resolve }) => {
-	if (limiter === null || !isSignInAttempt(event)) {
-		return resolve(event);
-	}
+	if (!isSignInAttempt(event)) return resolve(event);
+	const { signInLimiter, db } = event.locals.app;
 	let decision;
 	try {
 		// An IPv6 client is counted by its /64, which it holds whole.
-		decision = await limiter.hit(db, toClientNetwork(event.getClientAddress()));
+		decision = await signInLimiter.hit(db, toClientNetwork(event.getClientAddress()));
 	} catch (error) {
 		// Note: without a database no sign-in can finish anyway; that answer is the outage's 503.
 		if (!isDatabaseUnavailable(error)) throw error;

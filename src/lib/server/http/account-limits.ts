@@ -1,7 +1,5 @@
-import { ACCOUNT_ACTION_LIMIT, ACCOUNT_ACTION_WINDOW_SECONDS } from '$lib/timings';
-import { readWholeNumber, type Env } from '../config/env';
-import { db } from '../db';
-import { RateLimiter } from './rate-limit';
+import type { Database } from '../db';
+import { RateLimiter, type RateLimitRule } from './rate-limit';
 
 /** The account actions with a limit per session: each one can be repeated by a script. */
 export type AccountAction = 'refresh-tokens' | 'revoke-sessions';
@@ -13,34 +11,34 @@ export type AccountAction = 'refresh-tokens' | 'revoke-sessions';
 export type AccountActionCharge =
 	{ allowed: true; refund: () => Promise<void> } | { allowed: false; error: string };
 
-let limiters: Record<AccountAction, RateLimiter> | null = null;
+/** The per-session limits on account actions, kept in the database `db`. */
+export class AccountLimits {
+	readonly #db: Database;
+	readonly #limiters: Record<AccountAction, RateLimiter>;
 
-/** Sets the per-session limit on account actions from env, once per process (at start-up). */
-export function configureAccountLimits(env: Env): void {
-	const limit = readWholeNumber(env, 'AUTH_ACTION_RATE_LIMIT', ACCOUNT_ACTION_LIMIT);
-	const windowMs = ACCOUNT_ACTION_WINDOW_SECONDS * 1000;
-	limiters = {
-		'refresh-tokens': new RateLimiter({ name: 'refresh-tokens', limit, windowMs }),
-		'revoke-sessions': new RateLimiter({ name: 'revoke-sessions', limit, windowMs })
-	};
-}
+	constructor(db: Database, rule: Omit<RateLimitRule, 'name'>) {
+		this.#db = db;
+		this.#limiters = {
+			'refresh-tokens': new RateLimiter({ name: 'refresh-tokens', ...rule }),
+			'revoke-sessions': new RateLimiter({ name: 'revoke-sessions', ...rule })
+		};
+	}
 
-/**
- * Counts one `action` by the session `sessionId`, shared by every instance, or refuses it with
- * the message to show, saying when to try again. The limit is per session, not per user: a
- * copied cookie's session spends its own budget, never its victim's.
- */
-export async function chargeAccountAction(
-	action: AccountAction,
-	sessionId: string
-): Promise<AccountActionCharge> {
-	const limiter = limiters?.[action];
-	if (limiter === undefined) return { allowed: true, refund: async () => {} };
-	const decision = await limiter.hit(db, sessionId);
-	if (decision.allowed) return { allowed: true, refund: () => limiter.refund(db, sessionId) };
-	const wait = decision.retryAfterSeconds;
-	return {
-		allowed: false,
-		error: `Too many attempts. Try again in ${wait === 1 ? '1 second' : `${wait} seconds`}.`
-	};
+	/**
+	 * Counts one `action` by the session `sessionId`, shared by every instance, or refuses it
+	 * with the message to show, saying when to try again. The limit is per session, not per user:
+	 * a copied cookie's session spends its own budget, never its victim's.
+	 */
+	async charge(action: AccountAction, sessionId: string): Promise<AccountActionCharge> {
+		const limiter = this.#limiters[action];
+		const decision = await limiter.hit(this.#db, sessionId);
+		if (decision.allowed) {
+			return { allowed: true, refund: () => limiter.refund(this.#db, sessionId) };
+		}
+		const wait = decision.retryAfterSeconds;
+		return {
+			allowed: false,
+			error: `Too many attempts. Try again in ${wait === 1 ? '1 second' : `${wait} seconds`}.`
+		};
+	}
 }

@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { db } from '../db';
 import { userSessions } from '../db/schema';
 import { revokeUserSession } from '../session/revocation';
 import { startUserSession } from '../session/user-sessions';
@@ -57,22 +56,22 @@ describe('a value read at most once a minute', () => {
 	});
 });
 
-describeWithDatabases('counting the active sessions', () => {
+describeWithDatabases('counting the active sessions', (app) => {
 	const MAX_AGE_SECONDS = 3600;
 
 	it('counts sessions neither revoked nor idle past the max age, of every user', async () => {
-		const before = await countActiveSessions(db, MAX_AGE_SECONDS);
-		const [user, other] = [await createUser(), await createUser()];
-		await startUserSession(user.id, null);
-		await startUserSession(other.id, null);
-		const revoked = await startUserSession(user.id, null);
-		await revokeUserSession(user.id, revoked, null);
-		const idle = await startUserSession(other.id, null);
-		await db
+		const before = await countActiveSessions(app.db, MAX_AGE_SECONDS);
+		const [user, other] = [await createUser(app.db), await createUser(app.db)];
+		await startUserSession(app.db, user.id, null);
+		await startUserSession(app.db, other.id, null);
+		const revoked = await startUserSession(app.db, user.id, null);
+		await revokeUserSession(app.db, user.id, revoked, null);
+		const idle = await startUserSession(app.db, other.id, null);
+		await app.db
 			.update(userSessions)
 			.set({ lastSeenAt: sql`now() - interval '2 hours'` })
 			.where(eq(userSessions.id, idle));
 
-		expect(await countActiveSessions(db, MAX_AGE_SECONDS)).toBe(before + 2);
+		expect(await countActiveSessions(app.db, MAX_AGE_SECONDS)).toBe(before + 2);
 	});
 });

@@ -1,11 +1,12 @@
 import { and, count, gt, isNull, sql } from 'drizzle-orm';
 import { Gauge } from 'prom-client';
 import { ACTIVE_SESSIONS_COUNT_INTERVAL_MS } from '$lib/timings';
-import { tokenServices } from '../config/services';
-import { db, type Database } from '../db';
+import type { Database } from '../db';
 import { describeDatabaseError } from '../db/errors';
 import { userSessions } from '../db/schema';
 import { registry } from './registry';
+
+export const ACTIVE_SESSIONS_GAUGE = 'latchkey_active_sessions';
 
 /**
  * The sessions that can still be used, for all instances together: not revoked, and seen within
@@ -57,17 +58,22 @@ export function throttleReads(
 	};
 }
 
-const readActiveSessions = throttleReads(
-	() => countActiveSessions(db, tokenServices().session.maxAgeSeconds),
-	ACTIVE_SESSIONS_COUNT_INTERVAL_MS
-);
-
-new Gauge({
-	name: 'latchkey_active_sessions',
-	help: 'Sessions not revoked and seen within AUTH_SESSION_MAX_AGE, for all instances together; counted at most once a minute.',
-	registers: [registry],
-	async collect() {
-		const sessions = await readActiveSessions();
-		if (sessions !== null) this.set(sessions);
-	}
-});
+/**
+ * The gauge of active sessions of the database `db`, for sessions that live `maxAgeSeconds`:
+ * counted when scraped, at most once a minute.
+ */
+export function watchActiveSessions(db: Database, maxAgeSeconds: number): Gauge {
+	const readActiveSessions = throttleReads(
+		() => countActiveSessions(db, maxAgeSeconds),
+		ACTIVE_SESSIONS_COUNT_INTERVAL_MS
+	);
+	return new Gauge({
+		name: ACTIVE_SESSIONS_GAUGE,
+		help: 'Sessions not revoked and seen within AUTH_SESSION_MAX_AGE, for all instances together; counted at most once a minute.',
+		registers: [registry],
+		async collect() {
+			const sessions = await readActiveSessions();
+			if (sessions !== null) this.set(sessions);
+		}
+	});
+}

@@ -1,7 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import type { RequestEvent } from '@sveltejs/kit';
-import { beforeAll, expect, it, vi } from 'vitest';
-import { configureTokenServices, type TokenServices } from '../config/services';
+import { expect, it, vi } from 'vitest';
+import type { Database } from '../db';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { isSessionCurrent, updateSessionClaims } from './claims';
@@ -17,17 +17,12 @@ const env = {
 	AUTH_SESSION_CHECK_SECONDS: '600',
 	AUTH_SESSION_ABSOLUTE_MAX_AGE: '7200'
 };
-let services: TokenServices;
-beforeAll(() => {
-	services = configureTokenServices(env);
-});
-
 const now = () => Math.floor(Date.now() / 1000);
 
 /** Claims that need nothing, and one variation of each condition the callback acts on. */
-async function claimsCases(): Promise<Record<string, JWT>> {
-	const user = await createUser();
-	const sid = await startUserSession(user.id, null);
+async function claimsCases(db: Database): Promise<Record<string, JWT>> {
+	const user = await createUser(db);
+	const sid = await startUserSession(db, user.id, null);
 	const account = { provider: 'github' as const, providerAccountId: `claims-${user.id}` };
 	const current: JWT = {
 		sub: user.id,
@@ -53,50 +48,52 @@ async function claimsCases(): Promise<Record<string, JWT>> {
 	};
 }
 
-describeWithDatabases('one predicate for "these claims need nothing"', () => {
-	it('the fast path and the jwt callback agree on every case', async () => {
-		for (const [name, claims] of Object.entries(await claimsCases())) {
-			// Note: the codec stamps `iat` itself, so an old cookie is encoded in the past.
-			vi.useFakeTimers({ now: (claims.iat ?? now()) * 1000, toFake: ['Date'] });
-			const token = await services.session.codec.encode({
-				token: claims,
-				secret: env.AUTH_SECRET,
-				salt: COOKIE
-			});
-			vi.useRealTimers();
-			const event = {
-				url: new URL('http://127.0.0.1/'),
-				cookies: { get: () => token, getAll: () => [{ name: COOKIE, value: token }] }
-			} as unknown as RequestEvent;
-			const decoded = (await services.session.codec.decode({
-				token,
-				secret: env.AUTH_SECRET,
-				salt: COOKIE
-			}))!;
-			// Decided first: the callback's session check is remembered by this process.
-			const current = isSessionCurrent(decoded, services);
-			const authjs = vi.fn(async () => null);
-			await readSession(event, authjs);
-			const updated = await updateSessionClaims(
-				{ token: decoded, client: null, readCurrentClaims: async () => null },
-				services
-			);
+describeWithDatabases(
+	'one predicate for "these claims need nothing"',
+	(app) => {
+		it('the fast path and the jwt callback agree on every case', async () => {
+			for (const [name, claims] of Object.entries(await claimsCases(app.db))) {
+				// Note: the codec stamps `iat` itself, so an old cookie is encoded in the past.
+				vi.useFakeTimers({ now: (claims.iat ?? now()) * 1000, toFake: ['Date'] });
+				const token = await app.session.codec.encode({
+					token: claims,
+					secret: env.AUTH_SECRET,
+					salt: COOKIE
+				});
+				vi.useRealTimers();
+				const event = {
+					url: new URL('http://127.0.0.1/'),
+					cookies: { get: () => token, getAll: () => [{ name: COOKIE, value: token }] }
+				} as unknown as RequestEvent;
+				const decoded = (await app.session.codec.decode({
+					token,
+					secret: env.AUTH_SECRET,
+					salt: COOKIE
+				}))!;
+				// Decided first: the callback's session check is remembered by this process.
+				const current = isSessionCurrent(decoded, app);
+				const authjs = vi.fn(async () => null);
+				await readSession(app, event, authjs);
+				const updated = await updateSessionClaims(
+					{ token: decoded, client: null, readCurrentClaims: async () => null },
+					app
+				);
 
-			const renewalDue = name === 'past its renewal age';
-			expect(authjs.mock.calls.length === 0, `${name}: fast path`).toBe(current && !renewalDue);
-			expect(updated === decoded, `${name}: callback changes nothing`).toBe(current);
-		}
-	});
+				const renewalDue = name === 'past its renewal age';
+				expect(authjs.mock.calls.length === 0, `${name}: fast path`).toBe(current && !renewalDue);
+				expect(updated === decoded, `${name}: callback changes nothing`).toBe(current);
+			}
+		});
 
-	it('claims are current unless their session check or a provider token is due', async () => {
-		const cases = await claimsCases();
-		const current = Object.entries(cases).filter(([, claims]) =>
-			isSessionCurrent(claims, services)
-		);
-		expect(current.map(([name]) => name)).toEqual([
-			'current',
-			'past its renewal age',
-			'flagged RefreshTokenError'
-		]);
-	});
-});
+		it('claims are current unless their session check or a provider token is due', async () => {
+			const cases = await claimsCases(app.db);
+			const current = Object.entries(cases).filter(([, claims]) => isSessionCurrent(claims, app));
+			expect(current.map(([name]) => name)).toEqual([
+				'current',
+				'past its renewal age',
+				'flagged RefreshTokenError'
+			]);
+		});
+	},
+	{ env: () => env }
+);

@@ -1,7 +1,10 @@
 import type { JWT } from '@auth/core/jwt';
 import type { Account as AuthAccount, User } from '@auth/core/types';
 import { findProfile } from '../account/profile';
-import type { TokenServices } from '../config/services';
+import type { Database } from '../db';
+import type { TokenCipher } from '../tokens/cipher';
+import type { TokenRotator } from '../tokens/rotation/token-rotator';
+import type { SessionSettings } from './policy';
 import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
 import { needsRefresh, renewDueAccounts } from '../tokens/renew-due-accounts';
@@ -9,6 +12,14 @@ import { hasSessionEnded } from './lifetime';
 import { checkUserSession, continueOrStartSession, isSessionCheckDue } from './user-sessions';
 
 /** What the jwt callback is given, and what it needs from the request. */
+/** What the session's claims are checked and renewed with. */
+export interface ClaimsServices {
+	db: Database;
+	cipher: TokenCipher;
+	rotator: TokenRotator;
+	session: SessionSettings;
+}
+
 export interface ClaimsUpdate {
 	token: JWT;
 	user?: User;
@@ -25,7 +36,11 @@ export interface ClaimsUpdate {
  * provider token is due. The one predicate that both the fast path (`readSession`) and the
  * callback (`updateSessionClaims`) decide by.
  */
-export function isSessionCurrent(claims: JWT, services: TokenServices, now = Date.now()): boolean {
+export function isSessionCurrent(
+	claims: JWT,
+	services: Pick<ClaimsServices, 'rotator' | 'session'>,
+	now = Date.now()
+): boolean {
 	const { session: policy, rotator } = services;
 	if (hasSessionEnded(claims, policy.absoluteMaxAgeSeconds, now)) return false;
 	if (claims.authAt === undefined) return false;
@@ -41,16 +56,17 @@ export function isSessionCurrent(claims: JWT, services: TokenServices, now = Dat
  */
 export async function updateSessionClaims(
 	update: ClaimsUpdate,
-	services: TokenServices
+	services: ClaimsServices
 ): Promise<JWT | null> {
+	const { db } = services;
 	const { user, account, trigger, client } = update;
 	if (account) {
 		// Sign-in, or linking a provider while signed in (Auth.js linked it to the user of the
 		// request's live session cookie): the cookie keeps a reference, the tokens go to the database.
-		await storeAccountTokens(account, services.cipher);
+		await storeAccountTokens(db, account, services.cipher);
 		const current = await update.readCurrentClaims();
-		const sid = await continueOrStartSession(user!.id!, current, account.provider, client);
-		const accounts = await listSessionAccounts(user!.id!);
+		const sid = await continueOrStartSession(db, user!.id!, current, account.provider, client);
+		const accounts = await listSessionAccounts(db, user!.id!);
 		// The browser has just signed in at the provider: its absolute end and freshness restart.
 		const now = Math.floor(Date.now() / 1000);
 		return { ...update.token, accounts, sid, sidCheckedAt: now, authAt: now };
@@ -59,13 +75,13 @@ export async function updateSessionClaims(
 	// A revoked or unknown session signs out, checked at most once per interval; past its
 	// absolute end, a session is over however recently it was used.
 	const { checkIntervalSeconds, absoluteMaxAgeSeconds } = services.session;
-	let token = await checkUserSession(update.token, checkIntervalSeconds, client);
+	let token = await checkUserSession(db, update.token, checkIntervalSeconds, client);
 	if (token === null || hasSessionEnded(token, absoluteMaxAgeSeconds)) return null;
 	if (trigger === 'update' && token.sub) {
 		// Note: the posted data is ignored; the database is the source of truth.
-		const profile = await findProfile(token.sub);
+		const profile = await findProfile(db, token.sub);
 		if (profile === null) return null;
-		const accounts = await listSessionAccounts(token.sub);
+		const accounts = await listSessionAccounts(db, token.sub);
 		token = { ...token, name: profile.name, picture: profile.image, accounts };
 	}
 	return renewDueAccounts(token, services.rotator, client);

@@ -1,6 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import { PATHS, signInPath } from '$lib/paths';
 import { listSessionAccounts } from '../tokens/accounts';
+import type { Database } from '../db';
 import { isSessionFresh } from './lifetime';
 
 /** The provider account a sign-in at the provider came back with. */
@@ -18,13 +19,14 @@ interface SignedInAccount {
  * Note: /signin asks first (`startSignIn`); this holds for a sign-in started by any other way.
  */
 export async function checkProviderSignIn(
+	db: Database,
 	current: JWT | null,
 	account: SignedInAccount,
 	freshAgeSeconds: number,
 	now = Date.now()
 ): Promise<true | string> {
 	if (!current?.sub || isSessionFresh(current.authAt, freshAgeSeconds, now)) return true;
-	const linked = await listSessionAccounts(current.sub);
+	const linked = await listSessionAccounts(db, current.sub);
 	const own = linked.some(
 		({ provider, providerAccountId }) =>
 			provider === account.provider && providerAccountId === account.providerAccountId

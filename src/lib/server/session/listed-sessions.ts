@@ -2,10 +2,18 @@ import { isProviderId } from '$lib/auth/types';
 import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
 import type { AuditEvent, UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { chargeAccountAction } from '../http/account-limits';
+import type { Database } from '../db';
+import type { AccountLimits } from '../http/account-limits';
+import type { ProviderSettings } from '../providers/settings';
 import { labelProvider } from '../providers/labels';
 import { revokeOtherUserSessions, revokeUserSession } from './revocation';
 import { listUserSessions } from './user-sessions';
+
+/** What revoking a listed session needs: the sessions, and the per-session limits. */
+interface SessionRevoker {
+	db: Database;
+	accountLimits: AccountLimits;
+}
 
 export type RevokeResult =
 	{ ok: true; revoked: number } | { ok: false; status: 400 | 404 | 429; error: string };
@@ -15,16 +23,20 @@ export type RevokeResult =
  * security events (sign-ins, sign-outs, revocations, links) apart from token rotations, so that
  * hourly rotations never push them off the page.
  */
-export async function loadAccountSessions(userId: string, currentId: string | undefined) {
+export async function loadAccountSessions(
+	{ db, providers }: { db: Database; providers: ProviderSettings[] },
+	userId: string,
+	currentId: string | undefined
+) {
 	const [sessions, events, rotations] = await Promise.all([
-		listUserSessions(userId),
-		listAuditEvents(userId, 20, { events: SECURITY_EVENTS }),
-		listAuditEvents(userId, 10, { events: TOKEN_EVENTS })
+		listUserSessions(db, userId),
+		listAuditEvents(db, userId, 20, { events: SECURITY_EVENTS }),
+		listAuditEvents(db, userId, 10, { events: TOKEN_EVENTS })
 	]);
 	return {
 		sessions: sessions.map(toListedSession(currentId)),
-		events: events.map(toListedEvent),
-		rotations: rotations.map(toListedEvent)
+		events: events.map(toListedEvent(providers)),
+		rotations: rotations.map(toListedEvent(providers))
 	};
 }
 
@@ -35,6 +47,7 @@ export async function loadAccountSessions(userId: string, currentId: string | un
  * result says why, with the status to answer.
  */
 export async function revokeListedSession(
+	{ db, accountLimits }: SessionRevoker,
 	userId: string,
 	id: string | null,
 	currentId: string,
@@ -42,9 +55,9 @@ export async function revokeListedSession(
 ): Promise<RevokeResult> {
 	if (id === null) return { ok: false, status: 400, error: 'No session chosen.' };
 	if (id === currentId) return { ok: false, status: 400, error: 'To end this session, sign out.' };
-	const charge = await chargeAccountAction('revoke-sessions', currentId);
+	const charge = await accountLimits.charge('revoke-sessions', currentId);
 	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
-	if (!(await revokeUserSession(userId, id, client))) {
+	if (!(await revokeUserSession(db, userId, id, client))) {
 		await charge.refund();
 		return { ok: false, status: 404, error: 'That session has already ended.' };
 	}
@@ -56,13 +69,14 @@ export async function revokeListedSession(
  * When there was none to end, it does not count against the limit.
  */
 export async function revokeOtherListedSessions(
+	{ db, accountLimits }: SessionRevoker,
 	userId: string,
 	currentId: string,
 	client: RequestClient | null
 ): Promise<RevokeResult> {
-	const charge = await chargeAccountAction('revoke-sessions', currentId);
+	const charge = await accountLimits.charge('revoke-sessions', currentId);
 	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
-	const revoked = await revokeOtherUserSessions(userId, currentId, client);
+	const revoked = await revokeOtherUserSessions(db, userId, currentId, client);
 	if (revoked === 0) await charge.refund();
 	return { ok: true, revoked };
 }
@@ -91,7 +105,9 @@ function toListedSession(currentId: string | undefined) {
 }
 
 /** An event as the page lists it: a provider in the detail by its name, as the pages call it. */
-function toListedEvent({ id, event, detail, at, ip, userAgent }: AuditEvent) {
-	const shown = isProviderId(detail) ? labelProvider(detail).name : detail;
-	return { id, event, detail: shown, at, ip, device: userAgent };
+function toListedEvent(providers: ProviderSettings[]) {
+	return ({ id, event, detail, at, ip, userAgent }: AuditEvent) => {
+		const shown = isProviderId(detail) ? labelProvider(providers, detail).name : detail;
+		return { id, event, detail: shown, at, ip, device: userAgent };
+	};
 }

@@ -1,12 +1,14 @@
 import type { JWT } from '@auth/core/jwt';
 import type { RequestEvent } from '@sveltejs/kit';
 import * as jose from 'jose';
-import { afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { handle as authHandle } from '../../../auth';
+import { buildServices, type Services } from '../app/create-app';
+import { readConfig } from '../app/read-config';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { memoizeSession } from '../hooks/memoize-session';
 import { createSessionCodec } from './codec';
-import { configureTokenServices, type TokenServices } from '../config/services';
 import { revokeUserSession } from './revocation';
 import { startUserSession } from './user-sessions';
 
@@ -26,24 +28,11 @@ const env = vi.hoisted(() => ({
 	AUTH_SESSION_CHECK_SECONDS: '600',
 	AUTH_SESSION_ABSOLUTE_MAX_AGE: '7200'
 }));
+// @auth/sveltekit reads its defaults from $env/dynamic/private: this env, not the shell's.
 vi.mock('$env/dynamic/private', () => ({ env }));
 const UPDATE_AGE_SECONDS = Number(env.AUTH_SESSION_UPDATE_AGE);
 const CHECK_SECONDS = Number(env.AUTH_SESSION_CHECK_SECONDS);
 const ABSOLUTE_MAX_AGE_SECONDS = Number(env.AUTH_SESSION_ABSOLUTE_MAX_AGE);
-
-let services: TokenServices;
-let authHandle: typeof import('../../../auth').handle;
-
-beforeAll(async () => {
-	services = configureTokenServices(env);
-	vi.spyOn(services.session.codec, 'decode');
-	// Imported once env is in place: it builds the Auth.js config from env on first use.
-	({ handle: authHandle } = await import('../../../auth'));
-});
-afterEach(() => {
-	vi.mocked(services.session.codec.decode).mockClear();
-	vi.mocked(jose.jwtDecrypt).mockClear();
-});
 
 interface CookieOptions {
 	/** When the cookie was issued. */
@@ -79,8 +68,12 @@ async function sessionCookie(userId: string, options: CookieOptions = {}): Promi
 	return token;
 }
 
-/** Runs one request through the hooks; `loads` stands for the page's loads, each reading the session. */
+/**
+ * Runs one request to the app `services` through the hooks; `loads` stands for the page's loads,
+ * each reading the session.
+ */
 async function request(
+	services: Services,
 	path: string,
 	cookie: string | undefined,
 	loads: number,
@@ -108,7 +101,7 @@ async function request(
 		url,
 		request: new Request(url, { headers }),
 		cookies,
-		locals: {},
+		locals: { app: services },
 		route: { id: path }
 	} as unknown as RequestEvent;
 	const sessions: unknown[] = [];
@@ -121,9 +114,21 @@ async function request(
 	return { sessions, written, cookie: jar.get(COOKIE) };
 }
 
-describeWithDatabases('reading the session in hooks and loads', () => {
+describeWithDatabases('reading the session in hooks and loads', (app) => {
+	// The app as env configures it, over the suite's database: its codec's decodes are counted.
+	let services: Services;
+	beforeAll(() => {
+		services = buildServices(readConfig(env), app.database);
+		vi.spyOn(services.session.codec, 'decode');
+	});
+	afterEach(() => {
+		vi.mocked(services.session.codec.decode).mockClear();
+		vi.mocked(jose.jwtDecrypt).mockClear();
+	});
+	afterAll(() => services.rotator.drain());
+
 	it('3 loads calling locals.auth() make exactly 1 decode and 1 decryption', async () => {
-		const { sessions } = await request('/', await sessionCookie('user-1'), 3);
+		const { sessions } = await request(services, '/', await sessionCookie('user-1'), 3);
 
 		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
 		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
@@ -133,7 +138,7 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 
 	it("locals.getSession(), Auth.js's older name, is the same memoized read", async () => {
 		const cookie = await sessionCookie('user-1');
-		const { sessions } = await request('/', cookie, 3, (locals) => locals.getSession());
+		const { sessions } = await request(services, '/', cookie, 3, (locals) => locals.getSession());
 
 		expect(services.session.codec.decode).toHaveBeenCalledTimes(1);
 		expect(sessions).toHaveLength(3);
@@ -145,21 +150,21 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 			ageSeconds: UPDATE_AGE_SECONDS - 60,
 			checkedSecondsAgo: CHECK_SECONDS - 60
 		});
-		const { written, sessions } = await request('/', cookie, 2);
+		const { written, sessions } = await request(services, '/', cookie, 2);
 
 		expect(sessions[0]).toMatchObject({ user: { name: 'Ada' } });
 		expect(written).toEqual([]);
 	});
 
 	it('a session past its renewal age is re-issued once, with 1 decryption', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 		const old = await sessionCookie(user.id, {
 			sid,
 			ageSeconds: UPDATE_AGE_SECONDS + 60,
 			checkedSecondsAgo: 0
 		});
-		const { written, cookie, sessions } = await request('/', old, 2);
+		const { written, cookie, sessions } = await request(services, '/', old, 2);
 
 		expect(written.filter((name) => name === COOKIE)).toHaveLength(1);
 		expect(cookie).not.toBe(old);
@@ -168,43 +173,43 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 	});
 
 	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 		const due = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
-		const first = await request('/', due, 2);
+		const first = await request(services, '/', due, 2);
 		expect(first.sessions[0]).toMatchObject({ user: { id: user.id } });
 		expect(first.written.filter((name) => name === COOKIE)).toHaveLength(1);
 
 		// The re-issued cookie is not due again: no database, no Set-Cookie.
-		const second = await request('/', first.cookie, 1);
+		const second = await request(services, '/', first.cookie, 1);
 		expect(second.sessions[0]).toMatchObject({ user: { id: user.id } });
 		expect(second.written).toEqual([]);
 	});
 
 	it('a client that replays a cookie past its check interval is checked once per interval, not per request', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 		const replayed = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
-		expect((await request('/', replayed, 1)).written).toContain(COOKIE);
+		expect((await request(services, '/', replayed, 1)).written).toContain(COOKIE);
 
 		// It never stored the re-issued cookie: this process remembers the check anyway.
 		for (let i = 0; i < 3; i++) {
-			const again = await request('/', replayed, 1);
+			const again = await request(services, '/', replayed, 1);
 			expect(again.sessions[0]).toMatchObject({ user: { id: user.id }, sessionId: sid });
 			expect(again.written).toEqual([]);
 		}
 	});
 
 	it('a revoked session is signed out at its next check, and its cookie cleared', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 		const cookie = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS - 1 });
-		expect((await request('/', cookie, 1)).sessions[0]).not.toBeNull();
+		expect((await request(services, '/', cookie, 1)).sessions[0]).not.toBeNull();
 
-		expect(await revokeUserSession(user.id, sid, null)).toBe(true);
+		expect(await revokeUserSession(app.db, user.id, sid, null)).toBe(true);
 		// Within the interval the cookie alone still answers; once it passes, the row decides.
 		vi.useFakeTimers({ now: Date.now() + 2_000, toFake: ['Date'] });
-		const { sessions, written, cookie: after } = await request('/', cookie, 2);
+		const { sessions, written, cookie: after } = await request(services, '/', cookie, 2);
 		vi.useRealTimers();
 		expect(sessions).toEqual([null, null]);
 		expect(written).toContain(COOKIE);
@@ -212,14 +217,14 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 	});
 
 	it('a cookie without a known session is signed out at its first check', async () => {
-		const user = await createUser();
+		const user = await createUser(app.db);
 		const cookie = await sessionCookie(user.id, { checkedSecondsAgo: CHECK_SECONDS });
-		expect((await request('/', cookie, 1)).sessions[0]).toBeNull();
+		expect((await request(services, '/', cookie, 1)).sessions[0]).toBeNull();
 	});
 
 	it('a session used every second still ends at its absolute end, and no cookie outlives it', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 		// Signed in at the provider 5 s before the absolute end; its cookie due for renewal.
 		let cookie = await sessionCookie(user.id, {
 			sid,
@@ -232,7 +237,7 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 		try {
 			for (let second = 0; second < 8; second++) {
 				vi.useFakeTimers({ now: Date.now() + (second === 0 ? 0 : 1_000), toFake: ['Date'] });
-				const { sessions, cookie: after } = await request('/', cookie, 1);
+				const { sessions, cookie: after } = await request(services, '/', cookie, 1);
 				seen.push([Math.floor(Date.now() / 1000) - end, sessions[0] !== null]);
 				// Signed out: Auth.js clears the cookie.
 				if (!after) break;
@@ -255,7 +260,7 @@ describeWithDatabases('reading the session in hooks and loads', () => {
 	});
 
 	it('a request with no session cookie is signed out, with no decode and no Set-Cookie', async () => {
-		const { written, sessions } = await request('/', undefined, 2);
+		const { written, sessions } = await request(services, '/', undefined, 2);
 
 		expect(sessions).toEqual([null, null]);
 		expect(services.session.codec.decode).not.toHaveBeenCalled();

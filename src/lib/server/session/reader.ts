@@ -3,8 +3,10 @@ import type { Session } from '@auth/core/types';
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { toSession } from './cookies';
 import { readSessionCookie, sessionCookieName } from './session-cookie';
-import { tokenServices } from '../config/services';
+import type { Database } from '../db';
+import type { TokenRotator } from '../tokens/rotation/token-rotator';
 import { isSessionCurrent } from './claims';
+import type { SessionPolicy } from './policy';
 import { touchUserSession } from './user-sessions';
 
 export type ReadSession = () => Promise<Session | null>;
@@ -20,10 +22,10 @@ export type ReadSession = () => Promise<Session | null>;
  * and logs what failed.
  */
 export async function readSession(
+	services: { session: SessionPolicy; rotator: TokenRotator },
 	event: RequestEvent,
 	authjs: ReadSession
 ): Promise<Session | null> {
-	const services = tokenServices();
 	const { session: policy } = services;
 	const cookie = readSessionCookie(event.cookies.getAll(), event.url);
 	if (cookie === null) return null;
@@ -60,8 +62,11 @@ export async function readSession(
  * The claims of the session that Auth.js would read from `cookies` (every cookie under its
  * rule, joined), or null when there is none or it does not decode.
  */
-export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
-	const { session: policy } = tokenServices();
+export async function readCookieClaims(
+	policy: SessionPolicy,
+	cookies: Cookies,
+	url: URL
+): Promise<JWT | null> {
 	const cookie = readSessionCookie(cookies.getAll(), url);
 	if (cookie === null) return null;
 	const params = { token: cookie.token, salt: sessionCookieName(url), secret: policy.secrets };
@@ -72,18 +77,25 @@ export async function readCookieClaims(cookies: Cookies, url: URL): Promise<JWT 
  * `readCookieClaims`, only while their session is live in `user_sessions` right now (checked,
  * not remembered: one indexed update). Null for a revoked, unknown or planted session.
  */
-export async function readLiveCookieClaims(cookies: Cookies, url: URL): Promise<JWT | null> {
-	const claims = await readCookieClaims(cookies, url);
+export async function readLiveCookieClaims(
+	{ db, session }: { db: Database; session: SessionPolicy },
+	cookies: Cookies,
+	url: URL
+): Promise<JWT | null> {
+	const claims = await readCookieClaims(session, cookies, url);
 	if (claims === null || !claims.sub || !claims.sid) return null;
-	return (await touchUserSession(claims.sid, claims.sub)) ? claims : null;
+	return (await touchUserSession(db, claims.sid, claims.sub)) ? claims : null;
 }
 
 /**
  * True when the request's session cookie names a key that no secret of this instance derives
  * (see `SessionCodec.namesUnknownKey`): Auth.js must not see it, or it would clear it.
  */
-export async function carriesUnknownSessionKey(cookies: Cookies, url: URL): Promise<boolean> {
-	const { session: policy } = tokenServices();
+export async function carriesUnknownSessionKey(
+	policy: SessionPolicy,
+	cookies: Cookies,
+	url: URL
+): Promise<boolean> {
 	const cookie = readSessionCookie(cookies.getAll(), url);
 	if (cookie === null) return false;
 	const params = { token: cookie.token, salt: sessionCookieName(url), secret: policy.secrets };

@@ -3,7 +3,6 @@ import type { SessionUser } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
 import { readForm } from '../http/form';
 import { requestClient, type RequestClient } from '../http/request-client';
-import { tokenServices } from '../config/services';
 import { isSessionFresh } from './lifetime';
 import { touchUserSession } from './user-sessions';
 
@@ -42,7 +41,7 @@ export async function readActionInput(event: RequestEvent) {
 export async function readSensitiveActionInput(event: RequestEvent) {
 	const input = await readActionInput(event);
 	const { authenticatedAt } = (await event.locals.auth())!;
-	if (!isSessionFresh(authenticatedAt, tokenServices().session.freshAgeSeconds)) {
+	if (!isSessionFresh(authenticatedAt, event.locals.app.session.freshAgeSeconds)) {
 		// The page itself, without the action's `?/name`.
 		redirect(303, signInPath(new URL(event.url.pathname, event.url), { reauth: true }));
 	}
@@ -53,7 +52,10 @@ async function assertLiveSession(event: RequestEvent, client: RequestClient) {
 	const session = await event.locals.auth();
 	if (!session?.user.id) error(401, 'Please sign in.');
 	const { sessionId, user } = session;
-	if (sessionId === undefined || !(await touchUserSession(sessionId, user.id, client))) {
+	if (
+		sessionId === undefined ||
+		!(await touchUserSession(event.locals.app.db, sessionId, user.id, client))
+	) {
 		error(401, 'This session has ended. Please sign in again.');
 	}
 	return { user, sessionId };

@@ -7,41 +7,41 @@ import { listUserSessions, startUserSession } from './user-sessions';
 
 const client = { ip: '192.0.2.7', userAgent: 'Brave on Android' };
 
-describeWithDatabases('revoking sessions', () => {
+describeWithDatabases('revoking sessions', (app) => {
 	it('revoking a session logs session_revoked with who asked; an ended one logs nothing', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
 
-		expect(await revokeUserSession(user.id, sid, client)).toBe(true);
-		expect(await revokeUserSession(user.id, sid, client)).toBe(false);
+		expect(await revokeUserSession(app.db, user.id, sid, client)).toBe(true);
+		expect(await revokeUserSession(app.db, user.id, sid, client)).toBe(false);
 
-		expect(await listUserSessions(user.id)).toEqual([]);
-		const events = await listAuditEvents(user.id);
+		expect(await listUserSessions(app.db, user.id)).toEqual([]);
+		const events = await listAuditEvents(app.db, user.id);
 		expect(events).toMatchObject([{ event: 'session_revoked', detail: null, ...client }]);
 	});
 
 	it("a session of someone else is not revoked, and nobody's log changes", async () => {
-		const [user, other] = [await createUser(), await createUser()];
-		const othersSid = await startUserSession(other.id, null);
+		const [user, other] = [await createUser(app.db), await createUser(app.db)];
+		const othersSid = await startUserSession(app.db, other.id, null);
 
-		expect(await revokeUserSession(user.id, othersSid, client)).toBe(false);
+		expect(await revokeUserSession(app.db, user.id, othersSid, client)).toBe(false);
 
-		expect(await listUserSessions(other.id)).toHaveLength(1);
-		expect(await listAuditEvents(user.id)).toEqual([]);
-		expect(await listAuditEvents(other.id)).toEqual([]);
+		expect(await listUserSessions(app.db, other.id)).toHaveLength(1);
+		expect(await listAuditEvents(app.db, user.id)).toEqual([]);
+		expect(await listAuditEvents(app.db, other.id)).toEqual([]);
 	});
 
 	it('"sign out everywhere else" keeps this session and logs one event with the count', async () => {
-		const user = await createUser();
-		const kept = await startUserSession(user.id, null);
-		await startUserSession(user.id, null);
-		await startUserSession(user.id, null);
+		const user = await createUser(app.db);
+		const kept = await startUserSession(app.db, user.id, null);
+		await startUserSession(app.db, user.id, null);
+		await startUserSession(app.db, user.id, null);
 
-		expect(await revokeOtherUserSessions(user.id, kept, client)).toBe(2);
-		expect(await revokeOtherUserSessions(user.id, kept, client)).toBe(0);
+		expect(await revokeOtherUserSessions(app.db, user.id, kept, client)).toBe(2);
+		expect(await revokeOtherUserSessions(app.db, user.id, kept, client)).toBe(0);
 
-		expect((await listUserSessions(user.id)).map(({ id }) => id)).toEqual([kept]);
-		const events = await listAuditEvents(user.id);
+		expect((await listUserSessions(app.db, user.id)).map(({ id }) => id)).toEqual([kept]);
+		const events = await listAuditEvents(app.db, user.id);
 		expect(events).toMatchObject([{ event: 'session_revoked', detail: '2 sessions', ...client }]);
 	});
 });

@@ -1,10 +1,10 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
 import { recordAuditEvent } from '../account/audit';
-import { db } from '../db';
+import type { Database } from '../db';
 import { userSessions } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { countSignOut } from '../metrics/sign-ins';
-import { forgetProviderTokens } from '../tokens/forget';
+import { forgetProviderTokens, type TokenStore } from '../tokens/forget';
 import { forgetFoundLive, listUserSessions, updateLiveSession } from './user-sessions';
 
 /**
@@ -12,17 +12,19 @@ import { forgetFoundLive, listUserSessions, updateLiveSession } from './user-ses
  * `client` that asked). False when it is not theirs or already ended.
  */
 export async function revokeUserSession(
+	db: Database,
 	userId: string,
 	id: string,
 	client: RequestClient | null
 ): Promise<boolean> {
-	if (!(await markRevoked(userId, id))) return false;
-	await recordAuditEvent(userId, 'session_revoked', client);
+	if (!(await markRevoked(db, userId, id))) return false;
+	await recordAuditEvent(db, userId, 'session_revoked', client);
 	return true;
 }
 
 /** Revokes every live session of the user but `keepId`, and logs it; returns how many. */
 export async function revokeOtherUserSessions(
+	db: Database,
 	userId: string,
 	keepId: string,
 	client: RequestClient | null
@@ -40,7 +42,7 @@ export async function revokeOtherUserSessions(
 		.returning({ id: userSessions.id });
 	forgetFoundLive(revoked.map(({ id }) => id));
 	if (revoked.length > 0) {
-		await recordAuditEvent(userId, 'session_revoked', client, `${revoked.length} sessions`);
+		await recordAuditEvent(db, userId, 'session_revoked', client, `${revoked.length} sessions`);
 	}
 	return revoked.length;
 }
@@ -50,17 +52,19 @@ export async function revokeOtherUserSessions(
  * session, no session needs the provider tokens any more: they are deleted and revoked.
  */
 export async function endUserSession(
+	store: TokenStore,
 	userId: string,
 	id: string,
 	client: RequestClient | null
 ): Promise<void> {
-	if (!(await markRevoked(userId, id))) return;
-	await recordAuditEvent(userId, 'sign_out', client);
+	const { db } = store;
+	if (!(await markRevoked(db, userId, id))) return;
+	await recordAuditEvent(db, userId, 'sign_out', client);
 	countSignOut();
-	if ((await listUserSessions(userId)).length === 0) await forgetProviderTokens(userId);
+	if ((await listUserSessions(db, userId)).length === 0) await forgetProviderTokens(store, userId);
 }
 
-function markRevoked(userId: string, id: string): Promise<boolean> {
+function markRevoked(db: Database, userId: string, id: string): Promise<boolean> {
 	forgetFoundLive([id]);
-	return updateLiveSession(userId, id, { revokedAt: new Date() });
+	return updateLiveSession(db, userId, id, { revokedAt: new Date() });
 }

@@ -1,13 +1,35 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it, vi } from 'vitest';
-import { configureTokenServices } from '../config/services';
+import { buildServices, type Services } from '../app/create-app';
+import { readConfig } from '../app/read-config';
+import type { Env } from '../config/env';
+import type { Database, DatabaseConnection } from '../db';
 import { createSessionCodec } from './codec';
 import { readSession } from './reader';
 
 const OLD = 'rotation-old-secret-0123456789abcdefghijklmnop';
 const NEW = 'rotation-new-secret-0123456789abcdefghijklmnop';
 const COOKIE = 'authjs.session-token';
-const services = configureTokenServices({
+
+/** No database: these reads are the cookie's alone, and a query would fail the test. */
+const NO_DATABASE: DatabaseConnection = {
+	db: new Proxy({} as Database, {
+		get(_, name) {
+			throw new Error(`this test has no database (db.${String(name)})`);
+		}
+	}),
+	subscribe: null,
+	notify: null,
+	pool: { driver: 'pglite', maxConnections: 0 },
+	close: async () => {}
+};
+
+/** The app's services as `env` configures them (with a trusted host), over no database. */
+function servicesFrom(env: Env): Services {
+	return buildServices(readConfig({ AUTH_TRUST_HOST: 'true', ...env }), NO_DATABASE);
+}
+
+const services = servicesFrom({
 	AUTH_SECRET: OLD,
 	AUTH_SECRET_1: NEW,
 	AUTH_GITHUB_ID: 'rotation-test-client',
@@ -21,13 +43,13 @@ async function cookieUnder(secret: string): Promise<string> {
 	return createSessionCodec().encode({ token, secret, salt: COOKIE });
 }
 
-async function read(cookie: string) {
+async function read(cookie: string, app: Services = services) {
 	const authjs = vi.fn(async () => null);
 	const event = {
 		url: new URL('http://127.0.0.1:5173/'),
 		cookies: { getAll: () => [{ name: COOKIE, value: cookie }] }
 	} as unknown as RequestEvent;
-	const session = await readSession(event, authjs);
+	const session = await readSession(app, event, authjs);
 	return { session, throughAuthjs: authjs.mock.calls.length > 0 };
 }
 
@@ -67,21 +89,17 @@ describe('a session cookie while a new secret is only accepted (AUTH_SECRET_ENCR
 	};
 
 	it('encrypts with the named secret, reads both, and re-issues neither', async () => {
-		const configured = configureTokenServices({
+		const configured = servicesFrom({
 			...ENV,
 			AUTH_SECRET: OLD,
 			AUTH_SECRET_1: NEW,
 			AUTH_SECRET_ENCRYPTS: 'AUTH_SECRET'
 		});
 		expect(configured.session.secrets).toEqual([OLD, NEW]);
-		try {
-			for (const secret of [OLD, NEW]) {
-				const { session, throughAuthjs } = await read(await cookieUnder(secret));
-				expect(throughAuthjs).toBe(false);
-				expect(session).toMatchObject({ user: { id: 'user-1' } });
-			}
-		} finally {
-			configureTokenServices({ ...ENV, AUTH_SECRET: OLD, AUTH_SECRET_1: NEW });
+		for (const secret of [OLD, NEW]) {
+			const { session, throughAuthjs } = await read(await cookieUnder(secret), configured);
+			expect(throughAuthjs).toBe(false);
+			expect(session).toMatchObject({ user: { id: 'user-1' } });
 		}
 	});
 });

@@ -1,7 +1,7 @@
 import { isNotNull, lt, or } from 'drizzle-orm';
 import { SESSION_PRUNE_INTERVAL_MS } from '$lib/timings';
-import { db, type Database } from '../db';
-import { runMaintenanceTask, scheduleMaintenance } from '../db/maintenance';
+import type { Database } from '../db';
+import { runMaintenanceTask } from '../db/maintenance';
 import { userSessions } from '../db/schema';
 
 const TASK = {
@@ -40,11 +40,4 @@ export async function pruneUserSessions(
 			.returning({ id: userSessions.id });
 		return pruned.length;
 	});
-}
-
-/** Prunes `user_sessions` now and then every hour, in the background. */
-export function scheduleSessionPruning(lifetime: SessionLifetime): void {
-	scheduleMaintenance('pruning ended sessions', SESSION_PRUNE_INTERVAL_MS, () =>
-		pruneUserSessions(db, lifetime)
-	);
 }

@@ -1,28 +1,27 @@
 import type { Session } from '@auth/core/types';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { configureTokenServices } from '../config/services';
+import { describe, expect, it } from 'vitest';
+import { readConfig } from '../app/read-config';
 import { readSignInPage } from './sign-in';
 
 const ORIGIN = 'http://127.0.0.1:5173';
 const user = { id: 'u1', name: null, email: null, image: null };
 const signedIn: Session = { user, providers: ['github'], expires: '' };
 
-beforeAll(() => {
-	configureTokenServices({
-		AUTH_SECRET: 'sign-in-page-test-secret-0123456789abcdefghijklmnop',
-		AUTH_GITHUB_ID: 'gh-id',
-		AUTH_GITHUB_SECRET: 'gh-secret',
-		AUTH_GOOGLE_ID: 'g-id',
-		AUTH_GOOGLE_SECRET: 'g-secret',
-		AUTH_OIDC_ISSUER: 'https://example.okta.com/oauth2/default',
-		AUTH_OIDC_ID: 'okta-id',
-		AUTH_OIDC_SECRET: 'okta-secret',
-		AUTH_OIDC_NAME: 'Okta'
-	});
+const { providers } = readConfig({
+	AUTH_SECRET: 'sign-in-page-test-secret-0123456789abcdefghijklmnop',
+	AUTH_TRUST_HOST: 'true',
+	AUTH_GITHUB_ID: 'gh-id',
+	AUTH_GITHUB_SECRET: 'gh-secret',
+	AUTH_GOOGLE_ID: 'g-id',
+	AUTH_GOOGLE_SECRET: 'g-secret',
+	AUTH_OIDC_ISSUER: 'https://example.okta.com/oauth2/default',
+	AUTH_OIDC_ID: 'okta-id',
+	AUTH_OIDC_SECRET: 'okta-secret',
+	AUTH_OIDC_NAME: 'Okta'
 });
 
 const page = (query: string, session: Session | null = null) =>
-	readSignInPage(new URL(`/signin${query}`, ORIGIN), session);
+	readSignInPage(providers, new URL(`/signin${query}`, ORIGIN), session);
 
 describe('readSignInPage', () => {
 	it('shows a signed-out visitor the providers, where they will land, and why sign-in failed', () => {

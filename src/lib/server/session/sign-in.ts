@@ -6,7 +6,7 @@ import { PATHS, REAUTH_PARAM, linkErrorPath, signInPath } from '$lib/paths';
 import { safeRedirect } from '$lib/redirect';
 import { readForm } from '../http/form';
 import { offeredProviders } from '../providers/labels';
-import { tokenServices } from '../config/services';
+import type { ProviderSettings } from '../providers/settings';
 import { isSessionFresh } from './lifetime';
 import { clearSessionCookies } from './session-cookie';
 
@@ -28,7 +28,11 @@ export type SignInPage =
  * What /signin shows at `url`, or, for a visitor already signed in (and not renewing their
  * sign-in with `?reauth`), where they go instead.
  */
-export function readSignInPage(url: URL, session: Session | null): SignInPage {
+export function readSignInPage(
+	providers: ProviderSettings[],
+	url: URL,
+	session: Session | null
+): SignInPage {
 	const redirectTo = safeRedirect(url.searchParams.get('redirectedFrom'), url.origin);
 	const error = url.searchParams.get('error');
 	if (session !== null && session.error === undefined && !url.searchParams.has(REAUTH_PARAM)) {
@@ -37,11 +41,11 @@ export function readSignInPage(url: URL, session: Session | null): SignInPage {
 	}
 	// Signing in again with a provider not linked yet would link it: that is not a confirmation.
 	const reauth = session !== null && session.error === undefined;
-	const offered = offeredProviders();
-	const providers = reauth ? offered.filter(({ id }) => session.providers.includes(id)) : offered;
+	const offered = offeredProviders(providers);
+	const shown = reauth ? offered.filter(({ id }) => session.providers.includes(id)) : offered;
 	return {
 		signedIn: false,
-		providers: providers.length > 0 ? providers : offered,
+		providers: shown.length > 0 ? shown : offered,
 		redirectTo,
 		error: signInErrorMessage(error),
 		reauth
@@ -60,7 +64,10 @@ export async function startSignIn(event: RequestEvent, signIn: Action): Promise<
 	// A session whose tokens can no longer be refreshed is ended first: otherwise Auth.js
 	// would link the new sign-in to that user, whose dead account keeps the session flagged.
 	if (session?.error !== undefined) clearSessionCookies(event.cookies, event.url);
-	else if (session !== null && isStaleLink(session, form.get('providerId'))) {
+	else if (
+		session !== null &&
+		isStaleLink(session, form.get('providerId'), event.locals.app.session.freshAgeSeconds)
+	) {
 		// Connecting a provider needs a fresh session: sign in again first, then come back.
 		const back = new URL(safeRedirect(form.get('redirectTo'), event.url.origin), event.url);
 		redirect(303, signInPath(back, { reauth: true }));
@@ -79,9 +86,13 @@ export async function startSignIn(event: RequestEvent, signIn: Action): Promise<
 }
 
 /** True when `providerId` would link a new provider to a session that is not fresh. */
-function isStaleLink(session: Session, providerId: FormDataEntryValue | null): boolean {
+function isStaleLink(
+	session: Session,
+	providerId: FormDataEntryValue | null,
+	freshAgeSeconds: number
+): boolean {
 	if (typeof providerId !== 'string' || session.providers.some((id) => id === providerId)) {
 		return false;
 	}
-	return !isSessionFresh(session.authenticatedAt, tokenServices().session.freshAgeSeconds);
+	return !isSessionFresh(session.authenticatedAt, freshAgeSeconds);
 }

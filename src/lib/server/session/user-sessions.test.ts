@@ -7,12 +7,13 @@ import { continueOrStartSession, listUserSessions, startUserSession } from './us
 
 const client = { ip: '198.51.100.4', userAgent: 'Chrome on Linux' };
 
-describeWithDatabases('the session of a completed OAuth sign-in', () => {
+describeWithDatabases('the session of a completed OAuth sign-in', (app) => {
 	it('linking while signed in keeps the live session and records no sign-in', async () => {
-		const user = await createUser();
-		const sid = await startUserSession(user.id, client);
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, client);
 
 		const continued = await continueOrStartSession(
+			app.db,
 			user.id,
 			{ sub: user.id, sid },
 			'google',
@@ -20,34 +21,36 @@ describeWithDatabases('the session of a completed OAuth sign-in', () => {
 		);
 
 		expect(continued).toBe(sid);
-		expect((await listUserSessions(user.id)).map(({ id }) => id)).toEqual([sid]);
-		expect(await listAuditEvents(user.id)).toEqual([]);
+		expect((await listUserSessions(app.db, user.id)).map(({ id }) => id)).toEqual([sid]);
+		expect(await listAuditEvents(app.db, user.id)).toEqual([]);
 	});
 
 	it('a signed-out sign-in starts a new session and records the sign-in', async () => {
-		const user = await createUser();
+		const user = await createUser(app.db);
 
-		const sid = await continueOrStartSession(user.id, null, 'github', client);
+		const sid = await continueOrStartSession(app.db, user.id, null, 'github', client);
 
-		expect((await listUserSessions(user.id)).map(({ id }) => id)).toEqual([sid]);
-		const events = await listAuditEvents(user.id);
+		expect((await listUserSessions(app.db, user.id)).map(({ id }) => id)).toEqual([sid]);
+		const events = await listAuditEvents(app.db, user.id);
 		expect(events).toMatchObject([{ event: 'sign_in', detail: 'github', ...client }]);
 	});
 
 	it("another user's cookie or a revoked session does not carry over", async () => {
-		const user = await createUser();
-		const other = await createUser();
-		const othersSid = await startUserSession(other.id, client);
-		const revokedSid = await startUserSession(user.id, client);
-		await revokeUserSession(user.id, revokedSid, null);
+		const user = await createUser(app.db);
+		const other = await createUser(app.db);
+		const othersSid = await startUserSession(app.db, other.id, client);
+		const revokedSid = await startUserSession(app.db, user.id, client);
+		await revokeUserSession(app.db, user.id, revokedSid, null);
 
 		const afterOther = await continueOrStartSession(
+			app.db,
 			user.id,
 			{ sub: other.id, sid: othersSid },
 			'github',
 			client
 		);
 		const afterRevoked = await continueOrStartSession(
+			app.db,
 			user.id,
 			{ sub: user.id, sid: revokedSid },
 			'github',
@@ -56,7 +59,7 @@ describeWithDatabases('the session of a completed OAuth sign-in', () => {
 
 		expect([othersSid, revokedSid]).not.toContain(afterOther);
 		expect([othersSid, revokedSid, afterOther]).not.toContain(afterRevoked);
-		expect(await listUserSessions(user.id)).toHaveLength(2);
-		expect(await listUserSessions(other.id)).toHaveLength(1);
+		expect(await listUserSessions(app.db, user.id)).toHaveLength(2);
+		expect(await listUserSessions(app.db, other.id)).toHaveLength(1);
 	});
 });

@@ -2,13 +2,14 @@ import type { JWT } from '@auth/core/jwt';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { recordAuditEvent } from '../account/audit';
 import { LRUCache } from 'lru-cache';
-import { db } from '../db';
+import type { Database } from '../db';
 import { countSignIn } from '../metrics/sign-ins';
 import { userSessions, type UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 
 /** Records a new sign-in and returns its id, which the JWT carries as `sid`. */
 export async function startUserSession(
+	db: Database,
 	userId: string,
 	client: RequestClient | null
 ): Promise<string> {
@@ -30,15 +31,16 @@ const UNKNOWN_CLIENT: RequestClient = { ip: 'unknown', userAgent: 'Unknown brows
  * starts and the audit log records the sign-in. Returns the session's id.
  */
 export async function continueOrStartSession(
+	db: Database,
 	userId: string,
 	current: JWT | null,
 	provider: string,
 	client: RequestClient | null
 ): Promise<string> {
 	const sid = current?.sub === userId ? current.sid : undefined;
-	if (sid !== undefined && (await touchUserSession(sid, userId, client))) return sid;
-	const started = await startUserSession(userId, client);
-	await recordAuditEvent(userId, 'sign_in', client, provider);
+	if (sid !== undefined && (await touchUserSession(db, sid, userId, client))) return sid;
+	const started = await startUserSession(db, userId, client);
+	await recordAuditEvent(db, userId, 'sign_in', client, provider);
 	countSignIn(provider);
 	return started;
 }
@@ -67,15 +69,17 @@ export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Dat
  * existed: that JWT must no longer sign anyone in. One indexed update.
  */
 export async function touchUserSession(
+	db: Database,
 	id: string,
 	userId: string,
 	client: RequestClient | null = null
 ): Promise<boolean> {
-	return (await touchLiveSession(id, userId, client)) !== null;
+	return (await touchLiveSession(db, id, userId, client)) !== null;
 }
 
 /** `touchUserSession`, giving when the session signed in (null: not live). */
 async function touchLiveSession(
+	db: Database,
 	id: string,
 	userId: string,
 	client: RequestClient | null
@@ -92,7 +96,7 @@ async function touchLiveSession(
 }
 
 /** The user's live sessions, most recently seen first. */
-export function listUserSessions(userId: string): Promise<UserSession[]> {
+export function listUserSessions(db: Database, userId: string): Promise<UserSession[]> {
 	return db
 		.select()
 		.from(userSessions)
@@ -107,6 +111,7 @@ export function forgetFoundLive(ids: string[]): void {
 
 /** Changes the user's session `id` only while it is live; false when it is not. */
 export async function updateLiveSession(
+	db: Database,
 	userId: string,
 	id: string,
 	change: Partial<UserSession>
@@ -134,6 +139,7 @@ function live(userId: string, id: string) {
  * its session's sign-in time for it.
  */
 export async function checkUserSession(
+	db: Database,
 	token: JWT,
 	intervalSeconds: number,
 	client: RequestClient | null
@@ -141,7 +147,7 @@ export async function checkUserSession(
 	const due = isSessionCheckDue(token, intervalSeconds) || token.authAt === undefined;
 	if (!due) return token;
 	if (!token.sub || !token.sid) return null;
-	const signedInAt = await touchLiveSession(token.sid, token.sub, client);
+	const signedInAt = await touchLiveSession(db, token.sid, token.sub, client);
 	if (signedInAt === null) return null;
 	const authAt = token.authAt ?? Math.floor(signedInAt.getTime() / 1000);
 	return { ...token, authAt, sidCheckedAt: Math.floor(Date.now() / 1000) };

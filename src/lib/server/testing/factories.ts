@@ -2,11 +2,12 @@ import type { AdapterAccount } from '@auth/core/adapters';
 import type { Session } from '@auth/core/types';
 import type { RequestEvent } from '@sveltejs/kit';
 import { randomUUID } from 'node:crypto';
-import { db } from '../db';
+import type { Services } from '../app/create-app';
+import type { Database } from '../db';
 import { users, type User } from '../db/schema';
 import { startUserSession } from '../session/user-sessions';
 
-export async function createUser(overrides: Partial<User> = {}): Promise<User> {
+export async function createUser(db: Database, overrides: Partial<User> = {}): Promise<User> {
 	const id = randomUUID();
 	const [user] = await db
 		.insert(users)
@@ -39,13 +40,14 @@ export function buildAccount(
  * given): enough of a RequestEvent for the guards and `getAccessToken`.
  */
 export async function buildSignedInEvent(
+	app: Services,
 	userId: string,
 	error?: Session['error']
 ): Promise<RequestEvent> {
-	const sessionId = await startUserSession(userId, null);
+	const sessionId = await startUserSession(app.db, userId, null);
 	const session = { user: { id: userId }, providers: [], sessionId, error, expires: '' };
 	return {
-		locals: { auth: async () => session },
+		locals: { auth: async () => session, app },
 		request: new Request('http://127.0.0.1/'),
 		getClientAddress: () => '127.0.0.1'
 	} as unknown as RequestEvent;

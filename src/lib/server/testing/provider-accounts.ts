@@ -5,25 +5,24 @@ import { providerEnv } from '$idp/testkit/clients.js';
 import { obtainTokens } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
 import { createAdapter } from '../tokens/adapter';
-import { configureTokenServices, type TokenServices } from '../config/services';
-import { db } from '../db';
+import type { Services } from '../app/create-app';
+import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { createUser } from './factories';
 
 const APP = 'http://127.0.0.1:5173';
 
-/** The local IdP of a test file, the token services configured against it, and its refreshes. */
+/** The local IdP of a test file, the env that configures the app against it, and its refreshes. */
 export interface LocalIdp {
 	idp: Idp;
-	services: TokenServices;
 	env: Record<string, string>;
 	/** Every refresh_token grant the IdP answered since the last test began, and how. */
 	refreshes: { provider: string; ok: boolean; error?: string }[];
 }
 
 /**
- * Starts the local IdP for the test file and configures the app's token services against it.
- * Before each test its fault knobs are reset and `refreshes` is emptied.
+ * Starts the local IdP for the test file; pass `{ env: () => local.env }` to
+ * `describeWithDatabases` for an app configured against it. Before each test its fault knobs are reset and `refreshes` is emptied.
  */
 export function useLocalIdp(): LocalIdp {
 	const local = { refreshes: [] } as unknown as LocalIdp;
@@ -33,11 +32,7 @@ export function useLocalIdp(): LocalIdp {
 			if (event.grantType !== 'refresh_token') return;
 			local.refreshes.push({ provider: event.provider, ok: event.ok, error: event.error });
 		});
-		local.env = {
-			AUTH_SECRET: 'provider-accounts-test-secret-0123456789abcdefghijklmnop',
-			...providerEnv(local.idp)
-		};
-		local.services = configureTokenServices(local.env);
+		local.env = providerEnv(local.idp);
 	});
 	afterEach(() => {
 		local.refreshes.length = 0;
@@ -60,11 +55,12 @@ export function uniqueLogin(prefix: string): string {
  * default).
  */
 export async function linkAccountWithTokens(
+	app: Services,
 	local: LocalIdp,
 	provider: ProviderId,
 	{ login = uniqueLogin('rotation'), expiresIn = -1 } = {}
 ) {
-	const user = await createUser();
+	const user = await createUser(app.db);
 	const tokens = await obtainTokens(local.idp, provider, login, APP);
 	const account = {
 		userId: user.id,
@@ -78,21 +74,22 @@ export async function linkAccountWithTokens(
 		token_type: tokens.token_type.toLowerCase() as Lowercase<string>,
 		scope: tokens.scope
 	};
-	await createAdapter(local.services.cipher).linkAccount!(account);
+	await createAdapter(app.db, app.cipher).linkAccount!(account);
 	return { user, account, tokens };
 }
 
 /** The refresh token stored for the account, decrypted (null when there is none). */
-export async function storedRefreshToken(local: LocalIdp, providerAccountId: string) {
+export async function storedRefreshToken({ db, cipher }: Services, providerAccountId: string) {
 	const [row] = await db
 		.select({ refreshToken: accounts.refresh_token })
 		.from(accounts)
 		.where(eq(accounts.providerAccountId, providerAccountId));
-	return row?.refreshToken ? local.services.cipher.decrypt(row.refreshToken) : null;
+	return row?.refreshToken ? cipher.decrypt(row.refreshToken) : null;
 }
 
 /** Makes the account's stored access token expire `secondsAgo` seconds ago. */
 export async function expireAccessToken(
+	db: Database,
 	account: { provider: ProviderId; providerAccountId: string },
 	secondsAgo = 1
 ) {

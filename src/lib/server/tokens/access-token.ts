@@ -11,8 +11,17 @@ import {
 	UnreadableTokensError
 } from './errors';
 import { assertUser } from '../session/require-user';
-import { tokenServices } from '../config/services';
 import { listAuditEvents } from '../account/audit';
+import type { Database } from '../db';
+import type { TokenCipher } from './cipher';
+import type { TokenRotator } from './rotation/token-rotator';
+
+/** What reading a stored access token needs: the tokens, their key ring, and the rotator. */
+export interface TokenReader {
+	db: Database;
+	cipher: TokenCipher;
+	rotator: TokenRotator;
+}
 
 export interface AccessToken {
 	value: string;
@@ -35,7 +44,8 @@ export interface AccessToken {
 export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
 	const user = await assertUser(event);
 	if ((await event.locals.auth())?.error !== undefined) throw new RefreshTokenError(provider);
-	return (await readAccessToken(user.id, provider, { client: requestClient(event) })).value;
+	const client = requestClient(event);
+	return (await readAccessToken(event.locals.app, user.id, provider, { client })).value;
 }
 
 /**
@@ -44,15 +54,15 @@ export async function getAccessToken(event: RequestEvent, provider: ProviderId):
  * then throws `ProviderUnavailableError`, even while the old token is still valid.
  */
 export async function readAccessToken(
+	{ db, cipher, rotator }: TokenReader,
 	userId: string,
 	provider: ProviderId,
 	{ force = false, client = null }: { force?: boolean; client?: RequestClient | null } = {}
 ): Promise<AccessToken> {
-	const { rotator, cipher } = tokenServices();
-	let account = await findAccount(userId, provider);
+	let account = await findAccount(db, userId, provider);
 	if (account === null) throw new AccountNotLinkedError(provider);
 	if (account.access_token === null && account.refresh_token === null) {
-		throw (await wereLost(userId, provider))
+		throw (await wereLost(db, userId, provider))
 			? new LostTokensError(provider)
 			: new NoStoredTokensError(provider);
 	}
@@ -74,7 +84,7 @@ export async function readAccessToken(
 		if (outcome.status === 'forgotten') throw new UnreadableTokensError(provider);
 		if (outcome.status === 'lost') throw new LostTokensError(provider);
 		if (force && outcome.status === 'unavailable') throw new ProviderUnavailableError(provider);
-		account = (await findAccount(userId, provider)) ?? account;
+		account = (await findAccount(db, userId, provider)) ?? account;
 		// An answer the database could not take yet: this process uses it until it is stored.
 		account = { ...account, ...rotator.keptTokens(key) };
 		if (rotator.isExpired({ expiresAt: account.expires_at })) {
@@ -91,8 +101,8 @@ export async function readAccessToken(
 }
 
 /** Whether the user's `provider` tokens went with a lost refresh, not with a sign-out. */
-async function wereLost(userId: string, provider: ProviderId): Promise<boolean> {
+async function wereLost(db: Database, userId: string, provider: ProviderId): Promise<boolean> {
 	const events = ['sign_in', 'account_linked', 'refresh_lost'] as const;
-	const [latest] = await listAuditEvents(userId, 1, { events: [...events], detail: provider });
+	const [latest] = await listAuditEvents(db, userId, 1, { events: [...events], detail: provider });
 	return latest?.event === 'refresh_lost';
 }

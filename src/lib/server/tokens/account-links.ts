@@ -1,10 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { recordAuditEvent } from '../account/audit';
-import { db } from '../db';
 import { accounts } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
-import { revokeStoredTokens, selectStoredTokens } from './forget';
+import { revokeStoredTokens, selectStoredTokens, type TokenStore } from './forget';
 
 export type UnlinkOutcome =
 	| 'unlinked'
@@ -22,10 +21,12 @@ export type UnlinkOutcome =
  * delete, its conditional update finds no row, and the provider has revoked that grant anyway.
  */
 export async function unlinkAccount(
+	store: TokenStore,
 	userId: string,
 	provider: ProviderId,
 	client: RequestClient | null
 ): Promise<UnlinkOutcome> {
+	const { db } = store;
 	const outcome = await db.transaction(async (tx) => {
 		const linked = await selectStoredTokens(tx, userId).for('update');
 		// Note: Auth.js would link a second account of one provider if asked directly; both go.
@@ -38,7 +39,7 @@ export async function unlinkAccount(
 		return removed;
 	});
 	if (typeof outcome === 'string') return outcome;
-	await recordAuditEvent(userId, 'account_unlinked', client, provider);
-	await revokeStoredTokens(outcome);
+	await recordAuditEvent(db, userId, 'account_unlinked', client, provider);
+	await revokeStoredTokens(store, outcome);
 	return 'unlinked';
 }

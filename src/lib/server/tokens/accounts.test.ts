@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { db } from '../db';
+import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
@@ -11,7 +11,7 @@ import { createTokenCipher, keyIdOf, tokenKeyId } from './cipher';
 const SECRET = 'test-secret-for-accounts-0123456789abcdef';
 const cipher = createTokenCipher([SECRET]);
 
-async function findRow(providerAccountId: string) {
+async function findRow(db: Database, providerAccountId: string) {
 	const [row] = await db
 		.select()
 		.from(accounts)
@@ -19,13 +19,13 @@ async function findRow(providerAccountId: string) {
 	return row!;
 }
 
-describeWithDatabases('provider accounts', () => {
+describeWithDatabases('provider accounts', (app) => {
 	it('the adapter stores a newly linked account with its tokens encrypted', async () => {
-		const user = await createUser();
+		const user = await createUser(app.db);
 		const account = buildAccount(user.id, { id_token: 'id-token-value' });
-		await createAdapter(cipher).linkAccount!(account);
+		await createAdapter(app.db, cipher).linkAccount!(account);
 
-		const row = await findRow(account.providerAccountId);
+		const row = await findRow(app.db, account.providerAccountId);
 		for (const field of ['access_token', 'refresh_token', 'id_token'] as const) {
 			expect(row[field]).not.toContain(account[field]);
 			expect(await cipher.decrypt(row[field]!)).toBe(account[field]);
@@ -35,34 +35,34 @@ describeWithDatabases('provider accounts', () => {
 	});
 
 	it('a returning sign-in replaces the stored tokens', async () => {
-		const user = await createUser();
+		const user = await createUser(app.db);
 		const first = buildAccount(user.id);
-		await createAdapter(cipher).linkAccount!(first);
+		await createAdapter(app.db, cipher).linkAccount!(first);
 
 		const second = buildAccount(user.id, {
 			providerAccountId: first.providerAccountId,
 			refresh_token: undefined,
 			expires_at: first.expires_at! + 600
 		});
-		await storeAccountTokens(second, cipher);
+		await storeAccountTokens(app.db, second, cipher);
 
-		const row = await findRow(first.providerAccountId);
+		const row = await findRow(app.db, first.providerAccountId);
 		expect(await cipher.decrypt(row.access_token!)).toBe(second.access_token);
 		expect(row.refresh_token).toBeNull();
 		expect(row.expires_at).toBe(second.expires_at);
 	});
 
 	it('lists the accounts a session refers to, in a stable order', async () => {
-		const user = await createUser();
-		const other = await createUser();
-		const adapter = createAdapter(cipher);
+		const user = await createUser(app.db);
+		const other = await createUser(app.db);
+		const adapter = createAdapter(app.db, cipher);
 		const google = buildAccount(user.id, { provider: 'google', expires_at: 1_900_000_000 });
 		const github = buildAccount(user.id, { provider: 'github', expires_at: undefined });
 		await adapter.linkAccount!(google);
 		await adapter.linkAccount!(github);
 		await adapter.linkAccount!(buildAccount(other.id, { provider: 'google' }));
 
-		expect(await listSessionAccounts(user.id)).toEqual([
+		expect(await listSessionAccounts(app.db, user.id)).toEqual([
 			{
 				provider: 'github',
 				providerAccountId: github.providerAccountId,
@@ -76,13 +76,13 @@ describeWithDatabases('provider accounts', () => {
 				issuedAt: expect.closeTo(Date.now() / 1000, -1)
 			}
 		]);
-		expect(await listSessionAccounts('nobody')).toEqual([]);
+		expect(await listSessionAccounts(app.db, 'nobody')).toEqual([]);
 	});
 
 	it('a refresh token the provider kept moves to the newest secret with the new tokens', async () => {
-		const user = await createUser();
+		const user = await createUser(app.db);
 		const account = buildAccount(user.id);
-		await createAdapter(cipher).linkAccount!(account);
+		await createAdapter(app.db, cipher).linkAccount!(account);
 		const newer = 'a-newer-secret-0123456789abcdefghijklmn';
 		const rotated = createTokenCipher([newer, SECRET]);
 
@@ -95,7 +95,7 @@ describeWithDatabases('provider accounts', () => {
 				scope: undefined,
 				tokenType: 'bearer'
 			},
-			await findRow(account.providerAccountId),
+			await findRow(app.db, account.providerAccountId),
 			rotated,
 			new Date()
 		);

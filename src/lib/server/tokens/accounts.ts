@@ -1,7 +1,7 @@
 import type { Account as AuthAccount } from '@auth/core/types';
 import { and, asc, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
-import { db } from '../db';
+import type { Database } from '../db';
 import { accounts, type Account } from '../db/schema';
 import type { IssuedTokens } from '../providers/refresh';
 import type { SessionAccount } from './life';
@@ -34,7 +34,11 @@ export async function sealTokens<T extends Tokens>(account: T, cipher: TokenCiph
  * Saves the tokens the provider just issued at sign-in. Note: the Drizzle adapter writes tokens
  * only when an account is first linked, so without this a returning user would keep dead ones.
  */
-export async function storeAccountTokens(account: AuthAccount, cipher: TokenCipher): Promise<void> {
+export async function storeAccountTokens(
+	db: Database,
+	account: AuthAccount,
+	cipher: TokenCipher
+): Promise<void> {
 	const sealed = await sealTokens(account, cipher);
 	await db
 		.update(accounts)
@@ -60,7 +64,7 @@ export async function storeAccountTokens(account: AuthAccount, cipher: TokenCiph
 }
 
 /** The accounts a session refers to, with the life of each stored access token. */
-export async function listSessionAccounts(userId: string): Promise<SessionAccount[]> {
+export async function listSessionAccounts(db: Database, userId: string): Promise<SessionAccount[]> {
 	const rows = await db
 		.select({
 			provider: accounts.provider,
@@ -75,7 +79,11 @@ export async function listSessionAccounts(userId: string): Promise<SessionAccoun
 }
 
 /** The account row of a user at one provider, or null when that provider is not linked. */
-export async function findAccount(userId: string, provider: ProviderId): Promise<Account | null> {
+export async function findAccount(
+	db: Database,
+	userId: string,
+	provider: ProviderId
+): Promise<Account | null> {
 	const [row] = await db
 		.select()
 		.from(accounts)

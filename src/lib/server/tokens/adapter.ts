@@ -2,7 +2,7 @@ import type { Adapter } from '@auth/core/adapters';
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
 import { eq } from 'drizzle-orm';
 import { omit } from 'lodash-es';
-import { db } from '../db';
+import type { Database } from '../db';
 import { accounts, users } from '../db/schema';
 import { sealTokens } from './accounts';
 import type { TokenCipher } from './cipher';
@@ -22,7 +22,7 @@ const UNUSED_METHODS = [
 ] as const;
 
 /** The Drizzle adapter on our tables, storing provider tokens encrypted. */
-export function createAdapter(cipher: TokenCipher): Adapter {
+export function createAdapter(db: Database, cipher: TokenCipher): Adapter {
 	const adapter = DrizzleAdapter(db, { usersTable: users, accountsTable: accounts });
 	return {
 		...omit(adapter, UNUSED_METHODS),
@@ -45,13 +45,17 @@ export type LiveSessionCheck = (userId: string) => Promise<boolean>;
  * sign-in method on someone else's account. A new user's first account needs no session.
  */
 export function refuseLinksWithoutLiveSession(
+	db: Database,
 	adapter: Adapter,
 	isLiveSessionOf: LiveSessionCheck
 ): Adapter {
 	return {
 		...adapter,
 		linkAccount: async (account) => {
-			if ((await hasLinkedAccount(account.userId)) && !(await isLiveSessionOf(account.userId))) {
+			if (
+				(await hasLinkedAccount(db, account.userId)) &&
+				!(await isLiveSessionOf(account.userId))
+			) {
 				throw new LinkWithoutLiveSessionError();
 			}
 			await adapter.linkAccount!(account);
@@ -65,7 +69,7 @@ export class LinkWithoutLiveSessionError extends Error {
 	message = 'Refused to link a provider: the request holds no live session of that user';
 }
 
-async function hasLinkedAccount(userId: string): Promise<boolean> {
+async function hasLinkedAccount(db: Database, userId: string): Promise<boolean> {
 	const linked = await db
 		.select({ provider: accounts.provider })
 		.from(accounts)

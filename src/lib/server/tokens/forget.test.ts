@@ -1,46 +1,34 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startIdp, type Idp } from '$idp/provider.js';
-import { clientOf, endpointsOf, providerEnv } from '$idp/testkit/clients.js';
+import { expect, it } from 'vitest';
+import { clientOf, endpointsOf } from '$idp/testkit/clients.js';
 import { obtainTokens } from '$idp/testkit/flows.js';
 import { tokenRequest } from '$idp/testkit/oauth.js';
 import type { ProviderId } from '$lib/auth/types';
+import type { Services } from '../app/create-app';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
+import { useLocalIdp } from '../testing/provider-accounts';
 import { findAccount } from './accounts';
 import { createAdapter } from './adapter';
-import { configureTokenServices, type TokenServices } from '../config/services';
 import { endUserSession } from '../session/revocation';
 import { startUserSession } from '../session/user-sessions';
 
 const APP = 'http://127.0.0.1:5173';
 
-let idp: Idp;
-let services: TokenServices;
-
-beforeAll(async () => {
-	idp = await startIdp({ appOrigins: [APP], googlePort: 0, githubPort: 0 });
-	services = configureTokenServices({
-		AUTH_SECRET: 'revocation-test-secret-0123456789abcdefghijklmnop',
-		...providerEnv(idp)
-	});
-});
-afterAll(async () => {
-	await idp?.close();
-});
+const local = useLocalIdp();
 
 let logins = 0;
 const PROVIDERS = ['github', 'google', 'oidc'] as const;
 
 /** A user with GitHub, Google and the OIDC issuer linked, holding real tokens from the local IdP. */
-async function userWithTokens() {
-	const user = await createUser();
+async function userWithTokens(app: Services) {
+	const user = await createUser(app.db);
 	const issued: Record<ProviderId, { access_token: string; refresh_token: string }> = {
-		github: await obtainTokens(idp, 'github', `revoke-${process.pid}-${++logins}`, APP),
-		google: await obtainTokens(idp, 'google', `revoke-${process.pid}-${++logins}`, APP),
-		oidc: await obtainTokens(idp, 'oidc', `revoke-${process.pid}-${++logins}`, APP)
+		github: await obtainTokens(local.idp, 'github', `revoke-${process.pid}-${++logins}`, APP),
+		google: await obtainTokens(local.idp, 'google', `revoke-${process.pid}-${++logins}`, APP),
+		oidc: await obtainTokens(local.idp, 'oidc', `revoke-${process.pid}-${++logins}`, APP)
 	};
 	for (const provider of PROVIDERS) {
-		await createAdapter(services.cipher).linkAccount!({
+		await createAdapter(app.db, app.cipher).linkAccount!({
 			userId: user.id,
 			type: provider === 'github' ? 'oauth' : 'oidc',
 			provider,
@@ -56,41 +44,48 @@ async function userWithTokens() {
 
 /** Whether the IdP still honours a refresh token. */
 async function refreshWorks(provider: ProviderId, refreshToken: string): Promise<boolean> {
-	const { token } = await endpointsOf(idp, provider);
-	const response = await tokenRequest(token, clientOf(idp, provider), {
+	const { token } = await endpointsOf(local.idp, provider);
+	const response = await tokenRequest(token, clientOf(local.idp, provider), {
 		grant_type: 'refresh_token',
 		refresh_token: refreshToken
 	});
 	return response.status === 200;
 }
 
-describeWithDatabases('sign-out and provider tokens', () => {
-	it('keeps the tokens while another session of the user is live', async () => {
-		const { user } = await userWithTokens();
-		const [first] = [await startUserSession(user.id, null), await startUserSession(user.id, null)];
+describeWithDatabases(
+	'sign-out and provider tokens',
+	(app) => {
+		it('keeps the tokens while another session of the user is live', async () => {
+			const { user } = await userWithTokens(app);
+			const [first] = [
+				await startUserSession(app.db, user.id, null),
+				await startUserSession(app.db, user.id, null)
+			];
 
-		await endUserSession(user.id, first, null);
+			await endUserSession(app, user.id, first, null);
 
-		expect((await findAccount(user.id, 'github'))?.access_token).not.toBeNull();
-		expect((await findAccount(user.id, 'google'))?.refresh_token).not.toBeNull();
-	});
-
-	it('ending the last session deletes the stored tokens and revokes them at every provider', async () => {
-		const { user, issued } = await userWithTokens();
-		const session = await startUserSession(user.id, null);
-
-		await endUserSession(user.id, session, null);
-
-		for (const provider of PROVIDERS) {
-			const account = await findAccount(user.id, provider);
-			expect(account).toMatchObject({ access_token: null, refresh_token: null, id_token: null });
-			// Nothing left to rotate: a sign-in with another linked provider finds nothing due.
-			expect(account).toMatchObject({ expires_at: null, tokenIssuedAt: null });
-			expect(await refreshWorks(provider, issued[provider].refresh_token)).toBe(false);
-		}
-		const githubUser = await fetch(`${idp.github.baseUrl}/api/v3/user`, {
-			headers: { authorization: `Bearer ${issued.github.access_token}` }
+			expect((await findAccount(app.db, user.id, 'github'))?.access_token).not.toBeNull();
+			expect((await findAccount(app.db, user.id, 'google'))?.refresh_token).not.toBeNull();
 		});
-		expect(githubUser.status).toBe(401);
-	});
-});
+
+		it('ending the last session deletes the stored tokens and revokes them at every provider', async () => {
+			const { user, issued } = await userWithTokens(app);
+			const session = await startUserSession(app.db, user.id, null);
+
+			await endUserSession(app, user.id, session, null);
+
+			for (const provider of PROVIDERS) {
+				const account = await findAccount(app.db, user.id, provider);
+				expect(account).toMatchObject({ access_token: null, refresh_token: null, id_token: null });
+				// Nothing left to rotate: a sign-in with another linked provider finds nothing due.
+				expect(account).toMatchObject({ expires_at: null, tokenIssuedAt: null });
+				expect(await refreshWorks(provider, issued[provider].refresh_token)).toBe(false);
+			}
+			const githubUser = await fetch(`${local.idp.github.baseUrl}/api/v3/user`, {
+				headers: { authorization: `Bearer ${issued.github.access_token}` }
+			});
+			expect(githubUser.status).toBe(401);
+		});
+	},
+	{ env: () => local.env }
+);

@@ -1,11 +1,18 @@
 import { eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
 import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
-import { db, type Database } from '../db';
+import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { revokeAtProvider } from '../providers/revoke';
+import type { ProviderSettings } from '../providers/settings';
 import type { TokenCipher } from './cipher';
-import { tokenServices } from '../config/services';
+
+/** Where provider tokens are stored, the key ring that seals them, and their providers. */
+export interface TokenStore {
+	db: Database;
+	cipher: TokenCipher;
+	providers: ProviderSettings[];
+}
 
 /** Provider tokens as the `accounts` table stores them: sealed, or null. */
 export interface StoredTokens {
@@ -32,7 +39,8 @@ export function selectStoredTokens(database: Database, userId: string) {
  * is due until the next sign-in with that provider stores new tokens, so a sign-in with another
  * linked provider meanwhile is not flagged. Returns how many providers confirmed.
  */
-export async function forgetProviderTokens(userId: string): Promise<number> {
+export async function forgetProviderTokens(store: TokenStore, userId: string): Promise<number> {
+	const { db } = store;
 	const rows = await selectStoredTokens(db, userId);
 	await db
 		.update(accounts)
@@ -48,15 +56,17 @@ export async function forgetProviderTokens(userId: string): Promise<number> {
 			refreshClaimedUntil: null
 		})
 		.where(eq(accounts.userId, userId));
-	return revokeStoredTokens(rows);
+	return revokeStoredTokens(store, rows);
 }
 
 /**
  * Asks each row's provider to revoke its tokens, once they are no longer stored: best-effort,
  * in parallel, each within PROVIDER_REVOCATION_TIMEOUT_MS. Returns how many providers confirmed.
  */
-export async function revokeStoredTokens(rows: StoredTokens[]): Promise<number> {
-	const { cipher, providers } = tokenServices();
+export async function revokeStoredTokens(
+	{ cipher, providers }: Pick<TokenStore, 'cipher' | 'providers'>,
+	rows: StoredTokens[]
+): Promise<number> {
 	const confirmed = await Promise.all(
 		rows.map(async (row) => {
 			const settings = providers.find(({ id }) => id === row.provider);

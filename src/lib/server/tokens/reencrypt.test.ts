@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
-import { db } from '../db';
+import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
@@ -11,33 +11,33 @@ import { countTokensByKey, reencryptStoredTokens } from './reencrypt';
 const OLD = 'reencrypt-old-secret-0123456789abcdefghijklmnop';
 const NEW = 'reencrypt-new-secret-0123456789abcdefghijklmnop';
 
-async function linkUnder(secrets: string[], count: number) {
-	const user = await createUser();
+async function linkUnder(db: Database, secrets: string[], count: number) {
+	const user = await createUser(db);
 	const linked = [];
 	for (let i = 0; i < count; i++) {
 		const account = buildAccount(user.id, { id_token: i === 0 ? 'an-id-token' : undefined });
-		await createAdapter(createTokenCipher(secrets)).linkAccount!(account);
+		await createAdapter(db, createTokenCipher(secrets)).linkAccount!(account);
 		linked.push(account);
 	}
 	return linked;
 }
 
-describeWithDatabases('re-encrypting stored tokens', () => {
+describeWithDatabases('re-encrypting stored tokens', (app) => {
 	it('moves every token to the newest secret, in batches, and reports the counts by key', async () => {
-		const linked = await linkUnder([OLD], 5);
+		const linked = await linkUnder(app.db, [OLD], 5);
 		const cipher = createTokenCipher([NEW, OLD]);
 		const [newKey, oldKey] = [await tokenKeyId(NEW), await tokenKeyId(OLD)];
-		expect((await countTokensByKey(db)).get(oldKey)).toBe(11);
+		expect((await countTokensByKey(app.db)).get(oldKey)).toBe(11);
 
-		expect(await reencryptStoredTokens(db, cipher, { batchSize: 2 })).toBe(5);
+		expect(await reencryptStoredTokens(app.db, cipher, { batchSize: 2 })).toBe(5);
 
-		const counts = await countTokensByKey(db);
+		const counts = await countTokensByKey(app.db);
 		expect(counts.get(oldKey)).toBeUndefined();
 		expect(counts.get(newKey)).toBe(11);
 		// The old secret can go: the newest alone opens every token, unchanged.
 		const newOnly = createTokenCipher([NEW]);
 		for (const account of linked) {
-			const [row] = await db
+			const [row] = await app.db
 				.select()
 				.from(accounts)
 				.where(eq(accounts.providerAccountId, account.providerAccountId));
@@ -47,9 +47,9 @@ describeWithDatabases('re-encrypting stored tokens', () => {
 	});
 
 	it('a second run changes nothing', async () => {
-		await linkUnder([OLD], 2);
+		await linkUnder(app.db, [OLD], 2);
 		const cipher = createTokenCipher([NEW, OLD]);
-		await reencryptStoredTokens(db, cipher);
-		expect(await reencryptStoredTokens(db, cipher)).toBe(0);
+		await reencryptStoredTokens(app.db, cipher);
+		expect(await reencryptStoredTokens(app.db, cipher)).toBe(0);
 	});
 });

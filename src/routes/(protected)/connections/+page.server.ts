@@ -12,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
 	try {
 		const getToken = (provider: ProviderId) => getAccessToken(event, provider);
-		return { connections: await describeConnections(user.id, getToken) };
+		return { connections: await describeConnections(event.locals.app, user.id, getToken) };
 	} catch (error) {
 		if (error instanceof RefreshTokenError) redirect(303, signInPath(event.url));
 		throw error;
@@ -23,7 +23,7 @@ export const actions: Actions = {
 	refresh: async (event) => {
 		const { user, sessionId, form, client } = await readActionInput(event);
 		const provider = form.get('provider');
-		const result = await refreshConnection(user.id, sessionId, provider, client);
+		const result = await refreshConnection(event.locals.app, user.id, sessionId, provider, client);
 		if (!result.ok) return fail(result.status, { provider: result.provider, error: result.error });
 		// The session cookie carries each token's expiry: re-issue it with the new one.
 		await reissueSessionCookie(event);

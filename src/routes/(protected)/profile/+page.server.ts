@@ -13,7 +13,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = await requireUser(event);
-	const page = await readProfilePage(user.id, event.url.searchParams.get('linkError'));
+	const page = await readProfilePage(
+		event.locals.app,
+		user.id,
+		event.url.searchParams.get('linkError')
+	);
 	if (page === null) error(404, 'Your account no longer exists.');
 	return page;
 };
@@ -21,14 +25,19 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	rename: async (event) => {
 		const { user, form } = await readActionInput(event);
-		const result = await renameUser(user.id, form.get('name'));
+		const result = await renameUser(event.locals.app.db, user.id, form.get('name'));
 		if (!result.ok) return fail(400, { name: result.name, error: result.error });
 		await reissueSessionCookie(event);
 		return { saved: true };
 	},
 	unlink: async (event) => {
 		const { user, form, client } = await readSensitiveActionInput(event);
-		const result = await unlinkSignInMethod(user.id, form.get('provider'), client);
+		const result = await unlinkSignInMethod(
+			event.locals.app,
+			user.id,
+			form.get('provider'),
+			client
+		);
 		if (!result.ok) return fail(400, { unlinkError: result.error });
 		await reissueSessionCookie(event);
 		return { unlinked: result.name };
@@ -37,7 +46,7 @@ export const actions: Actions = {
 		const { user, form, client } = await readSensitiveActionInput(event);
 		const refusal = checkDeletionConfirmation(form.get('confirm'));
 		if (refusal !== null) return fail(400, { deleteError: refusal });
-		await deleteAccount(user.id, client);
+		await deleteAccount(event.locals.app, user.id, client);
 		clearSessionCookies(event.cookies, event.url);
 		redirect(303, PATHS.home);
 	}

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { db } from '../../db';
+import type { Database } from '../../db';
 import { accounts } from '../../db/schema';
 import type { AccountKey } from '../account-key';
 import type { HeldLease } from './types';
@@ -17,6 +17,7 @@ export interface KeptLease {
  * periods); one that finds another claim marks the lease `lost`, and renewing stops.
  */
 export async function keepLeaseWhile<T>(
+	db: Database,
 	held: HeldLease,
 	leaseMs: number,
 	work: (lease: KeptLease) => Promise<T>
@@ -24,7 +25,7 @@ export async function keepLeaseWhile<T>(
 	const lease = { lost: false };
 	const timer = setInterval(() => {
 		// Note: a renewal that lands after the release matches no row: the claim id is gone.
-		void renewLease(held.key, held.claimId, leaseMs).then(
+		void renewLease(db, held.key, held.claimId, leaseMs).then(
 			(renewed) => {
 				if (!renewed) {
 					lease.lost = true;
@@ -46,7 +47,12 @@ export async function keepLeaseWhile<T>(
  * while it is still that claim's. False when another refresh claimed the account, or the
  * account's tokens were forgotten (which clears the lease).
  */
-async function renewLease(key: AccountKey, claimId: string, leaseMs: number): Promise<boolean> {
+async function renewLease(
+	db: Database,
+	key: AccountKey,
+	claimId: string,
+	leaseMs: number
+): Promise<boolean> {
 	const renewed = await db
 		.update(accounts)
 		.set({ refreshClaimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })

@@ -1,10 +1,10 @@
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { recordAuditEvent } from '../../account/audit';
-import { db } from '../../db';
+import type { Database } from '../../db';
 import { accounts, type Account, type AuditEventName } from '../../db/schema';
 import type { RequestClient } from '../../http/request-client';
 import { accountKeyId, type AccountKey } from '../account-key';
-import { announceRelease, listenForReleases, releasedOrTimeout } from './release-signal';
+import type { ReleaseSignal } from './release-signal';
 
 export type Claim =
 	| { status: 'claimed'; claimId: string; row: Account }
@@ -20,6 +20,12 @@ export interface SettledEvent {
 	at?: Date;
 }
 
+/** Where leases live: the database, and how their releases reach the waiters. */
+export interface Leases {
+	db: Database;
+	releases: ReleaseSignal;
+}
+
 // Waiting for another holder: first look again after this long, then back off up to the cap.
 const FIRST_POLL_MS = 25;
 const MAX_POLL_MS = 400;
@@ -29,7 +35,7 @@ const MAX_POLL_MS = 400;
  * transaction): it succeeds only when no live lease holds the account, and returns the row as
  * it is now. Times come from the database's clock, so instances need not agree on theirs.
  */
-export async function claimRefresh(key: AccountKey, leaseMs: number): Promise<Claim> {
+export async function claimRefresh(db: Database, key: AccountKey, leaseMs: number): Promise<Claim> {
 	const claimId = crypto.randomUUID();
 	const [row] = await db
 		.update(accounts)
@@ -45,7 +51,7 @@ export async function claimRefresh(key: AccountKey, leaseMs: number): Promise<Cl
 		)
 		.returning();
 	if (row !== undefined) return { status: 'claimed', claimId, row };
-	return (await readLease(key)) === null ? { status: 'unlinked' } : { status: 'held' };
+	return (await readLease(db, key)) === null ? { status: 'unlinked' } : { status: 'held' };
 }
 
 /**
@@ -54,6 +60,7 @@ export async function claimRefresh(key: AccountKey, leaseMs: number): Promise<Cl
  * overwrites the tokens of the refresh that took over. True when it was stored.
  */
 export async function settleRefresh(
+	{ db, releases }: Leases,
 	key: AccountKey,
 	claimId: string,
 	update: Partial<Account> = {},
@@ -67,13 +74,10 @@ export async function settleRefresh(
 			.returning({ userId: accounts.userId });
 		if (row === undefined || event === undefined) return row !== undefined;
 		// Note: in the transaction, so the log never shows a change that did not commit.
-		await recordAuditEvent(event.userId, event.event, event.client, key.provider, {
-			database: tx,
-			at: event.at
-		});
+		await recordAuditEvent(tx, event.userId, event.event, event.client, key.provider, event.at);
 		return true;
 	});
-	await announceRelease(accountKeyId(key));
+	await releases.announce(accountKeyId(key));
 	return stored;
 }
 
@@ -85,23 +89,27 @@ export async function settleRefresh(
  * holder is a refresh in this same process and wakes its waiters directly).
  */
 export async function waitForRelease(
+	{ db, releases }: Leases,
 	key: AccountKey,
 	deadline: number,
 	now: () => number
 ): Promise<Account | null | 'held'> {
-	listenForReleases();
+	releases.listen();
 	let pause = FIRST_POLL_MS;
 	for (;;) {
 		const left = deadline - now();
 		if (left <= 0) return 'held';
-		await releasedOrTimeout(accountKeyId(key), Math.min(pause, left));
+		await releases.releasedOrTimeout(accountKeyId(key), Math.min(pause, left));
 		pause = Math.min(pause * 2, MAX_POLL_MS);
-		const lease = await readLease(key);
+		const lease = await readLease(db, key);
 		if (lease === null || !lease.held) return lease?.row ?? null;
 	}
 }
 
-async function readLease(key: AccountKey): Promise<{ row: Account; held: boolean } | null> {
+async function readLease(
+	db: Database,
+	key: AccountKey
+): Promise<{ row: Account; held: boolean } | null> {
 	const [found] = await db
 		.select({
 			row: accounts,

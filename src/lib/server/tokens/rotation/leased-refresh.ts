@@ -55,7 +55,7 @@ async function claimAndRefresh(
 	context: RefreshContext,
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
-	const claim = await claimRefresh(key, context.leaseMs);
+	const claim = await claimRefresh(context.db, key, context.leaseMs);
 	if (claim.status === 'unlinked') return { status: 'unlinked' };
 	if (claim.status === 'held') return useOtherHoldersTokens(key, context, report);
 	const held = { key, claimId: claim.claimId, row: claim.row };
@@ -63,7 +63,7 @@ async function claimAndRefresh(
 		return await refreshHeld(held, request, context, report);
 	} catch (error) {
 		// Note: a lease left behind would only delay the next refresh until it runs out.
-		await settleRefresh(key, held.claimId).catch(() => {});
+		await settleRefresh(context, key, held.claimId).catch(() => {});
 		throw error;
 	}
 }
@@ -82,9 +82,10 @@ async function useOtherHoldersTokens(
 
 async function waitForOtherHolder(
 	key: AccountKey,
-	{ timeoutMs, now, isDue }: RefreshContext
+	context: RefreshContext
 ): Promise<RefreshOutcome> {
-	const row = await waitForRelease(key, now() + timeoutMs, now);
+	const { timeoutMs, now, isDue } = context;
+	const row = await waitForRelease(context, key, now() + timeoutMs, now);
 	if (row === null) return { status: 'unlinked' };
 	if (row === 'held' || isDue({ ...key, ...lifeOf(row) })) return { status: 'unavailable' };
 	return { status: 'fresh', ...lifeOf(row) };
@@ -101,18 +102,18 @@ async function refreshHeld(
 	// Note: sealed under a removed secret, they would fail every refresh as an outage, forever.
 	if (!(await canOpenStoredTokens(row, context.cipher))) {
 		report.detail = 'sealed under a secret that is no longer configured: forgotten';
-		await settleRefresh(key, claimId, FORGOTTEN_TOKENS);
+		await settleRefresh(context, key, claimId, FORGOTTEN_TOKENS);
 		return { status: 'forgotten' };
 	}
 	const life = lifeOf(row);
 	const due = context.isDue({ ...key, ...life });
 	if (!force && !due) {
-		await settleRefresh(key, claimId);
+		await settleRefresh(context, key, claimId);
 		return { status: 'fresh', ...life };
 	}
 	const settings = context.providers.find(({ id }) => id === key.provider);
 	if (row.refresh_token === null || settings === undefined) {
-		await settleRefresh(key, claimId);
+		await settleRefresh(context, key, claimId);
 		// Nothing to rotate with: fine while the token lasts, final once it is due.
 		if (row.refresh_token !== null) return { status: 'unavailable' };
 		return due ? { status: 'rejected' } : { status: 'fresh', ...life };

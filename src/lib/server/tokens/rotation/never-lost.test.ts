@@ -6,7 +6,9 @@ import { tokenRequest } from '$idp/testkit/oauth.js';
 import { startTcpProxy, type TcpProxy } from '$idp/testkit/tcp-proxy.js';
 import { listAuditEvents } from '../../account/audit';
 import { describeConnections } from '../../account/connections';
-import { closeDatabase, connectDatabase, db } from '../../db';
+import { buildServices, type Services } from '../../app/create-app';
+import { readConfig } from '../../app/read-config';
+import { connectDatabase, type Database } from '../../db';
 import { accounts } from '../../db/schema';
 import { readProviderSettings } from '../../providers/settings';
 import { readAccessToken } from '../access-token';
@@ -27,9 +29,10 @@ const REQUEST_WAIT_MS = 400;
 const LEASE_MS = 1_000;
 
 /** A rotator of its own, like another server process, with short timings. */
-function anotherInstance(options: Partial<RotatorOptions> = {}, env = local.env) {
+function anotherInstance(app: Services, options: Partial<RotatorOptions> = {}, env = local.env) {
 	return new TokenRotator({
-		cipher: local.services.cipher,
+		database: app.database,
+		cipher: app.cipher,
 		providers: readProviderSettings(env),
 		skewMs: 60_000,
 		timeoutMs: REQUEST_WAIT_MS,
@@ -48,7 +51,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 	return [result, Date.now() - started];
 }
 
-async function leaseOf(providerAccountId: string) {
+async function leaseOf(db: Database, providerAccountId: string) {
 	const [row] = await db
 		.select({ claimId: accounts.refreshClaimId })
 		.from(accounts)
@@ -56,144 +59,158 @@ async function leaseOf(providerAccountId: string) {
 	return row?.claimId;
 }
 
-describeWithDatabases('a late provider answer', () => {
-	it('the request stops waiting at its timeout; the answer that comes later is stored and used', async () => {
-		const { account, tokens } = await linkAccountWithTokens(local, 'github');
-		local.idp.faults.set({ github: { answerDelayMs: 3 * REQUEST_WAIT_MS } });
-		const rotator = anotherInstance();
+describeWithDatabases(
+	'a late provider answer',
+	(app) => {
+		it('the request stops waiting at its timeout; the answer that comes later is stored and used', async () => {
+			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
+			local.idp.faults.set({ github: { answerDelayMs: 3 * REQUEST_WAIT_MS } });
+			const rotator = anotherInstance(app);
 
-		const [first, waited] = await timed(() => rotator.ensureFresh(account));
-		expect(first.status).toBe('unavailable');
-		expect(waited).toBeLessThan(REQUEST_WAIT_MS + 1_000);
-
-		await rotator.drain();
-		expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
-		const stored = await storedRefreshToken(local, account.providerAccountId);
-		expect(stored).not.toBe(tokens.refresh_token);
-		expect(await leaseOf(account.providerAccountId)).toBeNull();
-
-		// The grant lives on: the next expiry rotates from the late answer's refresh token.
-		local.idp.faults.reset();
-		await expireAccessToken(account);
-		expect((await anotherInstance().ensureFresh(account)).status).toBe('rotated');
-		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
-	});
-
-	it('two instances: the lease is renewed while the answer is late, so the other never resends the token', async () => {
-		const { account, tokens } = await linkAccountWithTokens(local, 'github');
-		local.idp.faults.set({ github: { answerDelayMs: 3 * LEASE_MS } });
-		const [first, second] = [anotherInstance(), anotherInstance()];
-
-		void first.ensureFresh(account);
-		// Past the first request's wait and past one whole lease: the second instance keeps trying.
-		const outcomes = [];
-		for (let i = 0; i < 6; i++) {
-			await sleep(LEASE_MS / 2);
-			const [outcome, waited] = await timed(() => second.ensureFresh(account));
+			const [first, waited] = await timed(() => rotator.ensureFresh(account));
+			expect(first.status).toBe('unavailable');
 			expect(waited).toBeLessThan(REQUEST_WAIT_MS + 1_000);
-			outcomes.push(outcome.status);
-		}
-		await first.drain();
-		await second.drain();
 
-		expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
-		expect(outcomes).toContain('unavailable');
-		expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
-			tokens.refresh_token
-		);
-		expect((await second.ensureFresh(account)).status).toBe('fresh');
-	});
-});
+			await rotator.drain();
+			expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+			const stored = await storedRefreshToken(app, account.providerAccountId);
+			expect(stored).not.toBe(tokens.refresh_token);
+			expect(await leaseOf(app.db, account.providerAccountId)).toBeNull();
 
-describeWithDatabases('signing out while a refresh is under way', () => {
-	it('the forgotten account never takes tokens back, and the refresh revokes the ones it got', async () => {
-		const { user, account } = await linkAccountWithTokens(local, 'google');
-		const issued: string[] = [];
-		const stop = local.idp.onTokenEndpoint((event) => {
-			const body = event.body as { refresh_token?: string } | undefined;
-			if (event.ok && body?.refresh_token) issued.push(body.refresh_token);
+			// The grant lives on: the next expiry rotates from the late answer's refresh token.
+			local.idp.faults.reset();
+			await expireAccessToken(app.db, account);
+			expect((await anotherInstance(app).ensureFresh(account)).status).toBe('rotated');
+			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
 		});
-		local.idp.faults.set({ google: { answerDelayMs: 800 } });
-		const rotator = anotherInstance();
 
-		void rotator.ensureFresh(account);
-		await sleep(300);
-		// The user signs out of their last session while the answer is on its way.
-		await forgetProviderTokens(user.id);
-		await rotator.drain();
-		stop();
+		it('two instances: the lease is renewed while the answer is late, so the other never resends the token', async () => {
+			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
+			local.idp.faults.set({ github: { answerDelayMs: 3 * LEASE_MS } });
+			const [first, second] = [anotherInstance(app), anotherInstance(app)];
 
-		expect(await findAccount(user.id, 'google')).toMatchObject({
-			access_token: null,
-			refresh_token: null,
-			expires_at: null
+			void first.ensureFresh(account);
+			// Past the first request's wait and past one whole lease: the second instance keeps trying.
+			const outcomes = [];
+			for (let i = 0; i < 6; i++) {
+				await sleep(LEASE_MS / 2);
+				const [outcome, waited] = await timed(() => second.ensureFresh(account));
+				expect(waited).toBeLessThan(REQUEST_WAIT_MS + 1_000);
+				outcomes.push(outcome.status);
+			}
+			await first.drain();
+			await second.drain();
+
+			expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+			expect(outcomes).toContain('unavailable');
+			expect(await storedRefreshToken(app, account.providerAccountId)).not.toBe(
+				tokens.refresh_token
+			);
+			expect((await second.ensureFresh(account)).status).toBe('fresh');
 		});
-		expect(await leaseOf(account.providerAccountId)).toBeNull();
-		expect(issued).toHaveLength(1);
-		const { token } = await endpointsOf(local.idp, 'google');
-		const reuse = await tokenRequest(token, clientOf(local.idp, 'google'), {
-			grant_type: 'refresh_token',
-			refresh_token: issued[0]!
+	},
+	{ env: () => local.env }
+);
+
+describeWithDatabases(
+	'signing out while a refresh is under way',
+	(app) => {
+		it('the forgotten account never takes tokens back, and the refresh revokes the ones it got', async () => {
+			const { user, account } = await linkAccountWithTokens(app, local, 'google');
+			const issued: string[] = [];
+			const stop = local.idp.onTokenEndpoint((event) => {
+				const body = event.body as { refresh_token?: string } | undefined;
+				if (event.ok && body?.refresh_token) issued.push(body.refresh_token);
+			});
+			local.idp.faults.set({ google: { answerDelayMs: 800 } });
+			const rotator = anotherInstance(app);
+
+			void rotator.ensureFresh(account);
+			await sleep(300);
+			// The user signs out of their last session while the answer is on its way.
+			await forgetProviderTokens(app, user.id);
+			await rotator.drain();
+			stop();
+
+			expect(await findAccount(app.db, user.id, 'google')).toMatchObject({
+				access_token: null,
+				refresh_token: null,
+				expires_at: null
+			});
+			expect(await leaseOf(app.db, account.providerAccountId)).toBeNull();
+			expect(issued).toHaveLength(1);
+			const { token } = await endpointsOf(local.idp, 'google');
+			const reuse = await tokenRequest(token, clientOf(local.idp, 'google'), {
+				grant_type: 'refresh_token',
+				refresh_token: issued[0]!
+			});
+			expect(reuse.status).toBe(400);
+			expect(reuse.body.error).toBe('invalid_grant');
 		});
-		expect(reuse.status).toBe(400);
-		expect(reuse.body.error).toBe('invalid_grant');
-	});
-});
+	},
+	{ env: () => local.env }
+);
 
-describeWithDatabases('an answer whose fate is unknown', () => {
-	let proxy: TcpProxy;
-	let env: Record<string, string>;
-	beforeAll(async () => {
-		const { port } = new URL(local.idp.github.baseUrl);
-		proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(port) });
-		env = { ...local.env, AUTH_GITHUB_ENTERPRISE_URL: `http://127.0.0.1:${proxy.port}` };
-	});
-	afterAll(() => proxy.close());
-
-	it('a connection lost after sending: one prompt retry; refused as reuse, the tokens are forgotten and the account asks to reconnect', async () => {
-		const { user, account } = await linkAccountWithTokens(local, 'github');
-		local.idp.faults.set({ github: { answerDelayMs: 600 } });
-		const rotator = anotherInstance({}, env);
-
-		void rotator.ensureFresh(account);
-		await sleep(300);
-		proxy.drop();
-		await rotator.drain();
-
-		// Sent twice in all, never a third time: the first was used, the retry is reuse.
-		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, false]);
-		expect(await storedRefreshToken(local, account.providerAccountId)).toBeNull();
-		expect((await listAuditEvents(user.id)).map(({ event }) => event)).toContain('refresh_lost');
-		expect((await rotator.ensureFresh(account)).status).not.toBe('rotated');
-		expect(local.refreshes).toHaveLength(2);
-
-		// /connections says what happened, and offers Reconnect.
-		const [github] = await describeConnections(user.id, async (provider) => {
-			return (await readAccessToken(user.id, provider)).value;
+describeWithDatabases(
+	'an answer whose fate is unknown',
+	(app) => {
+		let proxy: TcpProxy;
+		let env: Record<string, string>;
+		beforeAll(async () => {
+			const { port } = new URL(local.idp.github.baseUrl);
+			proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(port) });
+			env = { ...local.env, AUTH_GITHUB_ENTERPRISE_URL: `http://127.0.0.1:${proxy.port}` };
 		});
-		expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
-		expect(github!.problem).toBe(
-			"Latchkey lost its GitHub tokens (GitHub's answer to a refresh never arrived). " +
-				'Reconnect to use GitHub here.'
-		);
-		expect(local.refreshes).toHaveLength(2);
-	});
+		afterAll(() => proxy.close());
 
-	it('with a provider that keeps its refresh token, the prompt retry succeeds', async () => {
-		local.idp.faults.set({ github: { keepRefreshToken: true } });
-		const { account, tokens } = await linkAccountWithTokens(local, 'github');
-		local.idp.faults.set({ github: { answerDelayMs: 600 } });
-		const rotator = anotherInstance({}, env);
+		it('a connection lost after sending: one prompt retry; refused as reuse, the tokens are forgotten and the account asks to reconnect', async () => {
+			const { user, account } = await linkAccountWithTokens(app, local, 'github');
+			local.idp.faults.set({ github: { answerDelayMs: 600 } });
+			const rotator = anotherInstance(app, {}, env);
 
-		void rotator.ensureFresh(account);
-		await sleep(300);
-		proxy.drop();
-		await rotator.drain();
+			void rotator.ensureFresh(account);
+			await sleep(300);
+			proxy.drop();
+			await rotator.drain();
 
-		expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
-		expect(await storedRefreshToken(local, account.providerAccountId)).toBe(tokens.refresh_token);
-	});
-});
+			// Sent twice in all, never a third time: the first was used, the retry is reuse.
+			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, false]);
+			expect(await storedRefreshToken(app, account.providerAccountId)).toBeNull();
+			expect((await listAuditEvents(app.db, user.id)).map(({ event }) => event)).toContain(
+				'refresh_lost'
+			);
+			expect((await rotator.ensureFresh(account)).status).not.toBe('rotated');
+			expect(local.refreshes).toHaveLength(2);
+
+			// /connections says what happened, and offers Reconnect.
+			const [github] = await describeConnections(app, user.id, async (provider) => {
+				return (await readAccessToken(app, user.id, provider)).value;
+			});
+			expect(github).toMatchObject({ provider: 'github', reconnect: true, profile: null });
+			expect(github!.problem).toBe(
+				"Latchkey lost its GitHub tokens (GitHub's answer to a refresh never arrived). " +
+					'Reconnect to use GitHub here.'
+			);
+			expect(local.refreshes).toHaveLength(2);
+		});
+
+		it('with a provider that keeps its refresh token, the prompt retry succeeds', async () => {
+			local.idp.faults.set({ github: { keepRefreshToken: true } });
+			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
+			local.idp.faults.set({ github: { answerDelayMs: 600 } });
+			const rotator = anotherInstance(app, {}, env);
+
+			void rotator.ensureFresh(account);
+			await sleep(300);
+			proxy.drop();
+			await rotator.drain();
+
+			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
+			expect(await storedRefreshToken(app, account.providerAccountId)).toBe(tokens.refresh_token);
+		});
+	},
+	{ env: () => local.env }
+);
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 
@@ -202,6 +219,8 @@ describe.skipIf(!serverUrl)(
 	() => {
 		let proxy: TcpProxy;
 		let drop = async () => {};
+		// The app of this suite, on a database reached through the proxy.
+		let app: Services;
 		beforeAll(async () => {
 			const created = await createThrowawayDatabase(serverUrl!);
 			drop = created.drop;
@@ -211,19 +230,25 @@ describe.skipIf(!serverUrl)(
 			});
 			const viaProxy = new URL(created.url);
 			viaProxy.host = `127.0.0.1:${proxy.port}`;
-			await connectDatabase({ url: viaProxy.href });
+			const config = readConfig({
+				AUTH_SECRET: 'never-lost-test-secret-0123456789abcdefghijklmn',
+				AUTH_TRUST_HOST: 'true',
+				...local.env
+			});
+			app = buildServices(config, await connectDatabase({ url: viaProxy.href }));
 		});
 		afterAll(async () => {
-			await closeDatabase();
+			await app?.rotator.drain();
+			await app?.database.close();
 			await proxy.close();
 			await drop();
 		});
 
 		it('the answer is kept, used by this process meanwhile, and stored once the database is back', async () => {
-			const { account, tokens } = await linkAccountWithTokens(local, 'github');
+			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { latencyMs: 600 } });
 			// The issue's case at production lease timing: a 4 s cut from 0.2 s, the answer at 0.6 s.
-			const rotator = anotherInstance({ leaseMs: 10_000, timeoutMs: 2_000 });
+			const rotator = anotherInstance(app, { leaseMs: 10_000, timeoutMs: 2_000 });
 
 			const flight = rotator.ensureFresh(account);
 			await sleep(200);
@@ -236,13 +261,13 @@ describe.skipIf(!serverUrl)(
 			await rotator.drain();
 
 			expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
-			expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
+			expect(await storedRefreshToken(app, account.providerAccountId)).not.toBe(
 				tokens.refresh_token
 			);
-			expect(await leaseOf(account.providerAccountId)).toBeNull();
+			expect(await leaseOf(app.db, account.providerAccountId)).toBeNull();
 			local.idp.faults.reset();
-			await expireAccessToken(account);
-			expect((await anotherInstance().ensureFresh(account)).status).toBe('rotated');
+			await expireAccessToken(app.db, account);
+			expect((await anotherInstance(app).ensureFresh(account)).status).toBe('rotated');
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
 		});
 	}

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { PROVIDER_REVOCATION_TIMEOUT_MS } from '$lib/timings';
-import { db } from '../../db';
+import type { Database } from '../../db';
 import { accounts } from '../../db/schema';
 import type { IssuedTokens } from '../../providers/refresh';
 import { revokeAtProvider } from '../../providers/revoke';
@@ -15,6 +15,7 @@ import type { AccountKey } from '../account-key';
  * refresh stored. True when they were revoked.
  */
 export async function dropOrphanedAnswer(
+	db: Database,
 	key: AccountKey,
 	tokens: IssuedTokens,
 	settings: ProviderSettings

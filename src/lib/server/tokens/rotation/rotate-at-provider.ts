@@ -39,21 +39,27 @@ export async function rotateAtProvider(
 ): Promise<RefreshOutcome> {
 	const { key, claimId, row } = held;
 	const refreshToken = await context.cipher.decrypt(sealedRefreshToken);
-	const result = await keepLeaseWhile(held, context.leaseMs, () =>
+	const result = await keepLeaseWhile(context.db, held, context.leaseMs, () =>
 		sendWithOneRetry(held, refreshToken, settings, context, report)
 	);
 	const event = { userId: row.userId, client, at: new Date(context.now()) };
 	if (result.ok) return storeAnswer(held, result.tokens, settings, event, context, report);
 	report.detail = result.reason;
 	if (result.fate === 'unspent') {
-		await settleRefresh(key, claimId);
+		await settleRefresh(context, key, claimId);
 		return { status: 'unavailable' };
 	}
 	if (report.retried) {
-		await settleRefresh(key, claimId, NO_TOKENS, { ...event, event: 'refresh_lost' });
+		await settleRefresh(context, key, claimId, NO_TOKENS, { ...event, event: 'refresh_lost' });
 		return { status: 'lost' };
 	}
-	await settleRefresh(key, claimId, { refresh_token: null }, { ...event, event: 'refresh_failed' });
+	await settleRefresh(
+		context,
+		key,
+		claimId,
+		{ refresh_token: null },
+		{ ...event, event: 'refresh_failed' }
+	);
 	return { status: 'rejected' };
 }
 
@@ -95,17 +101,19 @@ async function storeAnswer(
 ): Promise<RefreshOutcome> {
 	const { key, claimId, row } = held;
 	const update = await sealIssuedTokens(tokens, row, context.cipher, event.at!);
-	const store = () => settleRefresh(key, claimId, update, { ...event, event: 'token_refreshed' });
+	const store = () =>
+		settleRefresh(context, key, claimId, update, { ...event, event: 'token_refreshed' });
 	const rotated: RefreshOutcome = { status: 'rotated', ...lifeOf(update) };
 	try {
 		if (await store()) return rotated;
 	} catch (error) {
 		report.detail = `kept until the database is back: ${describeDatabaseError(error)}`;
 		const started = context.now();
-		const storing = keepLeaseWhile(held, context.leaseMs, () =>
+		const storing = keepLeaseWhile(context.db, held, context.leaseMs, () =>
 			storeWithRetries(store, started + context.hardLimitMs, context.now)
 		).then(async (outcome) => {
-			const revoked = outcome === 'refused' && (await dropOrphanedAnswer(key, tokens, settings));
+			const revoked =
+				outcome === 'refused' && (await dropOrphanedAnswer(context.db, key, tokens, settings));
 			context.log(
 				JSON.stringify({
 					event: 'token_store',
@@ -123,7 +131,7 @@ async function storeAnswer(
 		);
 		return rotated;
 	}
-	const revoked = await dropOrphanedAnswer(key, tokens, settings);
+	const revoked = await dropOrphanedAnswer(context.db, key, tokens, settings);
 	report.detail = revoked
 		? 'tokens forgotten meanwhile: the new ones were revoked'
 		: 'lease lost: another refresh took over';

@@ -3,7 +3,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import { listAuditEvents } from '../../account/audit';
-import { db } from '../../db';
 import { accounts } from '../../db/schema';
 import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import { createUser } from '../../testing/factories';
@@ -27,218 +26,242 @@ beforeAll(() => {
 });
 afterAll(() => vi.restoreAllMocks());
 
-describeWithDatabasesAndPooler('token rotation', () => {
-	it('50 concurrent token reads and session checks after expiry make exactly 1 refresh', async () => {
-		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');
-		const sessionToken = {
-			sub: user.id,
-			accounts: [
-				{
-					provider: 'google' as const,
-					providerAccountId: account.providerAccountId,
-					expiresAt: account.expires_at
-				}
-			]
-		};
+describeWithDatabasesAndPooler(
+	'token rotation',
+	(app) => {
+		it('50 concurrent token reads and session checks after expiry make exactly 1 refresh', async () => {
+			const { user, account, tokens } = await linkAccountWithTokens(app, local, 'google');
+			const sessionToken = {
+				sub: user.id,
+				accounts: [
+					{
+						provider: 'google' as const,
+						providerAccountId: account.providerAccountId,
+						expiresAt: account.expires_at
+					}
+				]
+			};
 
-		const results = await Promise.all(
-			Array.from({ length: 50 }, (_, i) =>
-				i % 2 === 0
-					? readAccessToken(user.id, 'google').then((token) => token.value)
-					: renewDueAccounts(structuredClone(sessionToken), local.services.rotator, null)
-			)
-		);
+			const results = await Promise.all(
+				Array.from({ length: 50 }, (_, i) =>
+					i % 2 === 0
+						? readAccessToken(app, user.id, 'google').then((token) => token.value)
+						: renewDueAccounts(structuredClone(sessionToken), app.rotator, null)
+				)
+			);
 
-		expect(local.refreshes).toEqual([{ provider: 'google', ok: true, error: undefined }]);
-		const values = new Set(results.filter((result) => typeof result === 'string'));
-		expect(values.size).toBe(1);
-		expect(values.has(tokens.access_token)).toBe(false);
-		for (const session of results.filter((result) => typeof result !== 'string')) {
-			expect(session.error).toBeUndefined();
-			expect(session.accounts?.[0]?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 60);
-		}
-		expect(await storedRefreshToken(local, account.providerAccountId)).not.toBe(
-			tokens.refresh_token
-		);
-	});
-
-	it('two instances racing for the same account make one refresh: the lease decides', async () => {
-		const { user, account } = await linkAccountWithTokens(local, 'github');
-		// Separate rotators share no in-flight map, just like two server processes.
-		const providers = readProviderSettings(local.env);
-		const options = { cipher: local.services.cipher, providers, skewMs: 60_000, timeoutMs: 5_000 };
-		const [first, second] = [new TokenRotator(options), new TokenRotator(options)];
-
-		const outcomes = await Promise.all(
-			Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).ensureFresh(account))
-		);
-
-		// One rotator's callers share its refresh; the other's waited for the lease, then found
-		// the row already fresh.
-		expect(local.refreshes).toHaveLength(1);
-		const statuses = outcomes.map((outcome) => outcome.status);
-		expect(statuses.filter((status) => status === 'rotated')).toHaveLength(5);
-		expect(statuses.filter((status) => status === 'fresh')).toHaveLength(5);
-		expect((await readAccessToken(user.id, 'github')).rotatedAt).toBeInstanceOf(Date);
-	});
-
-	it('rotates once per expiry, five times in a row, with a new refresh token each time', async () => {
-		const { user, account, tokens } = await linkAccountWithTokens(local, 'github');
-		const seen = new Set([tokens.refresh_token]);
-		for (let round = 1; round <= 5; round++) {
-			await expireAccessToken(account);
-			await Promise.all([readAccessToken(user.id, 'github'), readAccessToken(user.id, 'github')]);
-			expect(local.refreshes).toHaveLength(round);
-			seen.add((await storedRefreshToken(local, account.providerAccountId))!);
-			expect(seen.size).toBe(round + 1);
-		}
-		expect(local.refreshes.every((refresh) => refresh.ok)).toBe(true);
-	});
-
-	it('a grant revoked at the provider flags the session and never resends the dead token', async () => {
-		const { user, account, tokens } = await linkAccountWithTokens(local, 'google');
-		await revokeToken(local.idp, 'google', tokens.refresh_token);
-
-		await expect(readAccessToken(user.id, 'google')).rejects.toThrow(RefreshTokenError);
-		const session = await renewDueAccounts(
-			{ sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] },
-			local.services.rotator,
-			null
-		);
-		expect(session.error).toBe('RefreshTokenError');
-		expect(local.refreshes).toEqual([{ provider: 'google', ok: false, error: 'invalid_grant' }]);
-		expect(await storedRefreshToken(local, account.providerAccountId)).toBeNull();
-		// The refusal is in the user's audit log, once.
-		const events = await listAuditEvents(user.id);
-		expect(events.map(({ event, detail }) => [event, detail])).toEqual([
-			['refresh_failed', 'google']
-		]);
-	});
-
-	it('one refresh policy: nothing while not due, a background refresh when due, a wait when expired or told to', async () => {
-		const providers = readProviderSettings(local.env);
-		const rotator = new TokenRotator({
-			cipher: local.services.cipher,
-			providers,
-			skewMs: 60_000,
-			timeoutMs: 5_000
+			expect(local.refreshes).toEqual([{ provider: 'google', ok: true, error: undefined }]);
+			const values = new Set(results.filter((result) => typeof result === 'string'));
+			expect(values.size).toBe(1);
+			expect(values.has(tokens.access_token)).toBe(false);
+			for (const session of results.filter((result) => typeof result !== 'string')) {
+				expect(session.error).toBeUndefined();
+				expect(session.accounts?.[0]?.expiresAt).toBeGreaterThan(Date.now() / 1000 + 60);
+			}
+			expect(await storedRefreshToken(app, account.providerAccountId)).not.toBe(
+				tokens.refresh_token
+			);
 		});
-		const { account } = await linkAccountWithTokens(local, 'github', { expiresIn: 3600 });
-		const now = Math.floor(Date.now() / 1000);
-		const key = { provider: 'github' as const, providerAccountId: account.providerAccountId };
 
-		expect(rotator.refreshAsNeeded({ ...key, expiresAt: now + 3600, issuedAt: now })).toBeNull();
-		expect(
-			await rotator.refreshAsNeeded(
-				{ ...key, expiresAt: now + 3600, issuedAt: now },
-				{ mustWait: true }
-			)
-		).toMatchObject({ status: 'fresh' });
-		expect(local.refreshes).toEqual([]);
-
-		// In the last quarter of its window: used as it is, renewed behind it.
-		const due = { expiresAt: now + 10, issuedAt: now - 3590 };
-		await db
-			.update(accounts)
-			.set({ expires_at: due.expiresAt, tokenIssuedAt: due.issuedAt })
-			.where(eq(accounts.providerAccountId, key.providerAccountId));
-		expect(rotator.refreshAsNeeded({ ...key, ...due })).toBeNull();
-		await vi.waitFor(() => expect(local.refreshes).toHaveLength(1));
-
-		await expireAccessToken(key);
-		const expired = rotator.refreshAsNeeded({ ...key, expiresAt: now - 1, issuedAt: now - 3601 });
-		expect(await expired).toMatchObject({ status: 'rotated' });
-		expect(local.refreshes).toHaveLength(2);
-		await rotator.drain();
-	});
-
-	it('a token without expiry (classic GitHub OAuth app) is used as is', async () => {
-		const user = await createUser();
-		await createAdapter(local.services.cipher).linkAccount!({
-			userId: user.id,
-			type: 'oauth',
-			provider: 'github',
-			providerAccountId: `classic-${user.id}`,
-			access_token: 'gho_classic',
-			token_type: 'bearer'
-		});
-		expect((await readAccessToken(user.id, 'github')).value).toBe('gho_classic');
-		expect(local.refreshes).toEqual([]);
-	});
-
-	it('logs one structured line per refresh, with no token and nothing that names the user', async () => {
-		logged.length = 0;
-		const { user, tokens, account } = await linkAccountWithTokens(local, 'google');
-		const fresh = await readAccessToken(user.id, 'google');
-
-		const lines = logged.map((line) => JSON.parse(line));
-		expect(lines).toEqual([
-			expect.objectContaining({ event: 'token_refresh', provider: 'google', outcome: 'rotated' })
-		]);
-		expect(lines[0].durationMs).toBeTypeOf('number');
-		const identifying = [user.id, user.email, account.providerAccountId];
-		for (const secret of [tokens.access_token, tokens.refresh_token, fresh.value, ...identifying]) {
-			expect(logged.join('\n')).not.toContain(secret);
-		}
-	});
-});
-
-describeWithDatabases('token rotation when the provider is down or slow', () => {
-	let silent: Server;
-	const hung: Socket[] = [];
-	// Connections that carried a refresh_token grant.
-	const grants: Socket[] = [];
-	let silentUrl: string;
-	beforeAll(async () => {
-		// Accepts connections and never answers: a hung provider.
-		silent = createServer((socket) => {
-			hung.push(socket);
-			socket.on('data', (data) => {
-				if (String(data).includes('grant_type=refresh_token')) grants.push(socket);
-			});
-		});
-		await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-		silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
-	});
-	afterAll(() => {
-		for (const socket of hung) socket.destroy();
-		return new Promise((resolve) => silent.close(resolve));
-	});
-
-	for (const [what, baseUrl] of [
-		['unreachable', () => 'http://127.0.0.1:9'],
-		['hanging', () => silentUrl]
-	] as const) {
-		it(`keeps the session when the provider is ${what}, and the request gives up within its wait`, async () => {
-			const { user, account } = await linkAccountWithTokens(local, 'github');
-			const providers = readProviderSettings({
-				...local.env,
-				AUTH_GITHUB_ENTERPRISE_URL: baseUrl()
-			});
-			const rotator = new TokenRotator({
-				cipher: local.services.cipher,
+		it('two instances racing for the same account make one refresh: the lease decides', async () => {
+			const { user, account } = await linkAccountWithTokens(app, local, 'github');
+			// Separate rotators share no in-flight map, just like two server processes.
+			const providers = readProviderSettings(local.env);
+			const options = {
+				database: app.database,
+				cipher: app.cipher,
 				providers,
 				skewMs: 60_000,
-				timeoutMs: 300,
-				hardLimitMs: 1_000
-			});
-			const session = { sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] };
+				timeoutMs: 5_000
+			};
+			const [first, second] = [new TokenRotator(options), new TokenRotator(options)];
 
-			const before = grants.length;
-			const started = Date.now();
-			const result = await renewDueAccounts(session, rotator, null);
-			expect(Date.now() - started).toBeLessThan(2_000);
-			expect(result.error).toBeUndefined();
-			expect(result.accounts).toEqual(session.accounts);
-			expect(await storedRefreshToken(local, account.providerAccountId)).not.toBeNull();
+			const outcomes = await Promise.all(
+				Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).ensureFresh(account))
+			);
 
-			// The refresh goes on to its hard limit. Unreachable, nothing was sent: the token is
-			// kept for a later try. Hanging, it was sent twice and never answered: its fate is
-			// unknown, so it is never sent again and the account asks to be reconnected.
-			await rotator.drain();
-			const stored = await storedRefreshToken(local, account.providerAccountId);
-			if (what === 'unreachable') expect(stored).not.toBeNull();
-			else expect([stored, grants.length - before]).toEqual([null, 2]);
+			// One rotator's callers share its refresh; the other's waited for the lease, then found
+			// the row already fresh.
+			expect(local.refreshes).toHaveLength(1);
+			const statuses = outcomes.map((outcome) => outcome.status);
+			expect(statuses.filter((status) => status === 'rotated')).toHaveLength(5);
+			expect(statuses.filter((status) => status === 'fresh')).toHaveLength(5);
+			expect((await readAccessToken(app, user.id, 'github')).rotatedAt).toBeInstanceOf(Date);
 		});
-	}
-});
+
+		it('rotates once per expiry, five times in a row, with a new refresh token each time', async () => {
+			const { user, account, tokens } = await linkAccountWithTokens(app, local, 'github');
+			const seen = new Set([tokens.refresh_token]);
+			for (let round = 1; round <= 5; round++) {
+				await expireAccessToken(app.db, account);
+				await Promise.all([
+					readAccessToken(app, user.id, 'github'),
+					readAccessToken(app, user.id, 'github')
+				]);
+				expect(local.refreshes).toHaveLength(round);
+				seen.add((await storedRefreshToken(app, account.providerAccountId))!);
+				expect(seen.size).toBe(round + 1);
+			}
+			expect(local.refreshes.every((refresh) => refresh.ok)).toBe(true);
+		});
+
+		it('a grant revoked at the provider flags the session and never resends the dead token', async () => {
+			const { user, account, tokens } = await linkAccountWithTokens(app, local, 'google');
+			await revokeToken(local.idp, 'google', tokens.refresh_token);
+
+			await expect(readAccessToken(app, user.id, 'google')).rejects.toThrow(RefreshTokenError);
+			const session = await renewDueAccounts(
+				{ sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] },
+				app.rotator,
+				null
+			);
+			expect(session.error).toBe('RefreshTokenError');
+			expect(local.refreshes).toEqual([{ provider: 'google', ok: false, error: 'invalid_grant' }]);
+			expect(await storedRefreshToken(app, account.providerAccountId)).toBeNull();
+			// The refusal is in the user's audit log, once.
+			const events = await listAuditEvents(app.db, user.id);
+			expect(events.map(({ event, detail }) => [event, detail])).toEqual([
+				['refresh_failed', 'google']
+			]);
+		});
+
+		it('one refresh policy: nothing while not due, a background refresh when due, a wait when expired or told to', async () => {
+			const providers = readProviderSettings(local.env);
+			const rotator = new TokenRotator({
+				database: app.database,
+				cipher: app.cipher,
+				providers,
+				skewMs: 60_000,
+				timeoutMs: 5_000
+			});
+			const { account } = await linkAccountWithTokens(app, local, 'github', { expiresIn: 3600 });
+			const now = Math.floor(Date.now() / 1000);
+			const key = { provider: 'github' as const, providerAccountId: account.providerAccountId };
+
+			expect(rotator.refreshAsNeeded({ ...key, expiresAt: now + 3600, issuedAt: now })).toBeNull();
+			expect(
+				await rotator.refreshAsNeeded(
+					{ ...key, expiresAt: now + 3600, issuedAt: now },
+					{ mustWait: true }
+				)
+			).toMatchObject({ status: 'fresh' });
+			expect(local.refreshes).toEqual([]);
+
+			// In the last quarter of its window: used as it is, renewed behind it.
+			const due = { expiresAt: now + 10, issuedAt: now - 3590 };
+			await app.db
+				.update(accounts)
+				.set({ expires_at: due.expiresAt, tokenIssuedAt: due.issuedAt })
+				.where(eq(accounts.providerAccountId, key.providerAccountId));
+			expect(rotator.refreshAsNeeded({ ...key, ...due })).toBeNull();
+			await vi.waitFor(() => expect(local.refreshes).toHaveLength(1));
+
+			await expireAccessToken(app.db, key);
+			const expired = rotator.refreshAsNeeded({ ...key, expiresAt: now - 1, issuedAt: now - 3601 });
+			expect(await expired).toMatchObject({ status: 'rotated' });
+			expect(local.refreshes).toHaveLength(2);
+			await rotator.drain();
+		});
+
+		it('a token without expiry (classic GitHub OAuth app) is used as is', async () => {
+			const user = await createUser(app.db);
+			await createAdapter(app.db, app.cipher).linkAccount!({
+				userId: user.id,
+				type: 'oauth',
+				provider: 'github',
+				providerAccountId: `classic-${user.id}`,
+				access_token: 'gho_classic',
+				token_type: 'bearer'
+			});
+			expect((await readAccessToken(app, user.id, 'github')).value).toBe('gho_classic');
+			expect(local.refreshes).toEqual([]);
+		});
+
+		it('logs one structured line per refresh, with no token and nothing that names the user', async () => {
+			logged.length = 0;
+			const { user, tokens, account } = await linkAccountWithTokens(app, local, 'google');
+			const fresh = await readAccessToken(app, user.id, 'google');
+
+			const lines = logged.map((line) => JSON.parse(line));
+			expect(lines).toEqual([
+				expect.objectContaining({ event: 'token_refresh', provider: 'google', outcome: 'rotated' })
+			]);
+			expect(lines[0].durationMs).toBeTypeOf('number');
+			const identifying = [user.id, user.email, account.providerAccountId];
+			for (const secret of [
+				tokens.access_token,
+				tokens.refresh_token,
+				fresh.value,
+				...identifying
+			]) {
+				expect(logged.join('\n')).not.toContain(secret);
+			}
+		});
+	},
+	{ env: () => local.env }
+);
+
+describeWithDatabases(
+	'token rotation when the provider is down or slow',
+	(app) => {
+		let silent: Server;
+		const hung: Socket[] = [];
+		// Connections that carried a refresh_token grant.
+		const grants: Socket[] = [];
+		let silentUrl: string;
+		beforeAll(async () => {
+			// Accepts connections and never answers: a hung provider.
+			silent = createServer((socket) => {
+				hung.push(socket);
+				socket.on('data', (data) => {
+					if (String(data).includes('grant_type=refresh_token')) grants.push(socket);
+				});
+			});
+			await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+			silentUrl = `http://127.0.0.1:${(silent.address() as { port: number }).port}`;
+		});
+		afterAll(() => {
+			for (const socket of hung) socket.destroy();
+			return new Promise((resolve) => silent.close(resolve));
+		});
+
+		for (const [what, baseUrl] of [
+			['unreachable', () => 'http://127.0.0.1:9'],
+			['hanging', () => silentUrl]
+		] as const) {
+			it(`keeps the session when the provider is ${what}, and the request gives up within its wait`, async () => {
+				const { user, account } = await linkAccountWithTokens(app, local, 'github');
+				const providers = readProviderSettings({
+					...local.env,
+					AUTH_GITHUB_ENTERPRISE_URL: baseUrl()
+				});
+				const rotator = new TokenRotator({
+					database: app.database,
+					cipher: app.cipher,
+					providers,
+					skewMs: 60_000,
+					timeoutMs: 300,
+					hardLimitMs: 1_000
+				});
+				const session = { sub: user.id, accounts: [{ ...account, expiresAt: account.expires_at }] };
+
+				const before = grants.length;
+				const started = Date.now();
+				const result = await renewDueAccounts(session, rotator, null);
+				expect(Date.now() - started).toBeLessThan(2_000);
+				expect(result.error).toBeUndefined();
+				expect(result.accounts).toEqual(session.accounts);
+				expect(await storedRefreshToken(app, account.providerAccountId)).not.toBeNull();
+
+				// The refresh goes on to its hard limit. Unreachable, nothing was sent: the token is
+				// kept for a later try. Hanging, it was sent twice and never answered: its fate is
+				// unknown, so it is never sent again and the account asks to be reconnected.
+				await rotator.drain();
+				const stored = await storedRefreshToken(app, account.providerAccountId);
+				if (what === 'unreachable') expect(stored).not.toBeNull();
+				else expect([stored, grants.length - before]).toEqual([null, 2]);
+			});
+		}
+	},
+	{ env: () => local.env }
+);

@@ -4,6 +4,7 @@ import {
 	REFRESH_RETRY_MS,
 	REFRESH_SHUTDOWN_WAIT_MS
 } from '$lib/timings';
+import type { DatabaseConnection } from '../../db';
 import type { RequestClient } from '../../http/request-client';
 import type { ProviderSettings } from '../../providers/settings';
 import { accountKeyId, type AccountKey } from '../account-key';
@@ -11,10 +12,13 @@ import type { TokenCipher } from '../cipher';
 import { isExpiredAt, isRefreshDue, lifeOf, type SessionAccount, type TokenLife } from '../life';
 import { KeptAnswers } from './kept-answers';
 import { refreshUnderLease } from './leased-refresh';
+import { ReleaseSignal } from './release-signal';
 import { SettledRefreshes } from './settled-refreshes';
 import type { RefreshContext, RefreshOutcome, RefreshRequest } from './types';
 
 export interface RotatorOptions {
+	/** Where the tokens and their leases are stored; NOTIFY, where it has it, wakes waiters. */
+	database: Pick<DatabaseConnection, 'db' | 'notify' | 'subscribe'>;
 	cipher: TokenCipher;
 	providers: ProviderSettings[];
 	/** Refresh at most this many milliseconds before the access token expires. */
@@ -63,6 +67,7 @@ export class TokenRotator {
 		skewMs,
 		retryMs = REFRESH_RETRY_MS,
 		drainMs = REFRESH_SHUTDOWN_WAIT_MS,
+		database,
 		...options
 	}: RotatorOptions) {
 		this.#skewMs = skewMs;
@@ -74,6 +79,8 @@ export class TokenRotator {
 			hardLimitMs: REFRESH_HARD_LIMIT_MS,
 			log: (line) => console.info(line),
 			...options,
+			db: database.db,
+			releases: new ReleaseSignal(database),
 			kept: this.#kept,
 			now,
 			isDue

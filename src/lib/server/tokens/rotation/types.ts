@@ -5,6 +5,7 @@ import type { AccountKey } from '../account-key';
 import type { TokenCipher } from '../cipher';
 import type { TokenLife } from '../life';
 import type { KeptAnswers } from './kept-answers';
+import type { Leases } from './lease';
 
 /** How a refresh ended, for the caller that waited on it and for the memo of settled ones. */
 export type RefreshOutcome =
@@ -34,7 +35,7 @@ export interface RefreshRequest {
 }
 
 /** What a refresh needs from the rotator that runs it. */
-export interface RefreshContext {
+export interface RefreshContext extends Leases {
 	cipher: TokenCipher;
 	providers: ProviderSettings[];
 	/** How long a request, or a wait for another holder, waits for a refresh. */

@@ -1,21 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from './env';
-import { configureTokenServices } from './services';
+import { ConfigError } from '../config/env';
+import { readConfig } from './read-config';
 
 const env = {
 	AUTH_SECRET: 'services-test-secret-0123456789abcdefghijklmnop',
+	AUTH_TRUST_HOST: 'true',
 	AUTH_GITHUB_ID: 'gh-id',
 	AUTH_GITHUB_SECRET: 'gh-secret'
 };
 
 describe('the session policy from env', () => {
 	it('ends sessions 30 days after the sign-in, and keeps them fresh for a day, by default', () => {
-		expect(configureTokenServices(env).session).toMatchObject({
+		expect(readConfig(env).session).toMatchObject({
 			absoluteMaxAgeSeconds: 30 * 24 * 60 * 60,
 			freshAgeSeconds: 24 * 60 * 60
 		});
 		const set = { ...env, AUTH_SESSION_ABSOLUTE_MAX_AGE: '3600', AUTH_FRESH_AGE_SECONDS: '300' };
-		expect(configureTokenServices(set).session).toMatchObject({
+		expect(readConfig(set).session).toMatchObject({
 			absoluteMaxAgeSeconds: 3600,
 			freshAgeSeconds: 300
 		});
@@ -23,11 +24,11 @@ describe('the session policy from env', () => {
 
 	it('refuses a zero or malformed absolute lifetime, naming the variable', () => {
 		for (const value of ['0', '-1', '1.5', 'a month']) {
-			expect(() =>
-				configureTokenServices({ ...env, AUTH_SESSION_ABSOLUTE_MAX_AGE: value })
-			).toThrow(ConfigError);
+			expect(() => readConfig({ ...env, AUTH_SESSION_ABSOLUTE_MAX_AGE: value })).toThrow(
+				ConfigError
+			);
 		}
-		expect(() => configureTokenServices({ ...env, AUTH_FRESH_AGE_SECONDS: 'soon' })).toThrow(
+		expect(() => readConfig({ ...env, AUTH_FRESH_AGE_SECONDS: 'soon' })).toThrow(
 			'AUTH_FRESH_AGE_SECONDS must be a whole number'
 		);
 	});
