@@ -39,7 +39,7 @@ export default ts.config(
 	},
 	{
 		// Config files outside the TypeScript project: lint them without type information.
-		files: ['*.config.js', 'eslint.config.js'],
+		files: ['*.config.js', 'eslint.config.js', '.dependency-cruiser.cjs'],
 		...ts.configs.disableTypeChecked
 	}
 );

@@ -1,12 +1,10 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { env } from '$env/dynamic/private';
-import { sanitizeAuthRequests } from '$lib/server/hooks/sanitize-auth-requests';
-import { memoizeSession } from '$lib/server/hooks/memoize-session';
+import { memoizeSession, sanitizeAuthRequests, secureCookiesOnHttps } from '$lib/server/authjs';
 import { protectRoutes } from '$lib/server/hooks/protect-routes';
 import { refuseReservedAction } from '$lib/server/hooks/reserved-action';
 import { reportOutages } from '$lib/server/hooks/report-outages';
-import { secureCookiesOnHttps } from '$lib/server/hooks/secure-cookies';
 import { limitSignIns } from '$lib/server/hooks/sign-in-limit';
 import type { App } from '$lib/server/app/create-app';
 import { startApp } from '$lib/server/app/start';

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { readSignInPage, startSignIn } from '$lib/server/session/sign-in';
+import { readSignInPage, startSignIn } from '$lib/server/web/sign-in';
 import { signIn } from '../../auth';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -12,7 +12,7 @@ import {
 	uniqueLogin,
 	useLocalIdp
 } from '../testing/provider-accounts';
-import { getAccessToken } from '../tokens/access-token';
+import { getAccessToken } from '../web/get-access-token';
 import { eq } from 'drizzle-orm';
 import { accounts } from '../db/schema';
 import { findAccount, listSessionAccounts, TOKEN_FIELDS } from '../tokens/accounts';

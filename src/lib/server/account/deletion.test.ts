@@ -7,7 +7,7 @@ import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
 import { findAccount } from '../tokens/accounts';
-import { listAuditEvents, recordAuditEvent } from './audit';
+import { listAuditEvents, recordAuditEvent } from '../audit/audit-log';
 import { deleteAccount } from './deletion';
 import { findProfile } from './profile';
 

@@ -3,7 +3,7 @@ import { DELETE_CONFIRMATION } from '$lib/profile';
 import { users } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { revokeStoredTokens, selectStoredTokens, type TokenStore } from '../tokens/forget';
-import { recordAuditEvent } from './audit';
+import { recordAuditEvent } from '../audit/audit-log';
 
 /**
  * Deletes the user's account, and records that it happened. In one transaction the user goes

@@ -1,8 +1,8 @@
 import { expect, it } from 'vitest';
-import { createAdapter } from '../tokens/adapter';
+import { createAdapter } from '../authjs/adapter';
 import { createTokenCipher } from '../tokens/cipher';
 import { findAccount } from '../tokens/accounts';
-import { listAuditEvents } from './audit';
+import { listAuditEvents } from '../audit/audit-log';
 import { findProfile, readProfilePage, renameUser, unlinkSignInMethod } from './profile';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';

@@ -1,6 +1,6 @@
 import type { ProviderId } from '$lib/auth/types';
 import type { Database } from '../db';
-import { listAuditEvents } from './audit';
+import { listAuditEvents } from '../audit/audit-log';
 
 /** How many past rotations /connections draws on a provider's timeline. */
 export const ROTATIONS_SHOWN = 5;

@@ -3,7 +3,7 @@ import {
 	REFRESH_REQUEST_WAIT_MS,
 	SESSION_PRUNE_INTERVAL_MS
 } from '$lib/timings';
-import { pruneAuditLog } from '../account/audit-retention';
+import { pruneAuditLog } from '../audit/audit-retention';
 import { connectDatabase, type Database, type DatabaseConnection } from '../db';
 import { scheduleMaintenance } from '../db/maintenance';
 import { AccountLimits } from '../http/account-limits';
@@ -11,8 +11,7 @@ import { RateLimiter } from '../http/rate-limit';
 import { instrumentApp } from '../metrics/instrument';
 import { checkProviderIssuers } from '../providers/issuers';
 import type { ProviderSettings } from '../providers/settings';
-import { createSessionCodec } from '../session/codec';
-import type { SessionPolicy } from '../session/policy';
+import { createSessionCodec, type SessionPolicy } from '../authjs';
 import { pruneUserSessions } from '../session/session-retention';
 import { createTokenCipher, type TokenCipher } from '../tokens/cipher';
 import { TokenRotator } from '../tokens/rotation/token-rotator';

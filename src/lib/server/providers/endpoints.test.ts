@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type Idp } from '$idp/provider.js';
 import { providerEndpoints } from './endpoints';
-import { toAuthProvider, type ProviderSettings } from './settings';
+import { toAuthProvider } from '../authjs/providers';
+import type { ProviderSettings } from './settings';
 
 const credentials = { clientId: 'client-id', clientSecret: 'client-secret' };
 

@@ -1,10 +1,6 @@
-import type { Provider } from '@auth/sveltekit/providers';
-import GitHub from '@auth/sveltekit/providers/github';
-import Google from '@auth/sveltekit/providers/google';
 import type { ProviderId } from '$lib/auth/types';
 import { ConfigError, type Env } from '../config/env';
 import { readClientAuthOverride, type ClientAuthMethod } from './client-auth';
-import { requestVerifiedGitHubUser, toVerifiedUser } from './profile';
 
 /** A provider configured from env, in the order the sign-in page offers them. */
 export interface ProviderSettings {
@@ -106,60 +102,4 @@ function readOidcOptions(env: Env): Pick<ProviderSettings, 'name' | 'authorizati
 /** What pages call `provider`: its configured name, or its default one if it is no longer offered. */
 export function providerName(providers: ProviderSettings[], provider: ProviderId): string {
 	return providers.find(({ id }) => id === provider)?.name ?? DEFAULT_NAMES[provider];
-}
-
-/**
- * The Auth.js provider for one configured provider, authenticating its code exchange with
- * `clientAuth` (the method refresh and revocation use: `providerEndpoints`). Without it, Auth.js
- * sends `client_secret_basic`.
- */
-export function toAuthProvider(
-	settings: ProviderSettings,
-	clientAuth?: ClientAuthMethod
-): Provider {
-	const { clientId, clientSecret, endpoint } = settings;
-	const client = clientAuth && { client: { token_endpoint_auth_method: clientAuth } };
-	if (settings.id === 'github') {
-		return GitHub({
-			clientId,
-			clientSecret,
-			...client,
-			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } }),
-			userinfo: { request: requestVerifiedGitHubUser }
-		});
-	}
-	if (settings.id === 'oidc') return { ...toOidcProvider(settings), ...client };
-	return Google({
-		clientId,
-		clientSecret,
-		...client,
-		...(endpoint !== undefined && { issuer: endpoint }),
-		// Offline access with consent is what makes Google issue a refresh token.
-		authorization: { params: { access_type: 'offline', prompt: 'consent' } },
-		profile: toVerifiedUser
-	});
-}
-
-/** Auth.js's generic OIDC provider (discovery at the issuer), with id `oidc`. */
-function toOidcProvider({
-	name,
-	clientId,
-	clientSecret,
-	endpoint,
-	authorization
-}: ProviderSettings) {
-	return {
-		id: 'oidc',
-		name,
-		type: 'oidc',
-		issuer: endpoint,
-		clientId,
-		clientSecret,
-		checks: ['pkce', 'state', 'nonce'],
-		// Note: Okta (and others) put only the subject into an ID token issued beside an access
-		// token; the userinfo endpoint has the name and email, so the profile is read there.
-		idToken: false,
-		authorization: { params: authorization },
-		profile: toVerifiedUser
-	} satisfies Provider;
 }

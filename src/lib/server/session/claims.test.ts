@@ -5,7 +5,7 @@ import type { Database } from '../db';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { isSessionCurrent, updateSessionClaims } from './claims';
-import { readSession } from './reader';
+import { readSession } from '../authjs/reader';
 import { startUserSession } from './user-sessions';
 
 const COOKIE = 'authjs.session-token';

@@ -5,7 +5,7 @@ import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
 import { checkProviderSignIn } from './fresh-links';
-import { readSensitiveActionInput } from './require-user';
+import { readSensitiveActionInput } from '../web/require-user';
 import { startUserSession } from './user-sessions';
 
 const FRESH_AGE_SECONDS = 600;

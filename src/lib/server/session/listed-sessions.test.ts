@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { userSessions } from '../db/schema';
-import { listAuditEvents, recordAuditEvent } from '../account/audit';
+import { listAuditEvents, recordAuditEvent } from '../audit/audit-log';
 import { buildServices } from '../app/create-app';
 import { readConfig } from '../app/read-config';
 import { describeWithDatabases } from '../testing/databases';

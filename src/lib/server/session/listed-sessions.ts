@@ -1,5 +1,5 @@
 import { isProviderId } from '$lib/auth/types';
-import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../account/audit';
+import { listAuditEvents, SECURITY_EVENTS, TOKEN_EVENTS } from '../audit/audit-log';
 import type { AuditEvent, UserSession } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import type { Database } from '../db';

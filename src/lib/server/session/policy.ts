@@ -1,5 +1,3 @@
-import type { SessionCodec } from './codec';
-
 /** How long the session cookie (Auth.js's JWT) lives, and how often it is checked. */
 export interface SessionSettings {
 	maxAgeSeconds: number;
@@ -10,13 +8,4 @@ export interface SessionSettings {
 	absoluteMaxAgeSeconds: number;
 	/** How long after the sign-in at the provider a session may take sensitive actions. */
 	freshAgeSeconds: number;
-}
-
-/** How the session cookie is encoded, under which secrets, and how long it lives. */
-export interface SessionPolicy extends SessionSettings {
-	codec: SessionCodec;
-	/** The first encrypts (the newest, unless AUTH_SECRET_ENCRYPTS says), and each decrypts. */
-	secrets: string[];
-	/** Secrets newer than the first: a cookie under one is not re-issued (see `readAcceptedOnlySecrets`). */
-	acceptedOnlySecrets: string[];
 }

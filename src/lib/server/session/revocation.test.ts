@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { listAuditEvents } from '../account/audit';
+import { listAuditEvents } from '../audit/audit-log';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { revokeOtherUserSessions, revokeUserSession } from './revocation';

@@ -1,5 +1,5 @@
 import { and, eq, isNull, ne } from 'drizzle-orm';
-import { recordAuditEvent } from '../account/audit';
+import { recordAuditEvent } from '../audit/audit-log';
 import type { Database } from '../db';
 import { userSessions } from '../db/schema';
 import type { RequestClient } from '../http/request-client';

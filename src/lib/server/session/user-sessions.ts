@@ -1,6 +1,6 @@
 import type { JWT } from '@auth/core/jwt';
 import { and, desc, eq, isNull } from 'drizzle-orm';
-import { recordAuditEvent } from '../account/audit';
+import { recordAuditEvent } from '../audit/audit-log';
 import { LRUCache } from 'lru-cache';
 import type { Database } from '../db';
 import { countSignIn } from '../metrics/sign-ins';

@@ -4,7 +4,7 @@ import { startIdp, type Idp } from '$idp/provider.js';
 import { providerEnv } from '$idp/testkit/clients.js';
 import { obtainTokens } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
-import { createAdapter } from '../tokens/adapter';
+import { createAdapter } from '../authjs/adapter';
 import type { Services } from '../app/create-app';
 import type { Database } from '../db';
 import { accounts } from '../db/schema';

@@ -1,6 +1,5 @@
-import type { RequestEvent } from '@sveltejs/kit';
 import type { ProviderId } from '$lib/auth/types';
-import { requestClient, type RequestClient } from '../http/request-client';
+import type { RequestClient } from '../http/request-client';
 import { canOpenStoredTokens, findAccount } from './accounts';
 import {
 	AccountNotLinkedError,
@@ -10,8 +9,7 @@ import {
 	RefreshTokenError,
 	UnreadableTokensError
 } from './errors';
-import { assertUser } from '../session/require-user';
-import { listAuditEvents } from '../account/audit';
+import { listAuditEvents } from '../audit/audit-log';
 import type { Database } from '../db';
 import type { TokenCipher } from './cipher';
 import type { TokenRotator } from './rotation/token-rotator';
@@ -28,24 +26,6 @@ export interface AccessToken {
 	/** Seconds since the epoch, or null when the token does not expire. */
 	expiresAt: number | null;
 	rotatedAt: Date | null;
-}
-
-/**
- * A valid access token for the signed-in user at `provider`, by the session's refresh policy
- * (`TokenRotator.refreshAsNeeded`): a token inside its refresh window is returned at once while
- * one background refresh renews it, and only an expired one waits for its refresh (at most the
- * request wait, 5 s).
- * Throws `RefreshTokenError` when the user must sign in again, `ProviderUnavailableError` when
- * the token has expired and the provider cannot be reached, `AccountNotLinkedError` when the
- * provider is not linked, and `NoStoredTokensError` when the user signed out and has not signed
- * in with that provider since (`UnreadableTokensError` when a removed secret sealed the tokens,
- * `LostTokensError` when a refresh's answer never arrived and its retry was refused).
- */
-export async function getAccessToken(event: RequestEvent, provider: ProviderId): Promise<string> {
-	const user = await assertUser(event);
-	if ((await event.locals.auth())?.error !== undefined) throw new RefreshTokenError(provider);
-	const client = requestClient(event);
-	return (await readAccessToken(event.locals.app, user.id, provider, { client })).value;
 }
 
 /**

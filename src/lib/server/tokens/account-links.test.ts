@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { obtainTokens } from '$idp/testkit/flows.js';
 import { metadata, tokenRequest } from '$idp/testkit/oauth.js';
 import type { ProviderId } from '$lib/auth/types';
-import { listAuditEvents } from '../account/audit';
+import { listAuditEvents } from '../audit/audit-log';
 import type { Services } from '../app/create-app';
 import type { Database } from '../db';
 import { accounts } from '../db/schema';
@@ -13,7 +13,7 @@ import { useLocalIdp } from '../testing/provider-accounts';
 import { findAccount } from './accounts';
 import { unlinkAccount } from './account-links';
 import { renewDueAccounts } from './renew-due-accounts';
-import { createAdapter } from './adapter';
+import { createAdapter } from '../authjs/adapter';
 
 const APP = 'http://127.0.0.1:5173';
 

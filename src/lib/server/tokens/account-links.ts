@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { ProviderId } from '$lib/auth/types';
-import { recordAuditEvent } from '../account/audit';
+import { recordAuditEvent } from '../audit/audit-log';
 import { accounts } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
 import { revokeStoredTokens, selectStoredTokens, type TokenStore } from './forget';

@@ -5,7 +5,7 @@ import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
 import { listSessionAccounts, sealIssuedTokens, storeAccountTokens } from './accounts';
-import { createAdapter } from './adapter';
+import { createAdapter } from '../authjs/adapter';
 import { createTokenCipher, keyIdOf, tokenKeyId } from './cipher';
 
 const SECRET = 'test-secret-for-accounts-0123456789abcdef';

@@ -8,7 +8,7 @@ import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
 import { useLocalIdp } from '../testing/provider-accounts';
 import { findAccount } from './accounts';
-import { createAdapter } from './adapter';
+import { createAdapter } from '../authjs/adapter';
 import { endUserSession } from '../session/revocation';
 import { startUserSession } from '../session/user-sessions';
 

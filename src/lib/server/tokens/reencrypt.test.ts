@@ -4,7 +4,7 @@ import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
-import { createAdapter } from './adapter';
+import { createAdapter } from '../authjs/adapter';
 import { createTokenCipher, tokenKeyId } from './cipher';
 import { countTokensByKey, reencryptStoredTokens } from './reencrypt';
 

@@ -2,9 +2,9 @@ import { fail, redirect } from '@sveltejs/kit';
 import type { ProviderId } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
 import { describeConnections, refreshConnection } from '$lib/server/account/connections';
-import { reissueSessionCookie } from '$lib/server/session/cookies';
-import { readActionInput, requireUser } from '$lib/server/session/require-user';
-import { getAccessToken } from '$lib/server/tokens/access-token';
+import { reissueSessionCookie } from '$lib/server/authjs';
+import { readActionInput, requireUser } from '$lib/server/web/require-user';
+import { getAccessToken } from '$lib/server/web/get-access-token';
 import { RefreshTokenError } from '$lib/server/tokens/errors';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -2,13 +2,12 @@ import { error, fail, redirect } from '@sveltejs/kit';
 import { PATHS } from '$lib/paths';
 import { checkDeletionConfirmation, deleteAccount } from '$lib/server/account/deletion';
 import { readProfilePage, renameUser, unlinkSignInMethod } from '$lib/server/account/profile';
-import { reissueSessionCookie } from '$lib/server/session/cookies';
-import { clearSessionCookies } from '$lib/server/session/session-cookie';
+import { clearSessionCookies, reissueSessionCookie } from '$lib/server/authjs';
 import {
 	readActionInput,
 	readSensitiveActionInput,
 	requireUser
-} from '$lib/server/session/require-user';
+} from '$lib/server/web/require-user';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,6 +1,6 @@
-import { assertUser } from '$lib/server/session/require-user';
-import { reissueSessionCookie } from '$lib/server/session/cookies';
-import { sessionStatusResponse } from '$lib/server/session/status';
+import { assertUser } from '$lib/server/web/require-user';
+import { reissueSessionCookie } from '$lib/server/authjs';
+import { sessionStatusResponse } from '$lib/server/web/session-status';
 import type { RequestHandler } from './$types';
 
 // Re-issues the session cookie with a new expiry ("Stay signed in"), and answers like the status.

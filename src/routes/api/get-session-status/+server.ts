@@ -1,4 +1,4 @@
-import { sessionStatusResponse } from '$lib/server/session/status';
+import { sessionStatusResponse } from '$lib/server/web/session-status';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ locals }) => sessionStatusResponse(await locals.auth());

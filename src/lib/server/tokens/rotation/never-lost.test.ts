@@ -4,7 +4,7 @@ import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { clientOf, endpointsOf } from '$idp/testkit/clients.js';
 import { tokenRequest } from '$idp/testkit/oauth.js';
 import { startTcpProxy, type TcpProxy } from '$idp/testkit/tcp-proxy.js';
-import { listAuditEvents } from '../../account/audit';
+import { listAuditEvents } from '../../audit/audit-log';
 import { describeConnections } from '../../account/connections';
 import { buildServices, type Services } from '../../app/create-app';
 import { readConfig } from '../../app/read-config';

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
-import { listAuditEvents } from '../../account/audit';
+import { listAuditEvents } from '../../audit/audit-log';
 import { accounts } from '../../db/schema';
 import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import { createUser } from '../../testing/factories';
@@ -13,7 +13,7 @@ import {
 	useLocalIdp
 } from '../../testing/provider-accounts';
 import { readAccessToken } from '../access-token';
-import { createAdapter } from '../adapter';
+import { createAdapter } from '../../authjs/adapter';
 import { RefreshTokenError } from '../errors';
 import { readProviderSettings } from '../../providers/settings';
 import { TokenRotator } from './token-rotator';

@@ -5,7 +5,7 @@ import {
 	revokeListedSession,
 	revokeOtherListedSessions
 } from '$lib/server/session/listed-sessions';
-import { readSensitiveActionInput, requireUser } from '$lib/server/session/require-user';
+import { readSensitiveActionInput, requireUser } from '$lib/server/web/require-user';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

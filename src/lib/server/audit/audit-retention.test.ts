@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { auditEvents, maintenanceRuns } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
-import { listAuditEvents, recordAuditEvent } from './audit';
+import { listAuditEvents, recordAuditEvent } from './audit-log';
 import { pruneAuditLog } from './audit-retention';
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -7,8 +7,8 @@ import { safeRedirect } from '$lib/redirect';
 import { readForm } from '../http/form';
 import { offeredProviders } from '../providers/labels';
 import type { ProviderSettings } from '../providers/settings';
-import { isSessionFresh } from './lifetime';
-import { clearSessionCookies } from './session-cookie';
+import { isSessionFresh } from '../session/lifetime';
+import { clearSessionCookies } from '../authjs';
 
 export type SignInPage =
 	/** Signed in already: go on to `location` instead. */

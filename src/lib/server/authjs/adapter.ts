@@ -4,8 +4,8 @@ import { eq } from 'drizzle-orm';
 import { omit } from 'lodash-es';
 import type { Database } from '../db';
 import { accounts, users } from '../db/schema';
-import { sealTokens } from './accounts';
-import type { TokenCipher } from './cipher';
+import { sealTokens } from '../tokens/accounts';
+import type { TokenCipher } from '../tokens/cipher';
 
 /**
  * What only database sessions and email sign-in use. Sessions here are JWTs (with our own

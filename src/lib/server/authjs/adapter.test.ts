@@ -1,13 +1,13 @@
 import { beforeEach, expect, it, vi } from 'vitest';
 import { describeWithDatabases } from '../testing/databases';
 import { buildAccount, createUser } from '../testing/factories';
-import { listSessionAccounts } from './accounts';
+import { listSessionAccounts } from '../tokens/accounts';
 import {
 	createAdapter,
 	LinkWithoutLiveSessionError,
 	refuseLinksWithoutLiveSession
 } from './adapter';
-import { createTokenCipher } from './cipher';
+import { createTokenCipher } from '../tokens/cipher';
 
 const cipher = createTokenCipher(['test-secret-for-the-adapter-0123456789abc']);
 

@@ -1,7 +1,8 @@
 import type { JWT, JWTDecodeParams, JWTEncodeParams } from '@auth/core/jwt';
 import { EncryptJWT, decodeProtectedHeader, jwtDecrypt } from 'jose';
 import { LRUCache } from 'lru-cache';
-import { absoluteEndOf } from './lifetime';
+import { absoluteEndOf } from '../session/lifetime';
+import type { SessionSettings } from '../session/policy';
 import {
 	SESSION_ENCRYPTIONS,
 	createSessionKeys,
@@ -15,6 +16,15 @@ const ENC: Encryption = 'A256GCM';
 const CLOCK_TOLERANCE_SECONDS = 15;
 // Auth.js's default session lifetime, when the caller gives none.
 const DEFAULT_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
+
+/** How the session cookie is encoded, under which secrets, and how long it lives. */
+export interface SessionPolicy extends SessionSettings {
+	codec: SessionCodec;
+	/** The first encrypts (the newest, unless AUTH_SECRET_ENCRYPTS says), and each decrypts. */
+	secrets: string[];
+	/** Secrets newer than the first: a cookie under one is not re-issued (see `readAcceptedOnlySecrets`). */
+	acceptedOnlySecrets: string[];
+}
 
 export interface SessionCodec {
 	encode(params: JWTEncodeParams): Promise<string>;

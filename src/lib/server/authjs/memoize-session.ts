@@ -1,6 +1,6 @@
 import type { Session } from '@auth/core/types';
 import type { Handle } from '@sveltejs/kit';
-import { readSession } from '../session/reader';
+import { readSession } from './reader';
 
 /**
  * The handle after Auth.js's: one session read per request, however many loads call

@@ -5,9 +5,9 @@ import { toSession } from './cookies';
 import { readSessionCookie, sessionCookieName } from './session-cookie';
 import type { Database } from '../db';
 import type { TokenRotator } from '../tokens/rotation/token-rotator';
-import { isSessionCurrent } from './claims';
-import type { SessionPolicy } from './policy';
-import { touchUserSession } from './user-sessions';
+import { isSessionCurrent } from '../session/claims';
+import type { SessionPolicy } from './codec';
+import { touchUserSession } from '../session/user-sessions';
 
 export type ReadSession = () => Promise<Session | null>;
 

@@ -5,9 +5,9 @@ import { accounts } from '../db/schema';
 import { describeWithDatabases } from '../testing/databases';
 import { buildSignedInEvent } from '../testing/factories';
 import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
-import { getAccessToken } from './access-token';
-import { AccountNotLinkedError, NoStoredTokensError, RefreshTokenError } from './errors';
-import { forgetProviderTokens } from './forget';
+import { getAccessToken } from './get-access-token';
+import { AccountNotLinkedError, NoStoredTokensError, RefreshTokenError } from '../tokens/errors';
+import { forgetProviderTokens } from '../tokens/forget';
 
 const local = useLocalIdp();
 

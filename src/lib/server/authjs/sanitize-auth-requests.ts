@@ -1,6 +1,6 @@
 import type { Handle } from '@sveltejs/kit';
-import { withoutSessionCookies } from '../session/session-cookie';
-import { carriesUnknownSessionKey, readLiveCookieClaims } from '../session/reader';
+import { withoutSessionCookies } from './session-cookie';
+import { carriesUnknownSessionKey, readLiveCookieClaims } from './reader';
 
 // Auth.js pages the app does not use: its sign-out confirmation (the app signs out with a POST
 // to /signout or /auth/signout) and the e-mail provider's "check your inbox" page.

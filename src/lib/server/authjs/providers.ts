@@ -1,5 +1,10 @@
+import type { Provider } from '@auth/sveltekit/providers';
+import GitHub from '@auth/sveltekit/providers/github';
+import Google from '@auth/sveltekit/providers/google';
 import type { Profile, User } from '@auth/core/types';
 import { PROVIDER_TIMEOUT_MS } from '$lib/timings';
+import type { ClientAuthMethod } from '../providers/client-auth';
+import type { ProviderSettings } from '../providers/settings';
 
 /**
  * The user an OpenID Connect profile (the userinfo answer, Google's included) makes, as Auth.js's
@@ -31,7 +36,7 @@ interface GitHubEmail {
  * public email, only a primary email that GitHub verified (`GET /user/emails`): Auth.js's own
  * takes the primary one, verified or not. A public email is always a verified one.
  */
-export async function requestVerifiedGitHubUser({
+async function requestVerifiedGitHubUser({
 	tokens,
 	provider
 }: {
@@ -49,4 +54,60 @@ export async function requestVerifiedGitHubUser({
 	const emails = response.ok ? ((await response.json()) as GitHubEmail[]) : [];
 	const verified = emails.find(({ primary, verified }) => primary && verified);
 	return { ...user, email: verified?.email ?? null };
+}
+
+/**
+ * The Auth.js provider for one configured provider, authenticating its code exchange with
+ * `clientAuth` (the method refresh and revocation use: `providerEndpoints`). Without it, Auth.js
+ * sends `client_secret_basic`.
+ */
+export function toAuthProvider(
+	settings: ProviderSettings,
+	clientAuth?: ClientAuthMethod
+): Provider {
+	const { clientId, clientSecret, endpoint } = settings;
+	const client = clientAuth && { client: { token_endpoint_auth_method: clientAuth } };
+	if (settings.id === 'github') {
+		return GitHub({
+			clientId,
+			clientSecret,
+			...client,
+			...(endpoint !== undefined && { enterprise: { baseUrl: endpoint } }),
+			userinfo: { request: requestVerifiedGitHubUser }
+		});
+	}
+	if (settings.id === 'oidc') return { ...toOidcProvider(settings), ...client };
+	return Google({
+		clientId,
+		clientSecret,
+		...client,
+		...(endpoint !== undefined && { issuer: endpoint }),
+		// Offline access with consent is what makes Google issue a refresh token.
+		authorization: { params: { access_type: 'offline', prompt: 'consent' } },
+		profile: toVerifiedUser
+	});
+}
+
+/** Auth.js's generic OIDC provider (discovery at the issuer), with id `oidc`. */
+function toOidcProvider({
+	name,
+	clientId,
+	clientSecret,
+	endpoint,
+	authorization
+}: ProviderSettings) {
+	return {
+		id: 'oidc',
+		name,
+		type: 'oidc',
+		issuer: endpoint,
+		clientId,
+		clientSecret,
+		checks: ['pkce', 'state', 'nonce'],
+		// Note: Okta (and others) put only the subject into an ID token issued beside an access
+		// token; the userinfo endpoint has the name and email, so the profile is read there.
+		idToken: false,
+		authorization: { params: authorization },
+		profile: toVerifiedUser
+	} satisfies Provider;
 }

@@ -3,8 +3,8 @@ import type { SessionUser } from '$lib/auth/types';
 import { signInPath } from '$lib/paths';
 import { readForm } from '../http/form';
 import { requestClient, type RequestClient } from '../http/request-client';
-import { isSessionFresh } from './lifetime';
-import { touchUserSession } from './user-sessions';
+import { isSessionFresh } from '../session/lifetime';
+import { touchUserSession } from '../session/user-sessions';
 
 /** For loads: the signed-in user, or a redirect to sign-in that comes back here. */
 export async function requireUser(event: RequestEvent): Promise<SessionUser> {

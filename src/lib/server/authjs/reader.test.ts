@@ -7,10 +7,10 @@ import { buildServices, type Services } from '../app/create-app';
 import { readConfig } from '../app/read-config';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
-import { memoizeSession } from '../hooks/memoize-session';
+import { memoizeSession } from './memoize-session';
 import { createSessionCodec } from './codec';
-import { revokeUserSession } from './revocation';
-import { startUserSession } from './user-sessions';
+import { revokeUserSession } from '../session/revocation';
+import { startUserSession } from '../session/user-sessions';
 
 vi.mock('jose', async (importOriginal) => {
 	const actual = await importOriginal<typeof import('jose')>();
