@@ -3,7 +3,7 @@ import { registry } from './registry';
 
 // Note: label values are provider ids and outcome names only, never an account, user or token.
 
-// Every way a refresh ends (`RefreshOutcome` in tokens/rotation/types.ts names them too: a new
+// Every way a refresh ends (`RefreshOutcome` in tokens/rotation/refresh.ts names them too: a new
 // one fails to compile where it is counted until it is added here).
 const OUTCOMES = [
 	'rotated',

@@ -1,6 +1,6 @@
 /*
  * The refresh lease protocol of src/lib/server/tokens/rotation, for one account and N instances.
- * Each step names the function that takes it. Checked by spin from model/lease-protocol.test.ts:
+ * Each step names the function that takes it. Checked by spin from lease-protocol.test.ts:
  *   safety:   spin -a; cc -DSAFETY -DNOCLAIM; ./pan          -> errors: 0
  *   liveness: spin -a; cc; ./pan -a -f -N released          -> errors: 0
  *   weakened: each must fail: -DNO_RENEWAL (the lease is not renewed while an answer is late),

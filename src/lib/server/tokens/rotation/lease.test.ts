@@ -18,7 +18,7 @@ import { findAccount, listSessionAccounts } from '../accounts';
 import { readProviderSettings } from '../../providers/settings';
 import { TokenRotator, type RotatorOptions } from './token-rotator';
 import { claimRefresh, settleRefresh } from './lease';
-import { ReleaseSignal } from './release-signal';
+import { ReleaseSignal } from './lease';
 import { renewDueAccounts } from '../renew-due-accounts';
 
 const local = useLocalIdp();

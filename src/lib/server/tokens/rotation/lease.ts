@@ -1,10 +1,22 @@
+/**
+ * The refresh lease (the model is `lease-protocol.pml`): a refresh claims its account with a
+ * lease in the account's row, renews it while it waits on the provider, and releases it with
+ * what it stored, each in one conditional UPDATE; waiters learn of a release by NOTIFY on a
+ * Postgres server, and by polling everywhere.
+ */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { recordAuditEvent } from '../../audit/audit-log';
-import type { Database } from '../../db';
+import type { Database, DatabaseConnection } from '../../db';
 import { accounts, type Account, type AuditEventName } from '../../db/schema';
 import type { RequestClient } from '../../http/request-client';
 import { accountKeyId, type AccountKey } from '../account-key';
-import type { ReleaseSignal } from './release-signal';
+
+/** The lease a refresh holds on an account, and the row as it was when claimed. */
+export interface HeldLease {
+	key: AccountKey;
+	claimId: string;
+	row: Account;
+}
 
 export type Claim =
 	| { status: 'claimed'; claimId: string; row: Account }
@@ -125,4 +137,131 @@ function matches(key: AccountKey) {
 		eq(accounts.provider, key.provider),
 		eq(accounts.providerAccountId, key.providerAccountId)
 	);
+}
+
+/** What a holder knows of its lease while it renews it. */
+export interface KeptLease {
+	/** True once a renewal found the lease taken by another refresh (or cleared by forgetting). */
+	readonly lost: boolean;
+}
+
+/**
+ * Runs `work` while renewing `held`'s lease every third of `leaseMs`, so that no other instance
+ * claims the account while this refresh waits for a late answer or retries a store. A renewal
+ * that fails on a database error is skipped (the next one tries again: the lease lasts three
+ * periods); one that finds another claim marks the lease `lost`, and renewing stops.
+ */
+export async function keepLeaseWhile<T>(
+	db: Database,
+	held: HeldLease,
+	leaseMs: number,
+	work: (lease: KeptLease) => Promise<T>
+): Promise<T> {
+	const lease = { lost: false };
+	const timer = setInterval(() => {
+		// Note: a renewal that lands after the release matches no row: the claim id is gone.
+		void renewLease(db, held.key, held.claimId, leaseMs).then(
+			(renewed) => {
+				if (!renewed) {
+					lease.lost = true;
+					clearInterval(timer);
+				}
+			},
+			() => {}
+		);
+	}, leaseMs / 3);
+	try {
+		return await work(lease);
+	} finally {
+		clearInterval(timer);
+	}
+}
+
+/**
+ * Extends the lease `claimId` holds on `key` to `leaseMs` from now (the database's clock), only
+ * while it is still that claim's. False when another refresh claimed the account, or the
+ * account's tokens were forgotten (which clears the lease).
+ */
+async function renewLease(
+	db: Database,
+	key: AccountKey,
+	claimId: string,
+	leaseMs: number
+): Promise<boolean> {
+	const renewed = await db
+		.update(accounts)
+		.set({ refreshClaimedUntil: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+		.where(
+			and(
+				eq(accounts.provider, key.provider),
+				eq(accounts.providerAccountId, key.providerAccountId),
+				eq(accounts.refreshClaimId, claimId)
+			)
+		)
+		.returning({ claimId: accounts.refreshClaimId });
+	return renewed.length > 0;
+}
+
+// The NOTIFY channel on which an instance announces that it released a lease.
+const RELEASED = 'latchkey_refresh_released';
+
+/**
+ * How a lease's waiters learn that it was released: in this process at once, and on a Postgres
+ * server across instances too, by NOTIFY and LISTEN (best-effort: waiters also poll). One per
+ * database connection.
+ */
+export class ReleaseSignal {
+	// Waiters in this process, by lease id.
+	readonly #waiters = new Map<string, Set<() => void>>();
+	readonly #connection: Pick<DatabaseConnection, 'notify' | 'subscribe'>;
+	#listening = false;
+
+	constructor(connection: Pick<DatabaseConnection, 'notify' | 'subscribe'>) {
+		this.#connection = connection;
+	}
+
+	/**
+	 * Wakes whoever waits for the lease `id`: waiters in this process at once, and on a Postgres
+	 * server those of other instances too. Note: sent even where this instance cannot LISTEN
+	 * (behind a transaction pooler), for those that can.
+	 */
+	async announce(id: string): Promise<void> {
+		this.#wake(id);
+		await this.#connection.notify?.(RELEASED, id).catch(() => {});
+	}
+
+	/**
+	 * Resolves when the lease `id` is announced released (here, or by another instance once
+	 * `listen` subscribed), or after `ms` at the latest. It never rejects: the caller reads the
+	 * row again either way.
+	 */
+	releasedOrTimeout(id: string, ms: number): Promise<void> {
+		return new Promise((resolve) => {
+			const set = this.#waiters.get(id) ?? new Set();
+			this.#waiters.set(id, set);
+			const done = () => {
+				clearTimeout(timer);
+				set.delete(done);
+				if (set.size === 0) this.#waiters.delete(id);
+				resolve();
+			};
+			const timer = setTimeout(done, ms);
+			set.add(done);
+		});
+	}
+
+	/** Subscribes to other instances' releases (Postgres server only), once. */
+	listen(): void {
+		const { subscribe } = this.#connection;
+		if (subscribe === null || this.#listening) return;
+		this.#listening = true;
+		subscribe(RELEASED, (id) => this.#wake(id)).catch(() => {
+			// Note: polling still ends every wait; the next wait subscribes again.
+			this.#listening = false;
+		});
+	}
+
+	#wake(id: string): void {
+		for (const done of this.#waiters.get(id) ?? []) done();
+	}
 }
