@@ -97,19 +97,10 @@ export const SESSION_FRESH_AGE_SECONDS = 24 * 60 * 60;
  */
 export const SESSION_UPDATE_AGE_SECONDS = 24 * 60 * 60;
 
-/** Sign-in attempts (starts and provider callbacks) allowed per IP per window (env: AUTH_RATE_LIMIT). */
-export const SIGN_IN_RATE_LIMIT = 20;
-
-/** The sliding window of that limit (env: AUTH_RATE_LIMIT_WINDOW_SECONDS). */
+/** The sliding window of the sign-in limit (env: AUTH_RATE_LIMIT_WINDOW_SECONDS). */
 export const SIGN_IN_RATE_WINDOW_SECONDS = 60;
 
-/**
- * "Refresh now" or session revocations allowed per session per window (env: AUTH_ACTION_RATE_LIMIT);
- * only the ones that changed something count.
- */
-export const ACCOUNT_ACTION_LIMIT = 10;
-
-/** The sliding window of that limit. */
+/** The sliding window of the limit on account actions. */
 export const ACCOUNT_ACTION_WINDOW_SECONDS = 60;
 
 /** How long audit events are kept (env: AUTH_AUDIT_RETENTION_DAYS). */

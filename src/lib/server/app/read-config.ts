@@ -1,5 +1,4 @@
 import {
-	ACCOUNT_ACTION_LIMIT,
 	ACCOUNT_ACTION_WINDOW_SECONDS,
 	AUDIT_RETENTION_DAYS,
 	SESSION_ABSOLUTE_MAX_AGE_SECONDS,
@@ -7,7 +6,6 @@ import {
 	SESSION_FRESH_AGE_SECONDS,
 	SESSION_MAX_AGE_SECONDS,
 	SESSION_UPDATE_AGE_SECONDS,
-	SIGN_IN_RATE_LIMIT,
 	SIGN_IN_RATE_WINDOW_SECONDS,
 	TOKEN_REFRESH_SKEW_SECONDS
 } from '$lib/timings';
@@ -23,6 +21,15 @@ import { databaseConfigFromEnv, type DatabaseConfig } from '../db';
 import type { RateLimitRule } from '../http/rate-limit';
 import { readProviderSettings, type ProviderSettings } from '../providers/settings';
 import type { SessionSettings } from '../session/policy';
+
+/** Sign-in attempts (starts and provider callbacks) allowed per IP per window (AUTH_RATE_LIMIT). */
+const SIGN_IN_RATE_LIMIT = 20;
+
+/**
+ * "Refresh now" or session revocations allowed per session per window (AUTH_ACTION_RATE_LIMIT);
+ * only the ones that changed something count.
+ */
+const ACCOUNT_ACTION_LIMIT = 10;
 
 /** Everything the app reads from its environment, parsed and checked once, at start. */
 export interface Config {

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
-import { readProviderSettings } from '../providers/settings';
 import { describeWithDatabases } from '../testing/databases';
 import { readMetric } from '../testing/metrics';
-import { linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
+import { anotherInstance, linkAccountWithTokens, useLocalIdp } from '../testing/provider-accounts';
 import { readAccessToken } from '../tokens/access-token';
 import { RefreshTokenError } from '../tokens/errors';
-import { TokenRotator } from '../tokens/rotation/token-rotator';
 import { exposeMetrics } from './exposition';
 import { instrumentApp } from './instrument';
 
@@ -61,15 +59,7 @@ describeWithDatabases(
 		it("an instance that finds another's lease counts one wait, and no provider call of its own", async () => {
 			const { account } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { latencyMs: 300 } });
-			const providers = readProviderSettings(local.env);
-			const options = {
-				database: app.database,
-				cipher: app.cipher,
-				providers,
-				skewMs: 60_000,
-				timeoutMs: 5_000
-			};
-			const [first, second] = [new TokenRotator(options), new TokenRotator(options)];
+			const [first, second] = [anotherInstance(app), anotherInstance(app)];
 
 			const grown = await growth(
 				[

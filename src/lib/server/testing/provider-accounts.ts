@@ -6,6 +6,7 @@ import { obtainTokens } from '$idp/testkit/flows.js';
 import type { ProviderId } from '$lib/auth/types';
 import { createAdapter } from '../authjs/adapter';
 import type { Services } from '../app/create-app';
+import { TokenRotator, type RotatorOptions } from '../tokens/rotation/token-rotator';
 import type { Database } from '../db';
 import { accounts } from '../db/schema';
 import { createUser } from './factories';
@@ -102,4 +103,19 @@ export async function expireAccessToken(
 				eq(accounts.providerAccountId, account.providerAccountId)
 			)
 		);
+}
+
+/**
+ * A rotator of its own over the suite's database, as another process or instance would have:
+ * it shares no in-flight refresh and no memo with `app.rotator`, only the database.
+ */
+export function anotherInstance(app: Services, options: Partial<RotatorOptions> = {}) {
+	return new TokenRotator({
+		database: app.database,
+		cipher: app.cipher,
+		providers: app.providers,
+		skewMs: 60_000,
+		timeoutMs: 5_000,
+		...options
+	});
 }

@@ -2,11 +2,11 @@ import type { JWT } from '@auth/core/jwt';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
-import type { Services } from '../../app/create-app';
 import type { Database } from '../../db';
 import { accounts } from '../../db/schema';
 import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import {
+	anotherInstance,
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
@@ -15,28 +15,11 @@ import {
 } from '../../testing/provider-accounts';
 import { readAccessToken } from '../access-token';
 import { findAccount, listSessionAccounts } from '../accounts';
-import { readProviderSettings } from '../../providers/settings';
-import { TokenRotator, type RotatorOptions } from './token-rotator';
-import { claimRefresh, settleRefresh } from './lease';
-import { ReleaseSignal } from './lease';
+import { claimRefresh, ReleaseSignal, settleRefresh } from './lease';
 import { renewDueAccounts } from '../renew-due-accounts';
 
 const local = useLocalIdp();
 const PROVIDER_LATENCY_MS = 1_000;
-
-/** A rotator of its own, like another server process: it shares no memory with the app's. */
-function anotherInstance(app: Services, options: Partial<RotatorOptions> = {}) {
-	const { database, cipher } = app;
-	const providers = readProviderSettings(local.env);
-	return new TokenRotator({
-		database,
-		cipher,
-		providers,
-		skewMs: 60_000,
-		timeoutMs: 5_000,
-		...options
-	});
-}
 
 /** How long `work` takes, in milliseconds. */
 async function timed(work: () => Promise<unknown>): Promise<number> {

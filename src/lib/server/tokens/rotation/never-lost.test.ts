@@ -16,12 +16,13 @@ import { findAccount } from '../accounts';
 import { forgetProviderTokens } from '../forget';
 import { describeWithDatabases } from '../../testing/databases';
 import {
+	anotherInstance,
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
 	useLocalIdp
 } from '../../testing/provider-accounts';
-import { TokenRotator, type RotatorOptions } from './token-rotator';
+import type { RotatorOptions } from './token-rotator';
 
 const local = useLocalIdp();
 // Scaled down from production (5 s request wait, 10 s lease, 60 s hard limit) to keep tests short.
@@ -29,12 +30,13 @@ const REQUEST_WAIT_MS = 400;
 const LEASE_MS = 1_000;
 
 /** A rotator of its own, like another server process, with short timings. */
-function anotherInstance(app: Services, options: Partial<RotatorOptions> = {}, env = local.env) {
-	return new TokenRotator({
-		database: app.database,
-		cipher: app.cipher,
+function instanceWithShortTimings(
+	app: Services,
+	options: Partial<RotatorOptions> = {},
+	env = local.env
+) {
+	return anotherInstance(app, {
 		providers: readProviderSettings(env),
-		skewMs: 60_000,
 		timeoutMs: REQUEST_WAIT_MS,
 		leaseMs: LEASE_MS,
 		hardLimitMs: 10_000,
@@ -65,7 +67,7 @@ describeWithDatabases(
 		it('the request stops waiting at its timeout; the answer that comes later is stored and used', async () => {
 			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { answerDelayMs: 3 * REQUEST_WAIT_MS } });
-			const rotator = anotherInstance(app);
+			const rotator = instanceWithShortTimings(app);
 
 			const [first, waited] = await timed(() => rotator.ensureFresh(account));
 			expect(first.status).toBe('unavailable');
@@ -80,14 +82,14 @@ describeWithDatabases(
 			// The grant lives on: the next expiry rotates from the late answer's refresh token.
 			local.idp.faults.reset();
 			await expireAccessToken(app.db, account);
-			expect((await anotherInstance(app).ensureFresh(account)).status).toBe('rotated');
+			expect((await instanceWithShortTimings(app).ensureFresh(account)).status).toBe('rotated');
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
 		});
 
 		it('two instances: the lease is renewed while the answer is late, so the other never resends the token', async () => {
 			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { answerDelayMs: 3 * LEASE_MS } });
-			const [first, second] = [anotherInstance(app), anotherInstance(app)];
+			const [first, second] = [instanceWithShortTimings(app), instanceWithShortTimings(app)];
 
 			void first.ensureFresh(account);
 			// Past the first request's wait and past one whole lease: the second instance keeps trying.
@@ -123,7 +125,7 @@ describeWithDatabases(
 				if (event.ok && body?.refresh_token) issued.push(body.refresh_token);
 			});
 			local.idp.faults.set({ google: { answerDelayMs: 800 } });
-			const rotator = anotherInstance(app);
+			const rotator = instanceWithShortTimings(app);
 
 			void rotator.ensureFresh(account);
 			await sleep(300);
@@ -166,7 +168,7 @@ describeWithDatabases(
 		it('a connection lost after sending: one prompt retry; refused as reuse, the tokens are forgotten and the account asks to reconnect', async () => {
 			const { user, account } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { answerDelayMs: 600 } });
-			const rotator = anotherInstance(app, {}, env);
+			const rotator = instanceWithShortTimings(app, {}, env);
 
 			void rotator.ensureFresh(account);
 			await sleep(300);
@@ -198,7 +200,7 @@ describeWithDatabases(
 			local.idp.faults.set({ github: { keepRefreshToken: true } });
 			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { answerDelayMs: 600 } });
-			const rotator = anotherInstance(app, {}, env);
+			const rotator = instanceWithShortTimings(app, {}, env);
 
 			void rotator.ensureFresh(account);
 			await sleep(300);
@@ -248,7 +250,7 @@ describe.skipIf(!serverUrl)(
 			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { latencyMs: 600 } });
 			// The case at production lease timing: a 4 s cut from 0.2 s, the answer at 0.6 s.
-			const rotator = anotherInstance(app, { leaseMs: 10_000, timeoutMs: 2_000 });
+			const rotator = instanceWithShortTimings(app, { leaseMs: 10_000, timeoutMs: 2_000 });
 
 			const flight = rotator.ensureFresh(account);
 			await sleep(200);
@@ -267,7 +269,7 @@ describe.skipIf(!serverUrl)(
 			expect(await leaseOf(app.db, account.providerAccountId)).toBeNull();
 			local.idp.faults.reset();
 			await expireAccessToken(app.db, account);
-			expect((await anotherInstance(app).ensureFresh(account)).status).toBe('rotated');
+			expect((await instanceWithShortTimings(app).ensureFresh(account)).status).toBe('rotated');
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
 		});
 	}

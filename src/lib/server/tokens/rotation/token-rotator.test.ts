@@ -7,6 +7,7 @@ import { accounts } from '../../db/schema';
 import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
 import { createUser } from '../../testing/factories';
 import {
+	anotherInstance,
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
@@ -66,15 +67,7 @@ describeWithDatabasesAndPooler(
 		it('two instances racing for the same account make one refresh: the lease decides', async () => {
 			const { user, account } = await linkAccountWithTokens(app, local, 'github');
 			// Separate rotators share no in-flight map, just like two server processes.
-			const providers = readProviderSettings(local.env);
-			const options = {
-				database: app.database,
-				cipher: app.cipher,
-				providers,
-				skewMs: 60_000,
-				timeoutMs: 5_000
-			};
-			const [first, second] = [new TokenRotator(options), new TokenRotator(options)];
+			const [first, second] = [anotherInstance(app), anotherInstance(app)];
 
 			const outcomes = await Promise.all(
 				Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).ensureFresh(account))
