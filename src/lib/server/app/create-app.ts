@@ -13,6 +13,7 @@ import { checkProviderIssuers } from '../providers/issuers';
 import type { ProviderSettings } from '../providers/settings';
 import { createSessionCodec, type SessionPolicy } from '../authjs';
 import { pruneUserSessions } from '../session/session-retention';
+import { createFoundLive, type FoundLive } from '../session/user-sessions';
 import { createTokenCipher, type TokenCipher } from '../tokens/cipher';
 import { TokenRotator } from '../tokens/rotation/token-rotator';
 import type { Config } from './read-config';
@@ -35,6 +36,8 @@ export interface Services {
 	signInLimiter: RateLimiter;
 	/** Account actions (refresh now, revoke sessions) per session. */
 	accountLimits: AccountLimits;
+	/** When this process last found each session live: spares a check per interval. */
+	foundLive: FoundLive;
 }
 
 /** The running app: its services, and what stops it. */
@@ -112,6 +115,7 @@ export function buildServices(config: Config, database: DatabaseConnection): Ser
 			acceptedOnlySecrets: config.acceptedOnlySecrets
 		},
 		signInLimiter: new RateLimiter({ name: 'sign-in', ...config.signInLimit }),
-		accountLimits: new AccountLimits(database.db, config.accountActionLimit)
+		accountLimits: new AccountLimits(database.db, config.accountActionLimit),
+		foundLive: createFoundLive()
 	};
 }

@@ -3,11 +3,10 @@ import type { Session } from '@auth/core/types';
 import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { toSession } from './cookies';
 import { readSessionCookie, sessionCookieName } from './session-cookie';
-import type { Database } from '../db';
 import type { TokenRotator } from '../tokens/rotation/token-rotator';
 import { isSessionCurrent } from '../session/claims';
 import type { SessionPolicy } from './codec';
-import { touchUserSession } from '../session/user-sessions';
+import { touchUserSession, type FoundLive, type SessionStore } from '../session/user-sessions';
 
 export type ReadSession = () => Promise<Session | null>;
 
@@ -22,7 +21,7 @@ export type ReadSession = () => Promise<Session | null>;
  * and logs what failed.
  */
 export async function readSession(
-	services: { session: SessionPolicy; rotator: TokenRotator },
+	services: { session: SessionPolicy; rotator: TokenRotator; foundLive: FoundLive },
 	event: RequestEvent,
 	authjs: ReadSession
 ): Promise<Session | null> {
@@ -78,13 +77,13 @@ export async function readCookieClaims(
  * not remembered: one indexed update). Null for a revoked, unknown or planted session.
  */
 export async function readLiveCookieClaims(
-	{ db, session }: { db: Database; session: SessionPolicy },
+	services: SessionStore & { session: SessionPolicy },
 	cookies: Cookies,
 	url: URL
 ): Promise<JWT | null> {
-	const claims = await readCookieClaims(session, cookies, url);
+	const claims = await readCookieClaims(services.session, cookies, url);
 	if (claims === null || !claims.sub || !claims.sid) return null;
-	return (await touchUserSession(db, claims.sid, claims.sub)) ? claims : null;
+	return (await touchUserSession(services, claims.sid, claims.sub)) ? claims : null;
 }
 
 /**

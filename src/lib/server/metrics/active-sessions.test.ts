@@ -65,7 +65,7 @@ describeWithDatabases('counting the active sessions', (app) => {
 		await startUserSession(app.db, user.id, null);
 		await startUserSession(app.db, other.id, null);
 		const revoked = await startUserSession(app.db, user.id, null);
-		await revokeUserSession(app.db, user.id, revoked, null);
+		await revokeUserSession(app, user.id, revoked, null);
 		const idle = await startUserSession(app.db, other.id, null);
 		await app.db
 			.update(userSessions)

@@ -13,8 +13,8 @@ describeWithDatabases('sign-in and sign-out metrics', (app) => {
 		const user = await createUser(app.db);
 		const [github, google] = [await signIns('github'), await signIns('google')];
 
-		const sid = await continueOrStartSession(app.db, user.id, null, 'github', null);
-		await continueOrStartSession(app.db, user.id, { sub: user.id, sid }, 'google', null);
+		const sid = await continueOrStartSession(app, user.id, null, 'github', null);
+		await continueOrStartSession(app, user.id, { sub: user.id, sid }, 'google', null);
 
 		expect(await signIns('github')).toBe(github + 1);
 		expect(await signIns('google')).toBe(google);
@@ -22,7 +22,7 @@ describeWithDatabases('sign-in and sign-out metrics', (app) => {
 
 	it('signing out counts once, however many times the session is ended', async () => {
 		const user = await createUser(app.db);
-		const sid = await continueOrStartSession(app.db, user.id, null, 'github', null);
+		const sid = await continueOrStartSession(app, user.id, null, 'github', null);
 		// Note: another live session, so that signing out keeps the provider tokens.
 		await startUserSession(app.db, user.id, null);
 		const before = await signOuts();

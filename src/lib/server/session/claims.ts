@@ -1,7 +1,6 @@
 import type { JWT } from '@auth/core/jwt';
 import type { Account as AuthAccount, User } from '@auth/core/types';
 import { findProfile } from '../account/profile';
-import type { Database } from '../db';
 import type { TokenCipher } from '../tokens/cipher';
 import type { TokenRotator } from '../tokens/rotation/token-rotator';
 import type { SessionSettings } from './policy';
@@ -9,12 +8,16 @@ import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
 import { needsRefresh, renewDueAccounts } from '../tokens/renew-due-accounts';
 import { hasSessionEnded } from './lifetime';
-import { checkUserSession, continueOrStartSession, isSessionCheckDue } from './user-sessions';
+import {
+	checkUserSession,
+	continueOrStartSession,
+	isSessionCheckDue,
+	type SessionStore
+} from './user-sessions';
 
 /** What the jwt callback is given, and what it needs from the request. */
 /** What the session's claims are checked and renewed with. */
-export interface ClaimsServices {
-	db: Database;
+export interface ClaimsServices extends SessionStore {
 	cipher: TokenCipher;
 	rotator: TokenRotator;
 	session: SessionSettings;
@@ -38,13 +41,13 @@ export interface ClaimsUpdate {
  */
 export function isSessionCurrent(
 	claims: JWT,
-	services: Pick<ClaimsServices, 'rotator' | 'session'>,
+	services: Pick<ClaimsServices, 'rotator' | 'session' | 'foundLive'>,
 	now = Date.now()
 ): boolean {
 	const { session: policy, rotator } = services;
 	if (hasSessionEnded(claims, policy.absoluteMaxAgeSeconds, now)) return false;
 	if (claims.authAt === undefined) return false;
-	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, now)) return false;
+	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, services.foundLive, now)) return false;
 	return !needsRefresh(claims, rotator);
 }
 
@@ -65,7 +68,13 @@ export async function updateSessionClaims(
 		// request's live session cookie): the cookie keeps a reference, the tokens go to the database.
 		await storeAccountTokens(db, account, services.cipher);
 		const current = await update.readCurrentClaims();
-		const sid = await continueOrStartSession(db, user!.id!, current, account.provider, client);
+		const sid = await continueOrStartSession(
+			services,
+			user!.id!,
+			current,
+			account.provider,
+			client
+		);
 		const accounts = await listSessionAccounts(db, user!.id!);
 		// The browser has just signed in at the provider: its absolute end and freshness restart.
 		const now = Math.floor(Date.now() / 1000);
@@ -75,7 +84,7 @@ export async function updateSessionClaims(
 	// A revoked or unknown session signs out, checked at most once per interval; past its
 	// absolute end, a session is over however recently it was used.
 	const { checkIntervalSeconds, absoluteMaxAgeSeconds } = services.session;
-	let token = await checkUserSession(db, update.token, checkIntervalSeconds, client);
+	let token = await checkUserSession(services, update.token, checkIntervalSeconds, client);
 	if (token === null || hasSessionEnded(token, absoluteMaxAgeSeconds)) return null;
 	if (trigger === 'update' && token.sub) {
 		// Note: the posted data is ignored; the database is the source of truth.

@@ -158,11 +158,11 @@ describeWithDatabases(
 			const user = await createUser(app.db);
 			const moved = await startUserSession(app.db, user.id, client);
 			const stayed = await startUserSession(app.db, user.id, client);
-			await touchUserSession(app.db, moved, user.id, {
+			await touchUserSession(app, moved, user.id, {
 				ip: '198.51.100.7',
 				userAgent: 'Chrome on Windows'
 			});
-			await touchUserSession(app.db, stayed, user.id, client);
+			await touchUserSession(app, stayed, user.id, client);
 
 			const { sessions } = await loadAccountSessions(app, user.id, stayed);
 

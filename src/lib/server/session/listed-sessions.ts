@@ -7,11 +7,10 @@ import type { AccountLimits } from '../http/account-limits';
 import type { ProviderSettings } from '../providers/settings';
 import { labelProvider } from '../providers/labels';
 import { revokeOtherUserSessions, revokeUserSession } from './revocation';
-import { listUserSessions } from './user-sessions';
+import { listUserSessions, type SessionStore } from './user-sessions';
 
 /** What revoking a listed session needs: the sessions, and the per-session limits. */
-interface SessionRevoker {
-	db: Database;
+interface SessionRevoker extends SessionStore {
 	accountLimits: AccountLimits;
 }
 
@@ -47,7 +46,7 @@ export async function loadAccountSessions(
  * result says why, with the status to answer.
  */
 export async function revokeListedSession(
-	{ db, accountLimits }: SessionRevoker,
+	revoker: SessionRevoker,
 	userId: string,
 	id: string | null,
 	currentId: string,
@@ -55,9 +54,9 @@ export async function revokeListedSession(
 ): Promise<RevokeResult> {
 	if (id === null) return { ok: false, status: 400, error: 'No session chosen.' };
 	if (id === currentId) return { ok: false, status: 400, error: 'To end this session, sign out.' };
-	const charge = await accountLimits.charge('revoke-sessions', currentId);
+	const charge = await revoker.accountLimits.charge('revoke-sessions', currentId);
 	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
-	if (!(await revokeUserSession(db, userId, id, client))) {
+	if (!(await revokeUserSession(revoker, userId, id, client))) {
 		await charge.refund();
 		return { ok: false, status: 404, error: 'That session has already ended.' };
 	}
@@ -69,14 +68,14 @@ export async function revokeListedSession(
  * When there was none to end, it does not count against the limit.
  */
 export async function revokeOtherListedSessions(
-	{ db, accountLimits }: SessionRevoker,
+	revoker: SessionRevoker,
 	userId: string,
 	currentId: string,
 	client: RequestClient | null
 ): Promise<RevokeResult> {
-	const charge = await accountLimits.charge('revoke-sessions', currentId);
+	const charge = await revoker.accountLimits.charge('revoke-sessions', currentId);
 	if (!charge.allowed) return { ok: false, status: 429, error: charge.error };
-	const revoked = await revokeOtherUserSessions(db, userId, currentId, client);
+	const revoked = await revokeOtherUserSessions(revoker, userId, currentId, client);
 	if (revoked === 0) await charge.refund();
 	return { ok: true, revoked };
 }

@@ -12,8 +12,8 @@ describeWithDatabases('revoking sessions', (app) => {
 		const user = await createUser(app.db);
 		const sid = await startUserSession(app.db, user.id, null);
 
-		expect(await revokeUserSession(app.db, user.id, sid, client)).toBe(true);
-		expect(await revokeUserSession(app.db, user.id, sid, client)).toBe(false);
+		expect(await revokeUserSession(app, user.id, sid, client)).toBe(true);
+		expect(await revokeUserSession(app, user.id, sid, client)).toBe(false);
 
 		expect(await listUserSessions(app.db, user.id)).toEqual([]);
 		const events = await listAuditEvents(app.db, user.id);
@@ -24,7 +24,7 @@ describeWithDatabases('revoking sessions', (app) => {
 		const [user, other] = [await createUser(app.db), await createUser(app.db)];
 		const othersSid = await startUserSession(app.db, other.id, null);
 
-		expect(await revokeUserSession(app.db, user.id, othersSid, client)).toBe(false);
+		expect(await revokeUserSession(app, user.id, othersSid, client)).toBe(false);
 
 		expect(await listUserSessions(app.db, other.id)).toHaveLength(1);
 		expect(await listAuditEvents(app.db, user.id)).toEqual([]);
@@ -37,8 +37,8 @@ describeWithDatabases('revoking sessions', (app) => {
 		await startUserSession(app.db, user.id, null);
 		await startUserSession(app.db, user.id, null);
 
-		expect(await revokeOtherUserSessions(app.db, user.id, kept, client)).toBe(2);
-		expect(await revokeOtherUserSessions(app.db, user.id, kept, client)).toBe(0);
+		expect(await revokeOtherUserSessions(app, user.id, kept, client)).toBe(2);
+		expect(await revokeOtherUserSessions(app, user.id, kept, client)).toBe(0);
 
 		expect((await listUserSessions(app.db, user.id)).map(({ id }) => id)).toEqual([kept]);
 		const events = await listAuditEvents(app.db, user.id);

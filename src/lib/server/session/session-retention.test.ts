@@ -27,7 +27,7 @@ describeWithDatabases('pruning user_sessions', (app) => {
 		const cookieLifeMs = lifetime.maxAgeSeconds * 1000;
 		await lastSeen(app.db, idle!, new Date(now.getTime() - cookieLifeMs - 30_000));
 		await lastSeen(app.db, expired!, new Date(now.getTime() - cookieLifeMs - 61_000));
-		await revokeUserSession(app.db, user.id, ended!, null);
+		await revokeUserSession(app, user.id, ended!, null);
 
 		expect(await pruneUserSessions(app.db, lifetime, now)).toBeGreaterThanOrEqual(2);
 		const left = await app.db
@@ -37,10 +37,10 @@ describeWithDatabases('pruning user_sessions', (app) => {
 		expect(left.map(({ id }) => id).sort()).toEqual([live!, idle!].sort());
 
 		// A cookie that names a deleted row is signed out, as a revoked one was.
-		expect(await checkUserSession(app.db, { sub: user.id, sid: ended! }, 0, null)).toBeNull();
+		expect(await checkUserSession(app, { sub: user.id, sid: ended! }, 0, null)).toBeNull();
 
 		// Within the hour nothing runs; an hour later it does.
-		await revokeUserSession(app.db, user.id, live!, null);
+		await revokeUserSession(app, user.id, live!, null);
 		expect(
 			await pruneUserSessions(app.db, lifetime, new Date(now.getTime() + HOUR_MS - 1))
 		).toBeNull();

@@ -13,7 +13,7 @@ describeWithDatabases('the session of a completed OAuth sign-in', (app) => {
 		const sid = await startUserSession(app.db, user.id, client);
 
 		const continued = await continueOrStartSession(
-			app.db,
+			app,
 			user.id,
 			{ sub: user.id, sid },
 			'google',
@@ -28,7 +28,7 @@ describeWithDatabases('the session of a completed OAuth sign-in', (app) => {
 	it('a signed-out sign-in starts a new session and records the sign-in', async () => {
 		const user = await createUser(app.db);
 
-		const sid = await continueOrStartSession(app.db, user.id, null, 'github', client);
+		const sid = await continueOrStartSession(app, user.id, null, 'github', client);
 
 		expect((await listUserSessions(app.db, user.id)).map(({ id }) => id)).toEqual([sid]);
 		const events = await listAuditEvents(app.db, user.id);
@@ -40,17 +40,17 @@ describeWithDatabases('the session of a completed OAuth sign-in', (app) => {
 		const other = await createUser(app.db);
 		const othersSid = await startUserSession(app.db, other.id, client);
 		const revokedSid = await startUserSession(app.db, user.id, client);
-		await revokeUserSession(app.db, user.id, revokedSid, null);
+		await revokeUserSession(app, user.id, revokedSid, null);
 
 		const afterOther = await continueOrStartSession(
-			app.db,
+			app,
 			user.id,
 			{ sub: other.id, sid: othersSid },
 			'github',
 			client
 		);
 		const afterRevoked = await continueOrStartSession(
-			app.db,
+			app,
 			user.id,
 			{ sub: user.id, sid: revokedSid },
 			'github',

@@ -31,34 +31,53 @@ const UNKNOWN_CLIENT: RequestClient = { ip: 'unknown', userAgent: 'Unknown brows
  * starts and the audit log records the sign-in. Returns the session's id.
  */
 export async function continueOrStartSession(
-	db: Database,
+	store: SessionStore,
 	userId: string,
 	current: JWT | null,
 	provider: string,
 	client: RequestClient | null
 ): Promise<string> {
+	const { db } = store;
 	const sid = current?.sub === userId ? current.sid : undefined;
-	if (sid !== undefined && (await touchUserSession(db, sid, userId, client))) return sid;
+	if (sid !== undefined && (await touchUserSession(store, sid, userId, client))) return sid;
 	const started = await startUserSession(db, userId, client);
 	await recordAuditEvent(db, userId, 'sign_in', client, provider);
 	countSignIn(provider);
 	return started;
 }
 
-// When this process last found each session live (sid → epoch seconds). A client that replays
-// an old cookie (the check's re-issued one never stored) is then not checked on every request.
-// Note: an entry only spares one indexed update per interval; 10 000 sessions is plenty.
-const lastFoundLive = new LRUCache<string, number>({ max: 10_000 });
+/**
+ * When this process last found each session live (sid → epoch seconds). A client that replays an
+ * old cookie (the check's re-issued one never stored) is then not checked on every request.
+ */
+export type FoundLive = LRUCache<string, number>;
+
+/** An empty memo of live sessions, one per app. */
+export function createFoundLive(): FoundLive {
+	// Note: an entry only spares one indexed update per interval; 10 000 sessions is plenty.
+	return new LRUCache<string, number>({ max: 10_000 });
+}
+
+/** Where sessions are kept, and this process's memo of the ones it found live. */
+export interface SessionStore {
+	db: Database;
+	foundLive: FoundLive;
+}
 
 /**
  * True when the JWT's session has not been found live for `intervalSeconds`, by the cookie's
  * own record or by this process's memory of it.
  */
-export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Date.now()): boolean {
+export function isSessionCheckDue(
+	token: JWT,
+	intervalSeconds: number,
+	foundLive: FoundLive,
+	now = Date.now()
+): boolean {
 	if (token.sid === undefined) return true;
 	const checkedAt = Math.max(
 		token.sidCheckedAt ?? -Infinity,
-		lastFoundLive.get(token.sid) ?? -Infinity
+		foundLive.get(token.sid) ?? -Infinity
 	);
 	return now / 1000 - checkedAt >= intervalSeconds;
 }
@@ -69,17 +88,17 @@ export function isSessionCheckDue(token: JWT, intervalSeconds: number, now = Dat
  * existed: that JWT must no longer sign anyone in. One indexed update.
  */
 export async function touchUserSession(
-	db: Database,
+	store: SessionStore,
 	id: string,
 	userId: string,
 	client: RequestClient | null = null
 ): Promise<boolean> {
-	return (await touchLiveSession(db, id, userId, client)) !== null;
+	return (await touchLiveSession(store, id, userId, client)) !== null;
 }
 
 /** `touchUserSession`, giving when the session signed in (null: not live). */
 async function touchLiveSession(
-	db: Database,
+	{ db, foundLive }: SessionStore,
 	id: string,
 	userId: string,
 	client: RequestClient | null
@@ -91,7 +110,7 @@ async function touchLiveSession(
 		.where(live(userId, id))
 		.returning({ createdAt: userSessions.createdAt });
 	if (touched === undefined) return null;
-	lastFoundLive.set(id, Math.floor(Date.now() / 1000));
+	foundLive.set(id, Math.floor(Date.now() / 1000));
 	return touched.createdAt;
 }
 
@@ -105,8 +124,8 @@ export function listUserSessions(db: Database, userId: string): Promise<UserSess
 }
 
 /** Forgets that this process found these sessions live: for sessions just revoked. */
-export function forgetFoundLive(ids: string[]): void {
-	for (const id of ids) lastFoundLive.delete(id);
+export function forgetFoundLive(foundLive: FoundLive, ids: string[]): void {
+	for (const id of ids) foundLive.delete(id);
 }
 
 /** Changes the user's session `id` only while it is live; false when it is not. */
@@ -139,15 +158,16 @@ function live(userId: string, id: string) {
  * its session's sign-in time for it.
  */
 export async function checkUserSession(
-	db: Database,
+	store: SessionStore,
 	token: JWT,
 	intervalSeconds: number,
 	client: RequestClient | null
 ): Promise<JWT | null> {
-	const due = isSessionCheckDue(token, intervalSeconds) || token.authAt === undefined;
+	const due =
+		isSessionCheckDue(token, intervalSeconds, store.foundLive) || token.authAt === undefined;
 	if (!due) return token;
 	if (!token.sub || !token.sid) return null;
-	const signedInAt = await touchLiveSession(db, token.sid, token.sub, client);
+	const signedInAt = await touchLiveSession(store, token.sid, token.sub, client);
 	if (signedInAt === null) return null;
 	const authAt = token.authAt ?? Math.floor(signedInAt.getTime() / 1000);
 	return { ...token, authAt, sidCheckedAt: Math.floor(Date.now() / 1000) };

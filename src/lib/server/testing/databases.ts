@@ -96,10 +96,17 @@ function useApp(
 		services = null;
 		await drop();
 	});
+	const built = () => {
+		if (services === null) throw new Error('the test app is used outside a test');
+		return services;
+	};
+	// Note: reads, spreads and destructuring with a rest all see the services of the moment.
 	return new Proxy({} as Services, {
-		get(_, name: keyof Services) {
-			if (services === null) throw new Error('the test app is used outside a test');
-			return services[name];
-		}
+		get: (_, name: keyof Services) => built()[name],
+		ownKeys: () => Reflect.ownKeys(built()),
+		getOwnPropertyDescriptor: (_, name) => ({
+			...Reflect.getOwnPropertyDescriptor(built(), name),
+			configurable: true
+		})
 	});
 }

@@ -54,7 +54,7 @@ async function assertLiveSession(event: RequestEvent, client: RequestClient) {
 	const { sessionId, user } = session;
 	if (
 		sessionId === undefined ||
-		!(await touchUserSession(event.locals.app.db, sessionId, user.id, client))
+		!(await touchUserSession(event.locals.app, sessionId, user.id, client))
 	) {
 		error(401, 'This session has ended. Please sign in again.');
 	}
