@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readProviderSettings } from '../providers/settings';
 import { toAuthProvider, toVerifiedUser } from './providers';
+import { PROVIDER_ENV } from '../testing/factories';
 
-const github = { AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret' };
-const google = { AUTH_GOOGLE_ID: 'g-id', AUTH_GOOGLE_SECRET: 'g-secret' };
-const oidc = {
-	AUTH_OIDC_ISSUER: 'https://keycloak.example.com/realms/acme/',
-	AUTH_OIDC_ID: 'kc-id',
-	AUTH_OIDC_SECRET: 'kc-secret'
-};
+const { github, google, oidc } = PROVIDER_ENV;
 
 describe('the user an OpenID Connect profile makes', () => {
 	const profile = { sub: 'u-1', name: 'Ada', email: 'ada@example.test', picture: 'https://p' };

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/env';
 import { providerName, readProviderSettings } from './settings';
+import { PROVIDER_ENV } from '../testing/factories';
 
-const github = { AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret' };
-const google = { AUTH_GOOGLE_ID: 'g-id', AUTH_GOOGLE_SECRET: 'g-secret' };
-const oidc = {
-	AUTH_OIDC_ISSUER: 'https://keycloak.example.com/realms/acme/',
-	AUTH_OIDC_ID: 'kc-id',
-	AUTH_OIDC_SECRET: 'kc-secret'
-};
+const { github, google, oidc } = PROVIDER_ENV;
 
 describe('readProviderSettings', () => {
 	it('offers only the providers whose id and secret are both set', () => {

@@ -52,3 +52,14 @@ export async function buildSignedInEvent(
 		getClientAddress: () => '127.0.0.1'
 	} as unknown as RequestEvent;
 }
+
+/** Env that configures each provider (the OIDC one at a Keycloak realm), for settings tests. */
+export const PROVIDER_ENV = {
+	github: { AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret' },
+	google: { AUTH_GOOGLE_ID: 'g-id', AUTH_GOOGLE_SECRET: 'g-secret' },
+	oidc: {
+		AUTH_OIDC_ISSUER: 'https://keycloak.example.com/realms/acme/',
+		AUTH_OIDC_ID: 'kc-id',
+		AUTH_OIDC_SECRET: 'kc-secret'
+	}
+};
