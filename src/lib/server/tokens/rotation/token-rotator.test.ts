@@ -148,6 +148,8 @@ describeWithDatabasesAndPooler(
 				.where(eq(accounts.providerAccountId, key.providerAccountId));
 			expect(rotator.refreshAsNeeded({ ...key, ...due })).toBeNull();
 			await vi.waitFor(() => expect(local.refreshes).toHaveLength(1));
+			// Its answer stored: an expired token now asks for a refresh of its own.
+			await rotator.drain();
 
 			await expireAccessToken(app.db, key);
 			const expired = rotator.refreshAsNeeded({ ...key, expiresAt: now - 1, issuedAt: now - 3601 });
