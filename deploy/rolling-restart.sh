@@ -3,8 +3,9 @@
 # `sudo deploy/rolling-restart.sh [PORT…]` (default 3001 3002, the ports in nginx-site.conf).
 # For each instance: `systemctl restart` sends SIGTERM and waits for the process to exit (the
 # requests under way finish; nginx sends new ones to the other instance), starts it again, waits
-# until /api/ready answers 200, then waits nginx's fail_timeout, after which nginx sends it
-# requests again, before the next instance stops.
+# until /api/ready answers 200, then waits nginx's fail_timeout and one second more (nginx counts
+# it in whole seconds from the last refused request), after which nginx sends it requests again,
+# before the next instance stops.
 # A new AUTH_SECRET takes two runs: first with AUTH_SECRET_ENCRYPTS naming the old secret on every
 # instance, then without it (docs/operations.md: "Rotating AUTH_SECRET").
 set -euo pipefail
@@ -27,6 +28,6 @@ for port in "${ports[@]}"; do
 		sleep 0.5
 	done
 	echo "latchkey@${port}: ready"
-	sleep "$FAIL_TIMEOUT_SECONDS"
+	sleep $((FAIL_TIMEOUT_SECONDS + 1))
 done
 echo "Restarted latchkey@ on ${ports[*]}."

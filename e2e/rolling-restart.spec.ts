@@ -153,8 +153,9 @@ test.describe('a rolling restart', () => {
 			restarts.push({ started, ms: Math.round(performance.now() - started) });
 			const ready = await fetch(`${privateStack.apps[index]!.url}/api/ready`);
 			expect(ready.status).toBe(200);
-			// nginx sends it requests again after fail_timeout: only then may the next one stop.
-			await sleep(nginx.failTimeoutMs + 500);
+			// nginx sends it requests again once fail_timeout has passed since the last request it
+			// refused, counted in whole seconds: only then may the next one stop.
+			await sleep(nginx.failTimeoutMs + 1_500);
 		}
 		await sleep(3_000);
 		browsing = false;
