@@ -15,6 +15,7 @@ export default defineConfig<ProjectOptions>({
 	// what a test waits for. Speed goals live in the benchmarks, not in these waits.
 	expect: { timeout: 10_000 },
 	workers: 2,
+	globalSetup: './e2e/global-setup.ts',
 	forbidOnly: Boolean(process.env.CI),
 	reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
 	use: {

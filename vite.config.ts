@@ -10,11 +10,13 @@ export default defineConfig({
 		alias: { $idp: fileURLToPath(new URL('./idp', import.meta.url)) },
 		reporters: ['default', 'json'],
 		outputFile: { json: 'reports/unit.json' },
+		// One migrated PGlite database per run, which each suite copies instead of migrating its own.
+		globalSetup: ['src/lib/server/testing/global-setup.ts'],
 		// Most files spend their time waiting (on leases, a late provider, a timer), not computing:
 		// three at once finish sooner even on 2 cores, where vitest would run one at a time. Each
 		// file has databases and IdP ports of its own.
 		maxWorkers: 3,
-		// Note: PGlite boots a WASM Postgres per test file, which takes seconds on a busy machine.
+		// Note: each test file opens its own PGlite (WASM), which takes seconds on a busy machine.
 		testTimeout: 30_000,
 		hookTimeout: 60_000
 	}

@@ -4,6 +4,7 @@ import type { Env, TestApp } from '../idp/testkit/app.js';
 import { createThrowawayDatabase } from '../idp/testkit/database.js';
 import { findPgbouncer, startPgbouncer } from '../idp/testkit/pgbouncer.js';
 import { startTestStack, type TestStack } from '../idp/testkit/stack.js';
+import { PGLITE_TEMPLATE } from './support/ports';
 import { signIn, uniqueLogin, type ProviderName } from './support/sign-in';
 
 export { expect } from '@playwright/test';
@@ -152,12 +153,13 @@ export const test = base.extend<Fixtures>({
 				instances,
 				accessTokenTtl,
 				clientSecrets,
-				env: { ...env, ...database }
+				env: { ...env, ...database },
+				pgliteTemplate: PGLITE_TEMPLATE
 			});
 			await use(stack);
 			await stack.stop();
 		},
-		// Note: each instance may take up to 45 s to start on a busy machine (PGlite in WASM).
+		// Note: each instance may take up to 45 s to start on a busy machine.
 		{ timeout: 120_000 }
 	],
 

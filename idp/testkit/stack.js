@@ -25,10 +25,11 @@ import { freePorts } from './ports.js';
  * A local IdP and `instances` app instances that sign in with it, each on a port of its own that
  * the OS chose. The instances start one after another, so that Postgres migrations never race.
  * An `ORIGIN` in `env` (a proxy in front of every instance) is also a redirect target at the IdP.
- * @param {{ instances?: number, env?: Env, accessTokenTtl?: number, clientSecrets?: import('../provider.js').IdpOptions['clientSecrets'], nodeArgs?: string[] }} [options]
+ * @param {{ instances?: number, env?: Env, accessTokenTtl?: number, clientSecrets?: import('../provider.js').IdpOptions['clientSecrets'], nodeArgs?: string[], pgliteTemplate?: string }} [options]
  *   `env` is added to every instance's; `accessTokenTtl` is the IdP's default access-token
  *   lifetime, in seconds; `clientSecrets` are the app client's secrets at the IdP's instances;
- *   `nodeArgs` are Node's options for every instance (`--cpu-prof`)
+ *   `nodeArgs` are Node's options for every instance (`--cpu-prof`); `pgliteTemplate` is the
+ *   migrated PGlite that an instance in memory starts from (see `startTestApp`)
  * @returns {Promise<TestStack>}
  */
 export async function startTestStack({
@@ -36,7 +37,8 @@ export async function startTestStack({
 	env = {},
 	accessTokenTtl,
 	clientSecrets,
-	nodeArgs
+	nodeArgs,
+	pgliteTemplate
 } = {}) {
 	const ports = await freePorts(instances);
 	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
@@ -56,7 +58,9 @@ export async function startTestStack({
 	};
 	/** @param {Env} settings */
 	const startAll = async (settings) => {
-		for (const port of ports) apps.push(await startTestApp({ port, idp, env: settings, nodeArgs }));
+		for (const port of ports) {
+			apps.push(await startTestApp({ port, idp, env: settings, nodeArgs, pgliteTemplate }));
+		}
 	};
 	try {
 		await startAll(env);
@@ -78,7 +82,8 @@ export async function startTestStack({
 		if (app === undefined) throw new Error(`No app instance ${index}`);
 		const exitCode = await app.stop();
 		const port = /** @type {number} */ (ports[index]);
-		apps[index] = await startTestApp({ port, idp, env: { ...env, ...changes }, nodeArgs });
+		const settings = { ...env, ...changes };
+		apps[index] = await startTestApp({ port, idp, env: settings, nodeArgs, pgliteTemplate });
 		return exitCode;
 	};
 	return { idp, apps, restart, restartInstance, stop };

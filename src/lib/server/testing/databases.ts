@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { findPgbouncer, startPgbouncer } from '$idp/testkit/pgbouncer.js';
+import { copyPgliteTemplate } from '$idp/testkit/pglite.js';
 import { buildServices, type Services } from '../app/create-app';
 import { readConfig } from '../app/read-config';
 import type { Env } from '../config/env';
@@ -23,8 +24,8 @@ type Suite = (app: Services) => void;
 
 /**
  * Runs `suite` against a fresh, migrated database: embedded PGlite always, and a real Postgres
- * too when TEST_DATABASE_URL is set. Each Postgres run gets its own throwaway database, so test
- * files can run in parallel.
+ * too when TEST_DATABASE_URL is set. Each run gets a database of its own (a copy of the run's
+ * migrated PGlite, a throwaway database on the server), so test files can run in parallel.
  */
 export function describeWithDatabases(
 	name: string,
@@ -32,9 +33,11 @@ export function describeWithDatabases(
 	options: SuiteOptions = {}
 ): void {
 	describe(`${name} (PGlite)`, () => {
-		suite(
-			useApp(async () => ({ config: { dataDir: 'memory://' }, drop: async () => {} }), options)
-		);
+		const app = useApp(async () => {
+			const copy = copyPgliteTemplate(inject('pgliteTemplate'));
+			return { config: { dataDir: copy.dir }, drop: async () => copy.remove() };
+		}, options);
+		suite(app);
 	});
 	const serverUrl = process.env.TEST_DATABASE_URL;
 	// Always defined, so that without a server the report shows it skipped rather than nothing.
