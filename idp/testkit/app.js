@@ -70,7 +70,8 @@ export async function startTestApp({ port, idp, env = {}, nodeArgs = [], pgliteT
 		AUTH_RATE_LIMIT: '100000',
 		...env
 	};
-	const inMemory = settings.DATABASE_URL === undefined && settings.PGLITE_DATA_DIR === 'memory://';
+	const inMemory =
+		settings.DATABASE_URL === undefined && settings.PGLITE_DATA_DIR?.startsWith('memory://');
 	const copy = inMemory && pgliteTemplate !== undefined ? copyPgliteTemplate(pgliteTemplate) : null;
 	if (copy !== null) settings.PGLITE_DATA_DIR = copy.dir;
 	const app = runBuild(settings, nodeArgs);

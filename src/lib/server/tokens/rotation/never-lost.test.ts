@@ -10,6 +10,7 @@ import { buildServices, type Services } from '../../app/create-app';
 import { readConfig } from '../../app/read-config';
 import { connectDatabase, type Database } from '../../db';
 import { accounts } from '../../db/schema';
+import type { AccountKey } from '../account-key';
 import { readProviderSettings } from '../../providers/settings';
 import { readAccessToken } from '../access-token';
 import { findAccount } from '../accounts';
@@ -22,7 +23,7 @@ import {
 	storedRefreshToken,
 	useLocalIdp
 } from '../../testing/provider-accounts';
-import type { RotatorOptions } from './token-rotator';
+import type { RotatorOptions, TokenRotator } from './token-rotator';
 
 const local = useLocalIdp();
 // Scaled down from production (5 s request wait, 10 s lease, 60 s hard limit) to keep tests short.
@@ -165,15 +166,20 @@ describeWithDatabases(
 		});
 		afterAll(() => proxy.close());
 
+		/** Refreshes `account`, dropping the connection once the request is sent (answer at 0.6 s). */
+		async function refreshLosingTheConnection(rotator: TokenRotator, account: AccountKey) {
+			void rotator.ensureFresh(account);
+			await sleep(300);
+			proxy.drop();
+			await rotator.drain();
+		}
+
 		it('a connection lost after sending: one prompt retry; refused as reuse, the tokens are forgotten and the account asks to reconnect', async () => {
 			const { user, account } = await linkAccountWithTokens(app, local, 'github');
 			local.idp.faults.set({ github: { answerDelayMs: 600 } });
 			const rotator = instanceWithShortTimings(app, {}, env);
 
-			void rotator.ensureFresh(account);
-			await sleep(300);
-			proxy.drop();
-			await rotator.drain();
+			await refreshLosingTheConnection(rotator, account);
 
 			// Sent twice in all, never a third time: the first was used, the retry is reuse.
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, false]);
@@ -202,10 +208,7 @@ describeWithDatabases(
 			local.idp.faults.set({ github: { answerDelayMs: 600 } });
 			const rotator = instanceWithShortTimings(app, {}, env);
 
-			void rotator.ensureFresh(account);
-			await sleep(300);
-			proxy.drop();
-			await rotator.drain();
+			await refreshLosingTheConnection(rotator, account);
 
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
 			expect(await storedRefreshToken(app, account.providerAccountId)).toBe(tokens.refresh_token);
