@@ -4,13 +4,12 @@ import { expect, it } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import type { Database } from '../../db';
 import { accounts } from '../../db/schema';
-import { describeWithDatabases, describeWithDatabasesAndPooler } from '../../testing/databases';
+import { describeWithDatabasesAndPooler } from '../../testing/databases';
 import {
 	anotherInstance,
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
-	uniqueLogin,
 	useLocalIdp
 } from '../../testing/provider-accounts';
 import { readAccessToken } from '../access-token';
@@ -205,40 +204,6 @@ describeWithDatabasesAndPooler(
 			}
 			expect(local.refreshes.every(({ ok }) => ok)).toBe(true);
 			expect((await findAccount(app.db, user.id, 'google'))?.refresh_token).not.toBeNull();
-		});
-	},
-	{ env: () => local.env }
-);
-
-describeWithDatabases(
-	'a refresh window that fits short-lived tokens',
-	(app) => {
-		it('5 s tokens with default settings make about 1 refresh per expiry, not one per request', async () => {
-			const TTL_SECONDS = 5;
-			const EXPIRIES = 5;
-			const login = uniqueLogin('short');
-			local.idp.faults.set({ github: { accessTokenTtlByLogin: { [login]: TTL_SECONDS } } });
-			const { user } = await linkAccountWithTokens(app, local, 'github', {
-				login,
-				expiresIn: TTL_SECONDS
-			});
-			const rotator = app.rotator;
-			let cookie: JWT = { sub: user.id, accounts: await listSessionAccounts(app.db, user.id) };
-
-			// A browser that sends a request every 100 ms and stores every cookie it is given.
-			const until = Date.now() + EXPIRIES * TTL_SECONDS * 1000;
-			let requests = 0;
-			while (Date.now() < until) {
-				cookie = await renewDueAccounts(cookie, rotator, null);
-				expect(cookie.error).toBeUndefined();
-				requests++;
-				await sleep(100);
-			}
-
-			// Each token is refreshed in its last quarter: at most 4 refreshes per 3 lifetimes.
-			expect(requests).toBeGreaterThan(100);
-			expect(local.refreshes.length).toBeGreaterThanOrEqual(EXPIRIES - 1);
-			expect(local.refreshes.length).toBeLessThanOrEqual(Math.ceil((EXPIRIES * 4) / 3) + 1);
 		});
 	},
 	{ env: () => local.env }

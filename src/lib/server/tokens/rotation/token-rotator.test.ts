@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import type { JWT } from '@auth/core/jwt';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
@@ -11,9 +12,11 @@ import {
 	expireAccessToken,
 	linkAccountWithTokens,
 	storedRefreshToken,
+	uniqueLogin,
 	useLocalIdp
 } from '../../testing/provider-accounts';
 import { readAccessToken } from '../access-token';
+import { listSessionAccounts } from '../accounts';
 import { createAdapter } from '../../authjs/adapter';
 import { RefreshTokenError } from '../errors';
 import { readProviderSettings } from '../../providers/settings';
@@ -26,6 +29,8 @@ beforeAll(() => {
 	vi.spyOn(console, 'info').mockImplementation((line: string) => void logged.push(line));
 });
 afterAll(() => vi.restoreAllMocks());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithDatabasesAndPooler(
 	'token rotation',
@@ -257,6 +262,40 @@ describeWithDatabases(
 				else expect([stored, grants.length - before]).toEqual([null, 2]);
 			});
 		}
+	},
+	{ env: () => local.env }
+);
+
+describeWithDatabases(
+	'a refresh window that fits short-lived tokens',
+	(app) => {
+		it('5 s tokens with default settings make about 1 refresh per expiry, not one per request', async () => {
+			const TTL_SECONDS = 5;
+			const EXPIRIES = 5;
+			const login = uniqueLogin('short');
+			local.idp.faults.set({ github: { accessTokenTtlByLogin: { [login]: TTL_SECONDS } } });
+			const { user } = await linkAccountWithTokens(app, local, 'github', {
+				login,
+				expiresIn: TTL_SECONDS
+			});
+			const rotator = app.rotator;
+			let cookie: JWT = { sub: user.id, accounts: await listSessionAccounts(app.db, user.id) };
+
+			// A browser that sends a request every 100 ms and stores every cookie it is given.
+			const until = Date.now() + EXPIRIES * TTL_SECONDS * 1000;
+			let requests = 0;
+			while (Date.now() < until) {
+				cookie = await renewDueAccounts(cookie, rotator, null);
+				expect(cookie.error).toBeUndefined();
+				requests++;
+				await sleep(100);
+			}
+
+			// Each token is refreshed in its last quarter: at most 4 refreshes per 3 lifetimes.
+			expect(requests).toBeGreaterThan(100);
+			expect(local.refreshes.length).toBeGreaterThanOrEqual(EXPIRIES - 1);
+			expect(local.refreshes.length).toBeLessThanOrEqual(Math.ceil((EXPIRIES * 4) / 3) + 1);
+		});
 	},
 	{ env: () => local.env }
 );
