@@ -4,9 +4,11 @@ import type { ProjectOptions } from './e2e/fixtures';
 import { APP_PORT, appUrl } from './e2e/support/ports';
 
 // Debian's Chromium where there is one (Playwright cannot download browsers everywhere),
-// Playwright's own browser elsewhere.
+// Playwright's own browser elsewhere. Its headless shell first: what Playwright itself runs
+// headless, without the full browser's UI, it takes about half the CPU (see docs/performance.md).
+const DEBIAN_CHROMIUMS = ['/usr/bin/chromium-headless-shell', '/usr/bin/chromium'];
 const executablePath =
-	process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+	process.env.CHROMIUM_PATH ?? DEBIAN_CHROMIUMS.find((path) => existsSync(path));
 
 export default defineConfig<ProjectOptions>({
 	testDir: 'e2e',

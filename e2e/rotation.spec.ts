@@ -83,6 +83,10 @@ const test = base.extend<{ tokenEndpoint: ReturnType<typeof recordTokenEndpoint>
 	}
 });
 
+// Each test has apps of its own, and most wait out token lifetimes and leases: run one after
+// another, the tests of this file alone would take the last minutes of the run on one worker.
+test.describe.configure({ mode: 'parallel' });
+
 test.describe('refresh-token rotation', () => {
 	test.use({ appOptions: { accessTokenTtl: TTL_SECONDS, env }, baseURL: privateAppUrl });
 

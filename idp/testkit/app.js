@@ -81,21 +81,37 @@ export async function startTestApp({ port, idp, env = {}, nodeArgs = [], pgliteT
 		copy?.remove();
 		return exitCode;
 	};
-	const deadline = Date.now() + START_TIMEOUT_MS;
-	while (!(await isServing(url))) {
-		if (app.child.exitCode !== null || Date.now() > deadline) {
-			await stop();
-			throw new Error(`The app did not start:\n${app.output()}`);
-		}
-		await new Promise((resolve) => setTimeout(resolve, 100));
+	if (!(await listening(app))) {
+		await stop();
+		throw new Error(`The app did not start:\n${app.output()}`);
 	}
 	return { url, idp, pid: /** @type {number} */ (app.child.pid), output: app.output, stop };
 }
 
-/** @param {string} url */
-function isServing(url) {
-	return fetch(`${url}/api/get-session-status`).then(
-		() => true,
-		() => false
-	);
+/**
+ * True once `app` says it listens (adapter-node listens after the app's `init`), false when it
+ * exits first or takes too long. Note: its own words, not an answer on its port, which could come
+ * from another process that took the port first.
+ * @param {ReturnType<typeof runBuild>} app
+ * @returns {Promise<boolean>}
+ */
+function listening(app) {
+	return new Promise((resolve) => {
+		const check = () => {
+			if (app.output().includes('Listening on ')) done(true);
+		};
+		const timer = setTimeout(() => done(false), START_TIMEOUT_MS);
+		const exited = () => done(false);
+		/** @param {boolean} started */
+		const done = (started) => {
+			clearTimeout(timer);
+			app.child.stdout.off('data', check);
+			app.child.off('exit', exited);
+			resolve(started);
+		};
+		app.child.stdout.on('data', check);
+		app.child.once('exit', exited);
+		if (app.child.exitCode !== null) done(false);
+		check();
+	});
 }
