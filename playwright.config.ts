@@ -16,7 +16,9 @@ export default defineConfig<ProjectOptions>({
 	// Note: on a busy 2-core machine a page can take longer than Playwright's 5 s default to show
 	// what a test waits for. Speed goals live in the benchmarks, not in these waits.
 	expect: { timeout: 10_000 },
-	workers: 2,
+	// Three on 2 cores: many tests wait out token lifetimes, leases and late answers, and the
+	// third worker runs while they wait (docs/performance.md, "The test suite").
+	workers: 3,
 	globalSetup: './e2e/global-setup.ts',
 	forbidOnly: Boolean(process.env.CI),
 	reporter: [['list'], ['json', { outputFile: 'reports/e2e.json' }]],
