@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWT } from '@auth/core/jwt';
 import { eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
@@ -26,8 +27,6 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 	await work();
 	return Date.now() - started;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Makes the account's token one issued 5 minutes before its expiry, so that its window is the

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
@@ -45,8 +46,6 @@ function instanceWithShortTimings(
 		...options
 	});
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 	const started = Date.now();

@@ -1,4 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWT } from '@auth/core/jwt';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -29,8 +30,6 @@ beforeAll(() => {
 	vi.spyOn(console, 'info').mockImplementation((line: string) => void logged.push(line));
 });
 afterAll(() => vi.restoreAllMocks());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeWithDatabasesAndPooler(
 	'token rotation',
