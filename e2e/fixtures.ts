@@ -63,8 +63,8 @@ interface Fixtures extends ProjectOptions {
 	 */
 	appDatabaseUrl: string | undefined;
 	/**
-	 * The test's own app instances (the production build) with their own IdP, each on a port the
-	 * OS chose, stopped when the test ends.
+	 * The test's own app instances (the production build) with their own IdP, each on a free port
+	 * (`freePorts`), stopped when the test ends.
 	 */
 	privateApps: TestApp[];
 	/** The first of `privateApps`. */

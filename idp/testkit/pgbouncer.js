@@ -2,8 +2,8 @@
 /**
  * Runs a PgBouncer of its own in transaction mode in front of a Postgres server, for the tests
  * that check the app behind a transaction pooler (as Supabase, Neon and most managed Postgres
- * are reached). Never the system service: its own config in a temporary directory, on a port the
- * OS chose, stopped by the test.
+ * are reached). Never the system service: its own config in a temporary directory, on a free port
+ * (`freePort`), stopped by the test.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -22,40 +22,24 @@ import { freePorts } from './ports.js';
  */
 
 /**
- * @typedef {{ instances?: number, env?: Env, accessTokenTtl?: number, clientSecrets?: import('../provider.js').IdpOptions['clientSecrets'], nodeArgs?: string[], pgliteTemplate?: string }} StackOptions
- */
-
-/**
- * A local IdP and `instances` app instances that sign in with it, each on a port of its own that
- * the OS chose. The instances start one after another, so that Postgres migrations never race.
+ * A local IdP and `instances` app instances that sign in with it, each on a free port of its own
+ * (`freePorts`). The instances start one after another, so that Postgres migrations never race.
  * An `ORIGIN` in `env` (a proxy in front of every instance) is also a redirect target at the IdP.
- * @param {StackOptions} [options]
+ * @param {{ instances?: number, env?: Env, accessTokenTtl?: number, clientSecrets?: import('../provider.js').IdpOptions['clientSecrets'], nodeArgs?: string[], pgliteTemplate?: string }} [options]
  *   `env` is added to every instance's; `accessTokenTtl` is the IdP's default access-token
  *   lifetime, in seconds; `clientSecrets` are the app client's secrets at the IdP's instances;
  *   `nodeArgs` are Node's options for every instance (`--cpu-prof`); `pgliteTemplate` is the
  *   migrated PGlite that an instance in memory starts from (see `startTestApp`)
  * @returns {Promise<TestStack>}
  */
-export async function startTestStack(options = {}) {
-	try {
-		return await startOnFreePorts(options);
-	} catch (error) {
-		// Note: another process (a test running beside this one) can take a port in the moment
-		// between its choice and the app's listen; new ports then do.
-		if (!String(error).includes('EADDRINUSE')) throw error;
-		return startOnFreePorts(options);
-	}
-}
-
-/** `startTestStack`, once, on ports chosen now. @param {StackOptions} options */
-async function startOnFreePorts({
+export async function startTestStack({
 	instances = 1,
 	env = {},
 	accessTokenTtl,
 	clientSecrets,
 	nodeArgs,
 	pgliteTemplate
-}) {
+} = {}) {
 	const ports = await freePorts(instances);
 	const appOrigins = ports.map((port) => `http://127.0.0.1:${port}`);
 	if (env.ORIGIN !== undefined) appOrigins.push(env.ORIGIN);
