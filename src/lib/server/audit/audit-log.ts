@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, getTableName, inArray, sql, type SQLWrapper } from 'drizzle-orm';
 import type { Database } from '../db';
 import { auditEvents, type AuditEvent, type AuditEventName } from '../db/schema';
 import type { RequestClient } from '../http/request-client';
@@ -24,6 +24,32 @@ export async function recordAuditEvent(
 		ip: client?.ip,
 		userAgent: client?.userAgent
 	});
+}
+
+/**
+ * An audit event's row as the select list of an `INSERT ... SELECT` whose user comes from a row
+ * changed in the same statement (see `settleRefresh`): the event is recorded exactly when the
+ * change is. Drizzle wants every column, in the table's order.
+ */
+export function auditEventRow(
+	userId: SQLWrapper,
+	event: AuditEventName,
+	client: RequestClient | null,
+	detail: string,
+	at: Date
+) {
+	// Note: parameters in a select list are text to Postgres; the casts give them their columns' types.
+	return {
+		id: sql<number>`nextval(pg_get_serial_sequence(${getTableName(auditEvents)}, ${auditEvents.id.name}))`.as(
+			'id'
+		),
+		userId: sql<string>`${userId}`.as('user_id'),
+		event: sql<AuditEventName>`${event}::text`.as('event'),
+		detail: sql<string>`${detail}::text`.as('detail'),
+		at: sql<Date>`${at.toISOString()}::timestamptz`.as('at'),
+		ip: sql<string | null>`${client?.ip ?? null}::text`.as('ip'),
+		userAgent: sql<string | null>`${client?.userAgent ?? null}::text`.as('user_agent')
+	};
 }
 
 /** Provider token rotations: routine, and frequent with short-lived tokens. */

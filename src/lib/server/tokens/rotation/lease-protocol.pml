@@ -41,7 +41,7 @@ inline providerTakes(g, answer) {
 	}
 }
 
-/* settleRefresh: store and release in one transaction, only while the lease is still ours. */
+/* settleRefresh: store and release in one statement, only while the lease is still ours. */
 inline settle(myClaim, newGen, stored) {
 	atomic {
 #ifdef UNCONDITIONAL_STORE

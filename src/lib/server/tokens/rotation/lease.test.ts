@@ -1,10 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JWT } from '@auth/core/jwt';
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { expect, it } from 'vitest';
 import { revokeToken } from '$idp/testkit/flows.js';
 import type { Database } from '../../db';
-import { accounts } from '../../db/schema';
+import { accounts, auditEvents } from '../../db/schema';
 import { describeWithDatabasesAndPooler } from '../../testing/databases';
 import {
 	anotherInstance,
@@ -134,6 +134,33 @@ describeWithDatabasesAndPooler(
 				.from(accounts)
 				.where(eq(accounts.providerAccountId, account.providerAccountId));
 			expect(row?.access_token).toBe('newer');
+		});
+
+		it('a store records its audit event in the same statement, and a refused store records none', async () => {
+			const { user, account } = await linkAccountWithTokens(app, local, 'github');
+			const leases = { db: app.db, releases: new ReleaseSignal(app.database) };
+			const client = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' };
+			const at = new Date('2026-12-01T09:00:00.000Z');
+			const event = { event: 'token_refreshed' as const, client, at };
+			const refreshed = () =>
+				app.db
+					.select()
+					.from(auditEvents)
+					.where(and(eq(auditEvents.userId, user.id), eq(auditEvents.event, 'token_refreshed')));
+			const claim = await claimRefresh(app.db, account, 10_000);
+			if (claim.status !== 'claimed') throw new Error('the refresh should claim');
+
+			expect(await settleRefresh(leases, account, claim.claimId, {}, event)).toBe(true);
+			expect(await settleRefresh(leases, account, claim.claimId, {}, event)).toBe(false);
+
+			expect(await refreshed()).toEqual([
+				expect.objectContaining({
+					detail: 'github',
+					at,
+					ip: client.ip,
+					userAgent: client.userAgent
+				})
+			]);
 		});
 
 		it('refresh ahead: a valid token in its window is served at once, and the next request has the new expiry', async () => {

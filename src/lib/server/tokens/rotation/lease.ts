@@ -5,9 +5,9 @@
  * Postgres server, and by polling everywhere.
  */
 import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
-import { recordAuditEvent } from '../../audit/audit-log';
+import { auditEventRow } from '../../audit/audit-log';
 import type { Database, DatabaseConnection } from '../../db';
-import { accounts, type Account, type AuditEventName } from '../../db/schema';
+import { accounts, auditEvents, type Account, type AuditEventName } from '../../db/schema';
 import type { RequestClient } from '../../http/request-client';
 import { accountKeyId, type AccountKey } from '../account-key';
 
@@ -24,12 +24,11 @@ export type Claim =
 	| { status: 'held' }
 	| { status: 'unlinked' };
 
-/** An event to record in the same transaction as the tokens it describes. */
+/** An event to record with the tokens it describes, for the account's user. */
 export interface SettledEvent {
-	userId: string;
 	event: AuditEventName;
 	client: RequestClient | null;
-	at?: Date;
+	at: Date;
 }
 
 /** Where leases live: the database, and how their releases reach the waiters. */
@@ -67,9 +66,10 @@ export async function claimRefresh(db: Database, key: AccountKey, leaseMs: numbe
 }
 
 /**
- * Stores what a refresh produced and releases its lease, in one short transaction, but only
- * while the lease is still `claimId`'s: a holder that was too slow and lost its lease never
- * overwrites the tokens of the refresh that took over. True when it was stored.
+ * Stores what a refresh produced and releases its lease, with its audit event if given, in one
+ * statement (one round trip, atomic without a transaction), but only while the lease is still
+ * `claimId`'s: a holder that was too slow and lost its lease never overwrites the tokens of the
+ * refresh that took over. True when it was stored.
  */
 export async function settleRefresh(
 	{ db, releases }: Leases,
@@ -78,19 +78,26 @@ export async function settleRefresh(
 	update: Partial<Account> = {},
 	event?: SettledEvent
 ): Promise<boolean> {
-	const stored = await db.transaction(async (tx) => {
-		const [row] = await tx
-			.update(accounts)
-			.set({ ...update, refreshClaimId: null, refreshClaimedUntil: null })
-			.where(and(matches(key), eq(accounts.refreshClaimId, claimId)))
-			.returning({ userId: accounts.userId });
-		if (row === undefined || event === undefined) return row !== undefined;
-		// Note: in the transaction, so the log never shows a change that did not commit.
-		await recordAuditEvent(tx, event.userId, event.event, event.client, key.provider, event.at);
-		return true;
-	});
+	const settle = db
+		.update(accounts)
+		.set({ ...update, refreshClaimId: null, refreshClaimedUntil: null })
+		.where(and(matches(key), eq(accounts.refreshClaimId, claimId)))
+		.returning({ userId: accounts.userId });
+	let settled: unknown[];
+	if (event === undefined) {
+		settled = await settle;
+	} else {
+		// The event's user comes from the updated row: no row, no event.
+		const row = db.$with('settled').as(settle);
+		const audited = auditEventRow(row.userId, event.event, event.client, key.provider, event.at);
+		settled = await db
+			.with(row)
+			.insert(auditEvents)
+			.select((qb) => qb.select(audited).from(row))
+			.returning({ id: auditEvents.id });
+	}
 	await releases.announce(accountKeyId(key));
-	return stored;
+	return settled.length > 0;
 }
 
 /**

@@ -204,7 +204,7 @@ const NO_TOKENS = {
 /**
  * With the lease held (and renewed meanwhile): sends the refresh token to the provider, waiting
  * for its answer up to the hard limit, and stores the answer with its audit event in the
- * transaction that releases the lease, only while the lease is still ours. An answer is never
+ * statement that releases the lease, only while the lease is still ours. An answer is never
  * dropped because the database is down: it is kept (sealed) in memory and stored when the
  * database is back (`storeAnswer`). A definitive refusal forgets the refresh token, so that no
  * instance sends it again; an unspent one only releases the lease; an unknown fate gets one
@@ -218,12 +218,12 @@ async function rotateAtProvider(
 	context: RefreshContext,
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
-	const { key, claimId, row } = held;
+	const { key, claimId } = held;
 	const refreshToken = await context.cipher.decrypt(sealedRefreshToken);
 	const result = await keepLeaseWhile(context.db, held, context.leaseMs, () =>
 		sendWithOneRetry(held, refreshToken, settings, context, report)
 	);
-	const event = { userId: row.userId, client, at: new Date(context.now()) };
+	const event = { client, at: new Date(context.now()) };
 	if (result.ok) return storeAnswer(held, result.tokens, settings, event, context, report);
 	report.detail = result.reason;
 	if (result.fate === 'unspent') {
@@ -281,7 +281,7 @@ async function storeAnswer(
 	report: RefreshReport
 ): Promise<RefreshOutcome> {
 	const { key, claimId, row } = held;
-	const update = await sealIssuedTokens(tokens, row, context.cipher, event.at!);
+	const update = await sealIssuedTokens(tokens, row, context.cipher, event.at);
 	const store = () =>
 		settleRefresh(context, key, claimId, update, { ...event, event: 'token_refreshed' });
 	const rotated: RefreshOutcome = { status: 'rotated', ...lifeOf(update) };
