@@ -4,8 +4,7 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { toSession } from './cookies';
 import { readSessionCookie, sessionCookieName } from './session-cookie';
 import type { TokenRotator } from '../tokens/rotation/token-rotator';
-import { keepsClaims } from '../session/claims';
-import { requestClient } from '../http/request-client';
+import { isSessionCurrent } from '../session/claims';
 import type { SessionPolicy } from './codec';
 import { touchUserSession, type FoundLive, type SessionStore } from '../session/user-sessions';
 
@@ -13,13 +12,13 @@ export type ReadSession = () => Promise<Session | null>;
 
 /**
  * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
- * cookie decodes (a memoized decode, no decryption after the first request), was checked against
- * `user_sessions` within the interval, is younger than the renewal age and needs no provider
- * refresh, or only ones that go on in the background (`keepsClaims`), the jwt callback would
- * change nothing, so the session is built from the claims and no cookie is re-issued. Everything
- * else (no valid cookie, an expired token, a refresh's outcome to pick up, a renewal due, a
- * session held by more than one cookie) goes to Auth.js's own session flow, `authjs`, which runs
- * the callbacks, re-issues or clears the cookie and logs what failed.
+ * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
+ * refresh, was checked against `user_sessions` within the interval and is younger than the
+ * renewal age, the jwt callback would change nothing, so the
+ * session is built from the claims and no cookie is re-issued. Everything else (no valid
+ * cookie, a refresh due, a renewal due, a session held by more than one cookie) goes to
+ * Auth.js's own session flow, `authjs`, which runs the callbacks, re-issues or clears the cookie
+ * and logs what failed.
  */
 export async function readSession(
 	services: { session: SessionPolicy; rotator: TokenRotator; foundLive: FoundLive },
@@ -47,7 +46,7 @@ export async function readSession(
 	}
 	// Note: renewing the cookie is Auth.js's part of the flow, not the callback's.
 	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
-	if (renewalDue || !keepsClaims(claims, services, () => requestClient(event))) return authjs();
+	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
 	// While secrets change, Auth.js re-issues a cookie sealed under an older secret than the one
 	// that encrypts (not one under a newer secret, sealed by an instance a step ahead).
 	if (policy.secrets.length > 1) {

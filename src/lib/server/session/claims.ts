@@ -6,7 +6,7 @@ import type { TokenRotator } from '../tokens/rotation/token-rotator';
 import type { SessionSettings } from './policy';
 import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
-import { needsRefresh, refreshAhead, renewDueAccounts } from '../tokens/renew-due-accounts';
+import { needsRefresh, renewDueAccounts } from '../tokens/renew-due-accounts';
 import { hasSessionEnded } from './lifetime';
 import {
 	checkUserSession,
@@ -36,43 +36,19 @@ export interface ClaimsUpdate {
 /**
  * True when the claims need nothing from the jwt callback: the session has not reached its
  * absolute end, its sign-in time is known, it was found live within the check interval, and no
- * provider token is due. The callback (`updateSessionClaims`) decides by it, and the fast path
- * (`readSession`) by `keepsClaims`, which also lets refreshes ahead go on in the background.
+ * provider token is due. The one predicate that both the fast path (`readSession`) and the
+ * callback (`updateSessionClaims`) decide by.
  */
 export function isSessionCurrent(
 	claims: JWT,
-	services: CurrentServices,
+	services: Pick<ClaimsServices, 'rotator' | 'session' | 'foundLive'>,
 	now = Date.now()
 ): boolean {
-	return isSessionInGoodStanding(claims, services, now) && !needsRefresh(claims, services.rotator);
-}
-
-/**
- * The fast path's test (`readSession`): true when the jwt callback would leave the claims as they
- * are. They are current, or current but for provider tokens still valid that go on being
- * refreshed in the background (`refreshAhead`, which starts those refreshes for `client`, asked
- * for only then).
- */
-export function keepsClaims(
-	claims: JWT,
-	services: CurrentServices,
-	client: () => RequestClient | null,
-	now = Date.now()
-): boolean {
-	if (!isSessionInGoodStanding(claims, services, now)) return false;
-	return (
-		!needsRefresh(claims, services.rotator) || refreshAhead(claims, services.rotator, client())
-	);
-}
-
-type CurrentServices = Pick<ClaimsServices, 'rotator' | 'session' | 'foundLive'>;
-
-/** The session has not reached its absolute end, its sign-in time is known, and it was found live within the check interval. */
-function isSessionInGoodStanding(claims: JWT, services: CurrentServices, now: number): boolean {
-	const { session: policy } = services;
+	const { session: policy, rotator } = services;
 	if (hasSessionEnded(claims, policy.absoluteMaxAgeSeconds, now)) return false;
 	if (claims.authAt === undefined) return false;
-	return !isSessionCheckDue(claims, policy.checkIntervalSeconds, services.foundLive, now);
+	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, services.foundLive, now)) return false;
+	return !needsRefresh(claims, rotator);
 }
 
 /**

@@ -42,28 +42,6 @@ export async function renewDueAccounts(
 	return { ...token, accounts: linked, ...(error !== undefined && { error }) };
 }
 
-/**
- * `renewDueAccounts` from the cookie alone, for the fast path (`readSession`), when it would
- * change nothing: each due token is still valid and its refresh has no outcome here yet, or only
- * an outage. Their refreshes then go on in the background, started here as the jwt callback would
- * start them, and the claims stay as they are: true. False, with nothing started, when some due
- * token has expired (its request waits) or an outcome is there to pick up (the claims change).
- */
-export function refreshAhead(
-	token: JWT,
-	rotator: TokenRotator,
-	client: RequestClient | null
-): boolean {
-	const due = (token.accounts ?? []).filter((account) => rotator.isDue(account));
-	const unchanged = due.every(
-		(account) =>
-			!rotator.isExpired(account) &&
-			(rotator.recall(account)?.status ?? 'unavailable') === 'unavailable'
-	);
-	if (unchanged) for (const account of due) void rotator.requestRefresh(account, client);
-	return unchanged;
-}
-
 /** True when some account's access token is inside its refresh window, in a usable session. */
 export function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
 	if (token.error !== undefined) return false;

@@ -16,7 +16,7 @@ import {
 import { readAccessToken } from '../access-token';
 import { findAccount, listSessionAccounts } from '../accounts';
 import { claimRefresh, ReleaseSignal, settleRefresh } from './lease';
-import { refreshAhead, renewDueAccounts } from '../renew-due-accounts';
+import { renewDueAccounts } from '../renew-due-accounts';
 
 const local = useLocalIdp();
 const PROVIDER_LATENCY_MS = 1_000;
@@ -183,31 +183,6 @@ describeWithDatabasesAndPooler(
 			const next = await renewDueAccounts(first!, rotator, null);
 			expect(next.accounts?.[0]?.expiresAt).toBeGreaterThan(account.expires_at);
 			expect(next.error).toBeUndefined();
-			expect(local.refreshes).toHaveLength(1);
-		});
-
-		it('from the cookie alone, a due token still valid is refreshed ahead and the claims stay as they are until its outcome is known', async () => {
-			const { user, account } = await linkAccountWithTokens(app, local, 'google', {
-				expiresIn: 10
-			});
-			await inRefreshWindow(app.db, account);
-			local.idp.faults.set({ google: { latencyMs: PROVIDER_LATENCY_MS } });
-			const rotator = anotherInstance(app);
-			const [sessionAccount] = await listSessionAccounts(app.db, user.id);
-			const cookie: JWT = { sub: user.id, accounts: [sessionAccount!] };
-
-			expect(refreshAhead(cookie, rotator, null)).toBe(true);
-			expect(refreshAhead(cookie, rotator, null)).toBe(true);
-			await rotator.drain();
-			// The new expiry is there to pick up: the jwt callback runs, and re-issues the cookie.
-			expect(refreshAhead(cookie, rotator, null)).toBe(false);
-			expect(local.refreshes).toHaveLength(1);
-
-			const expired = { ...sessionAccount!, expiresAt: Math.floor(Date.now() / 1000) - 1 };
-			expect(refreshAhead({ ...cookie, accounts: [expired] }, anotherInstance(app), null)).toBe(
-				false
-			);
-			await sleep(PROVIDER_LATENCY_MS + 100);
 			expect(local.refreshes).toHaveLength(1);
 		});
 

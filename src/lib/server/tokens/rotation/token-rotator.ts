@@ -130,12 +130,7 @@ export class TokenRotator {
 		account: SessionAccount,
 		client: RequestClient | null
 	): Promise<RefreshOutcome | null> {
-		return this.recall(account) ?? this.refreshAsNeeded(account, { client });
-	}
-
-	/** What this process knows of the account's last refresh that the cookie does not (`SettledRefreshes`). */
-	recall(account: SessionAccount): RefreshOutcome | null {
-		return this.#settled.recall(account);
+		return this.#settled.recall(account) ?? this.refreshAsNeeded(account, { client });
 	}
 
 	/**
