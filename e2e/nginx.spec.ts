@@ -1,5 +1,6 @@
 import { get as httpGet } from 'node:http';
 import { connect as tlsConnect } from 'node:tls';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test, behindNginx, withoutNginxReason } from './support/behind-nginx';
 import { ProxyClient, signInThrough } from './support/proxy-client';
 import { signIn } from './support/sign-in';
@@ -10,7 +11,6 @@ test.skip(withoutNginxReason !== null, withoutNginxReason ?? '');
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 const TTL_SECONDS = 4;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test.describe('through nginx over https', () => {
 	test.use({

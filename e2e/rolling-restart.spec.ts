@@ -1,11 +1,10 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { behindNginx, expect, test, withoutNginxReason } from './support/behind-nginx';
 import { ProxyClient, signInThrough, type Reply } from './support/proxy-client';
 
 // Restarting the instances behind nginx one at a time, as deploy/rolling-restart.sh does.
 test.skip(withoutNginxReason !== null, withoutNginxReason ?? '');
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** When the one stored access token expires, in epoch ms (the app stores whole seconds). */
 async function storedExpiryMs(database: URL): Promise<number> {

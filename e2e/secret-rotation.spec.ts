@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { decodeProtectedHeader } from 'jose';
 import type { Env, TestApp } from '../idp/testkit/app.js';
@@ -192,8 +193,6 @@ const ROLLOUT_PAGES = [
 	'/connections',
 	'/account/sessions'
 ];
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `path` on `app` with the session `cookie`, redirects not followed: the status, where it
