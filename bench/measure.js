@@ -66,6 +66,15 @@ export function busiestCorePercent(pids, before, wallMs) {
 }
 
 /**
+ * The CPU time `pids` used together from `cpuMs`'s figures `before` until now, in ms.
+ * @param {number[]} pids
+ * @param {number[]} before
+ */
+export function totalCpuMs(pids, before) {
+	return pids.reduce((sum, pid, i) => sum + cpuMs(pid) - (before[i] ?? 0), 0);
+}
+
+/**
  * A process's resident memory in MB, from /proc (Linux).
  * @param {number} pid
  */

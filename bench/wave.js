@@ -1,6 +1,13 @@
 // @ts-check
 import { readLoopDelay, watchOwnLoop } from './event-loop.js';
-import { busiestCorePercent, countGrants, cpuMs, percentile, residentMb } from './measure.js';
+import {
+	busiestCorePercent,
+	countGrants,
+	cpuMs,
+	percentile,
+	residentMb,
+	totalCpuMs
+} from './measure.js';
 import { browse, sleep } from './users.js';
 import { BASELINE_MS, signInWaveUsers } from './wave-users.js';
 
@@ -56,6 +63,9 @@ const WAVE_DEADLINE_MS = 30_000;
  * @property {import('./event-loop.js').LoopDelay} benchLoopDuring and during it
  * @property {number} cpuBefore the busiest instance's CPU use before the wave, % of one core
  * @property {number} cpuDuring and during it (the event loop runs on one core)
+ * @property {number} cpuMsPerWaveUser the instances' CPU time during the wave beyond the steady
+ *   users' rate before it, per wave user (its refresh and its requests): a cost, which varies far
+ *   less from run to run than the latencies
  * @property {number} failedGrants token endpoint errors (a reuse detection is one): must be 0
  * @property {number[]} rssMb each instance's resident memory after the wave
  * @property {import('./chart.js').Timeline} timeline for the chart, not the report
@@ -91,7 +101,9 @@ export async function runWave(instances, idp, options) {
 	const secondsToExpiry = Math.round((expiresAt - Date.now()) / 100) / 10;
 	const loopBefore = await readLoopDelay(instances);
 	const benchLoopBefore = ownLoop.read();
-	const cpuBefore = busiestCorePercent(pids, cpu, performance.now() - baselineStart);
+	const baselineMs = performance.now() - baselineStart;
+	const cpuBefore = busiestCorePercent(pids, cpu, baselineMs);
+	const steadyCpuPerMs = totalCpuMs(pids, cpu) / baselineMs;
 	cpu = pids.map(cpuMs);
 	idp.faults.set({ github: { latencyMs } });
 	const grants = countGrants(idp);
@@ -101,7 +113,8 @@ export async function runWave(instances, idp, options) {
 	const visits = await Promise.all(wave.map((user) => visit(user, browseUntil, deadline)));
 	const waveAnswers = visits.flat();
 	const ended = performance.now();
-	const cpuDuring = busiestCorePercent(pids, cpu, performance.now() - started);
+	const cpuDuring = busiestCorePercent(pids, cpu, ended - started);
+	const waveCpuMs = totalCpuMs(pids, cpu) - steadyCpuPerMs * (ended - started);
 	const loopDuring = await readLoopDelay(instances);
 	const benchLoopDuring = ownLoop.read();
 	ownLoop.stop();
@@ -145,6 +158,7 @@ export async function runWave(instances, idp, options) {
 		benchLoopDuring,
 		cpuBefore,
 		cpuDuring,
+		cpuMsPerWaveUser: Math.round((waveCpuMs / waveUsers) * 10) / 10,
 		rssMb: instances.map((instance) => residentMb(instance.pid)),
 		timeline: {
 			series: [
