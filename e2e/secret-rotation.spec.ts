@@ -79,7 +79,7 @@ test.describe('rotating AUTH_SECRET across two instances', () => {
 		privateStack.idp.onTokenEndpoint((event) => {
 			if (event.grantType === 'refresh_token' && event.ok) refreshes += 1;
 		});
-		await new Promise((resolve) => setTimeout(resolve, TTL_SECONDS * 1000));
+		await sleep(TTL_SECONDS * 1000);
 		for (const app of apps) expect((await readStatus(app, active)).status).toBe(200);
 		expect(refreshes).toBe(1);
 

@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { ConfigError } from '../config/env';
@@ -131,30 +130,35 @@ async function openPglite(dataDir: string): Promise<DatabaseConnection> {
 	if (!inMemory) mkdirSync(dataDir, { recursive: true });
 	// A directory on disk is one process's: a second one would silently lose rows (see the lock).
 	const lock = inMemory ? null : lockDataDir(dataDir);
-	const client = new PGlite(dataDir, { postgresqlconf: PGLITE_SETTINGS });
-	const pglite = drizzlePglite(client);
-	const close = async () => {
-		try {
-			await client.close();
-		} finally {
-			lock?.release();
-		}
-	};
+	// Note: imported on demand, so that the build gives it a chunk of its own for its thread.
+	const { startPgliteThread } = await import('./pglite-thread.js');
+	let thread: Awaited<ReturnType<typeof startPgliteThread>>;
 	try {
-		await migratePglite(pglite, { migrationsFolder: MIGRATIONS_FOLDER });
+		thread = await startPgliteThread({
+			dataDir,
+			settings: PGLITE_SETTINGS,
+			migrationsFolder: MIGRATIONS_FOLDER
+		});
 	} catch (error) {
-		await close();
+		lock?.release();
 		throw new ConfigError(
 			`cannot use the PGlite database in ${dataDir}: ${describeDatabaseError(error)}`
 		);
 	}
 	return {
-		db: pglite as unknown as Database,
+		// Note: drizzle's PGlite driver only calls `query` and `transaction`, which the thread serves.
+		db: drizzlePglite(thread.client as unknown as PGlite) as unknown as Database,
 		subscribe: null,
 		notify: null,
-		// Note: PGlite is one in-process connection; its queries take turns.
+		// Note: PGlite is one connection, on a thread of its own; its queries take turns.
 		pool: { driver: 'pglite', maxConnections: 1 },
-		close
+		close: async () => {
+			try {
+				await thread.close();
+			} finally {
+				lock?.release();
+			}
+		}
 	};
 }
 

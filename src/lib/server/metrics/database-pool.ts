@@ -7,7 +7,7 @@ export const DATABASE_POOL_GAUGE = 'latchkey_db_pool_max_connections';
 /**
  * The most connections the database driver may open. Note: neither driver tells how many are
  * open or busy. postgres.js (3.4) keeps its connection queues private and has no connect
- * callback; PGlite is a single in-process connection. See docs/operations.md, Metrics.
+ * callback; PGlite is a single connection (on a thread of the app's process). See docs/operations.md, Metrics.
  * Registered once per connection; `registry.removeSingleMetric` ends it.
  */
 export function watchDatabasePool({ driver, maxConnections }: DatabaseConnection['pool']): Gauge {
