@@ -50,6 +50,16 @@ export const REFRESH_HARD_LIMIT_MS = 60_000;
 export const REFRESH_LEASE_MS = 10_000;
 
 /**
+ * The longest the database driver waits to connect again after a failed connection. postgres.js's
+ * own wait grows with each failure, to 10–20 s after an outage of a few seconds: a refresh holding
+ * an answer it could not store stayed away from the database that long after it was back, past
+ * its lease, and another instance took the lease over and sent a refresh token already spent. With
+ * this cap, an outage shorter than the lease, less a renewal and a store retry (about 6 s), costs
+ * no takeover.
+ */
+export const DATABASE_RECONNECT_MAX_MS = 1_000;
+
+/**
  * How long shutdown waits for refreshes under way and kept answers' stores: it fits the unit's
  * TimeoutStopSec (45 s) after adapter-node's SHUTDOWN_TIMEOUT (20 s in deploy/). An answer that
  * comes later is lost as in a crash.

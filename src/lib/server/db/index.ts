@@ -4,6 +4,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
+import { DATABASE_RECONNECT_MAX_MS } from '$lib/timings';
 import { ConfigError } from '../config/env';
 import { lockDataDir } from './data-dir-lock';
 import { describeDatabaseError } from './errors';
@@ -90,7 +91,12 @@ async function openPostgres({
 	const target = describeTarget(url, 'DATABASE_URL');
 	// Note: a transaction pooler may run each statement on another server connection, where
 	// a statement postgres.js prepared by name on the first does not exist (before PgBouncer 1.21).
-	const options = { connect_timeout: 5, onnotice: () => {}, prepare: pooler !== 'transaction' };
+	const options = {
+		connect_timeout: 5,
+		backoff: reconnectDelaySeconds,
+		onnotice: () => {},
+		prepare: pooler !== 'transaction'
+	};
 	// A dedicated single connection migrates, under a lock held by its one transaction.
 	const migrator = postgres(url, { ...options, max: 1 });
 	try {
@@ -123,6 +129,16 @@ async function openPostgres({
 			await client.end({ timeout: 1 });
 		}
 	};
+}
+
+/**
+ * How long postgres.js waits before it connects again after `failures` failed connections in a
+ * row (across its pool), in seconds: doubling from 50 ms up to `DATABASE_RECONNECT_MAX_MS`, with
+ * jitter so that instances do not reconnect in step.
+ */
+function reconnectDelaySeconds(failures: number): number {
+	const capped = Math.min(50 * 2 ** failures, DATABASE_RECONNECT_MAX_MS);
+	return (capped * (0.5 + Math.random() / 2)) / 1000;
 }
 
 async function openPglite(dataDir: string): Promise<DatabaseConnection> {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createThrowawayDatabase } from '$idp/testkit/database.js';
 import { clientOf, endpointsOf } from '$idp/testkit/clients.js';
@@ -10,6 +10,7 @@ import { describeConnections } from '../../account/connections';
 import { buildServices, type Services } from '../../app/create-app';
 import { readConfig } from '../../app/read-config';
 import { connectDatabase, type Database } from '../../db';
+import { isDatabaseReachable } from '../../db/reachable';
 import { accounts } from '../../db/schema';
 import type { AccountKey } from '../account-key';
 import { readProviderSettings } from '../../providers/settings';
@@ -225,6 +226,7 @@ describe.skipIf(!serverUrl)(
 		let drop = async () => {};
 		// The app of this suite, on a database reached through the proxy.
 		let app: Services;
+		let viaProxy: URL;
 		beforeAll(async () => {
 			const created = await createThrowawayDatabase(serverUrl!);
 			drop = created.drop;
@@ -232,7 +234,7 @@ describe.skipIf(!serverUrl)(
 				host: created.url.hostname,
 				port: Number(created.url.port || 5432)
 			});
-			const viaProxy = new URL(created.url);
+			viaProxy = new URL(created.url);
 			viaProxy.host = `127.0.0.1:${proxy.port}`;
 			const config = readConfig({
 				AUTH_SECRET: 'never-lost-test-secret-0123456789abcdefghijklmn',
@@ -273,6 +275,56 @@ describe.skipIf(!serverUrl)(
 			await expireAccessToken(app.db, account);
 			expect((await instanceWithShortTimings(app).ensureFresh(account)).status).toBe('rotated');
 			expect(local.refreshes.map(({ ok }) => ok)).toEqual([true, true]);
+		});
+
+		it('two instances: the holder is back as soon as the database is, and stores before its lease runs out', async () => {
+			const { account, tokens } = await linkAccountWithTokens(app, local, 'github');
+			local.idp.faults.set({ github: { latencyMs: 600 } });
+			const timings = { leaseMs: 10_000, timeoutMs: 2_000 };
+			const holder = instanceWithShortTimings(app, timings);
+			// Another instance, with connections of its own that the cut finds idle.
+			const other = await connectDatabase({ url: viaProxy.href });
+			try {
+				const otherInstance = instanceWithShortTimings({ ...app, database: other }, timings);
+				await expireAccessToken(app.db, account);
+
+				// A busy holder: every connection of its pool is open when the cut drops them.
+				await Promise.all(
+					Array.from({ length: 10 }, () => app.db.execute(sql`select pg_sleep(0.05)`))
+				);
+				const flight = holder.ensureFresh(account);
+				await sleep(200);
+				const outage = proxy.cutFor(4_000);
+				// Its other requests keep trying the database meanwhile. Note: postgres.js's own wait
+				// before reconnecting grew with these failures to 10–20 s, past the 10 s lease.
+				let cut = true;
+				const tries = (async () => {
+					while (cut) {
+						await Promise.all(Array.from({ length: 10 }, () => isDatabaseReachable(app.db, 500)));
+						await sleep(50);
+					}
+				})();
+				await flight;
+				await outage;
+				cut = false;
+				await tries;
+				// Its users keep asking until past the lease's end, had the holder not stored.
+				const outcomes = [];
+				for (let asked = 0; asked < 10; asked++) {
+					outcomes.push((await otherInstance.ensureFresh(account)).status);
+					await sleep(500);
+				}
+				await holder.drain();
+
+				expect(outcomes).not.toContain('rejected');
+				expect(outcomes.at(-1)).toBe('fresh');
+				expect(local.refreshes).toEqual([{ provider: 'github', ok: true, error: undefined }]);
+				expect(await storedRefreshToken(app, account.providerAccountId)).not.toBe(
+					tokens.refresh_token
+				);
+			} finally {
+				await other.close();
+			}
 		});
 	}
 );
