@@ -62,7 +62,8 @@ export async function startPgliteThread(options) {
 	let nextId = 0;
 
 	const stopped = (/** @type {string} */ why) => {
-		gone = Object.assign(new Error(`the PGlite thread ${why}`), { code: 'CONNECTION_CLOSED' });
+		// Note: a thread that failed also exits; the first reason is the one worth reporting.
+		gone ??= Object.assign(new Error(`the PGlite thread ${why}`), { code: 'CONNECTION_CLOSED' });
 		for (const { reject } of pending.values()) reject(gone);
 		pending.clear();
 	};
