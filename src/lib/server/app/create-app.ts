@@ -11,7 +11,12 @@ import { RateLimiter } from '../http/rate-limit';
 import { instrumentApp } from '../metrics/instrument';
 import { checkProviderIssuers } from '../providers/issuers';
 import type { ProviderSettings } from '../providers/settings';
-import { createSessionCodec, type SessionPolicy } from '../authjs';
+import {
+	createSessionCodec,
+	createSharedSessionReads,
+	type SessionPolicy,
+	type SharedSessionReads
+} from '../authjs';
 import { pruneUserSessions } from '../session/session-retention';
 import { createFoundLive, type FoundLive } from '../session/user-sessions';
 import { createTokenCipher, type TokenCipher } from '../tokens/cipher';
@@ -38,6 +43,8 @@ export interface Services {
 	accountLimits: AccountLimits;
 	/** When this process last found each session live: spares a check per interval. */
 	foundLive: FoundLive;
+	/** Auth.js's session reads under way, shared by requests that carry the same cookie. */
+	sessionReads: SharedSessionReads;
 }
 
 /** The running app: its services, and what stops it. */
@@ -116,6 +123,7 @@ export function buildServices(config: Config, database: DatabaseConnection): Ser
 		},
 		signInLimiter: new RateLimiter({ name: 'sign-in', ...config.signInLimit }),
 		accountLimits: new AccountLimits(database.db, config.accountActionLimit),
-		foundLive: createFoundLive()
+		foundLive: createFoundLive(),
+		sessionReads: createSharedSessionReads()
 	};
 }

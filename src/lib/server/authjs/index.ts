@@ -13,6 +13,7 @@ export { createSessionCodec, type SessionPolicy } from './codec';
 export { reissueSessionCookie } from './cookies';
 export { authLogger } from './logger';
 export { memoizeSession } from './memoize-session';
+export { createSharedSessionReads, type SharedSessionReads } from './reader';
 export { toAuthProvider } from './providers';
 export { sanitizeAuthRequests } from './sanitize-auth-requests';
 export { secureCookiesOnHttps } from './secure-cookies';

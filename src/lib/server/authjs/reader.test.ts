@@ -120,9 +120,11 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	beforeAll(() => {
 		services = buildServices(readConfig(env), app.database);
 		vi.spyOn(services.session.codec, 'decode');
+		vi.spyOn(services.session.codec, 'encode');
 	});
 	afterEach(() => {
 		vi.mocked(services.session.codec.decode).mockClear();
+		vi.mocked(services.session.codec.encode).mockClear();
 		vi.mocked(jose.jwtDecrypt).mockClear();
 	});
 	afterAll(() => services.rotator.drain());
@@ -170,6 +172,28 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 		expect(cookie).not.toBe(old);
 		expect(sessions[1]).toMatchObject({ user: { id: user.id }, sessionId: sid });
 		expect(jose.jwtDecrypt).toHaveBeenCalledTimes(1);
+	});
+
+	it('requests that carry the same cookie at the same time make one pass through Auth.js', async () => {
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
+		const old = await sessionCookie(user.id, {
+			sid,
+			ageSeconds: UPDATE_AGE_SECONDS + 60,
+			checkedSecondsAgo: CHECK_SECONDS + 1
+		});
+		const together = await Promise.all([1, 2, 3].map(() => request(services, '/', old, 1)));
+
+		// One cookie sealed, re-issued by one of them; each has the session.
+		expect(services.session.codec.encode).toHaveBeenCalledTimes(1);
+		const reissued = together.map(({ written }) => written.filter((name) => name === COOKIE));
+		expect(reissued.map((names) => names.length).sort()).toEqual([0, 0, 1]);
+		for (const { sessions } of together) {
+			expect(sessions[0]).toMatchObject({ user: { id: user.id }, sessionId: sid });
+		}
+		// Nothing is kept once the read has ended: the same cookie later takes a pass of its own.
+		expect((await request(services, '/', old, 1)).written).toContain(COOKIE);
+		expect(services.session.codec.encode).toHaveBeenCalledTimes(2);
 	});
 
 	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {

@@ -11,26 +11,38 @@ import { touchUserSession, type FoundLive, type SessionStore } from '../session/
 export type ReadSession = () => Promise<Session | null>;
 
 /**
+ * Runs `read` for a request whose session cookie is `key`, or joins the read already under way
+ * for that same cookie (see `createSharedSessionReads`).
+ */
+export type SharedSessionReads = (key: string, read: ReadSession) => Promise<Session | null>;
+
+/**
  * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
  * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
  * refresh, was checked against `user_sessions` within the interval and is younger than the
  * renewal age, the jwt callback would change nothing, so the
  * session is built from the claims and no cookie is re-issued. Everything else (no valid
  * cookie, a refresh due, a renewal due, a session held by more than one cookie) goes to
- * Auth.js's own session flow, `authjs`, which runs the callbacks, re-issues or clears the cookie
- * and logs what failed.
+ * Auth.js's own session flow, which runs the callbacks, re-issues or clears the cookie and logs
+ * what failed: `authjs`, once for all the requests that carry the same cookie at the same time.
  */
 export async function readSession(
-	services: { session: SessionPolicy; rotator: TokenRotator; foundLive: FoundLive },
+	services: {
+		session: SessionPolicy;
+		rotator: TokenRotator;
+		foundLive: FoundLive;
+		sessionReads: SharedSessionReads;
+	},
 	event: RequestEvent,
 	authjs: ReadSession
 ): Promise<Session | null> {
 	const { session: policy } = services;
 	const cookie = readSessionCookie(event.cookies.getAll(), event.url);
 	if (cookie === null) return null;
-	// Chunks, or a renamed copy beside the cookie: Auth.js reads them joined and re-issues one.
-	if (cookie.parts > 1) return authjs();
 	const { token } = cookie;
+	const viaAuthjs = () => services.sessionReads(`${event.url.origin} ${token}`, authjs);
+	// Chunks, or a renamed copy beside the cookie: Auth.js reads them joined and re-issues one.
+	if (cookie.parts > 1) return viaAuthjs();
 	const name = sessionCookieName(event.url);
 
 	const params = { token, salt: name, secret: policy.secrets };
@@ -42,19 +54,40 @@ export async function readSession(
 		return null;
 	}
 	if (claims === null || typeof claims.exp !== 'number' || typeof claims.iat !== 'number') {
-		return authjs();
+		return viaAuthjs();
 	}
 	// Note: renewing the cookie is Auth.js's part of the flow, not the callback's.
 	const renewalDue = Date.now() / 1000 - claims.iat >= policy.updateAgeSeconds;
-	if (renewalDue || !isSessionCurrent(claims, services)) return authjs();
+	if (renewalDue || !isSessionCurrent(claims, services)) return viaAuthjs();
 	// While secrets change, Auth.js re-issues a cookie sealed under an older secret than the one
 	// that encrypts (not one under a newer secret, sealed by an instance a step ahead).
 	if (policy.secrets.length > 1) {
 		const current = [policy.secrets[0]!, ...policy.acceptedOnlySecrets];
-		if (!(await policy.codec.isSealedByOneOf({ ...params, secret: current }))) return authjs();
+		if (!(await policy.codec.isSealedByOneOf({ ...params, secret: current }))) return viaAuthjs();
 	}
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
+}
+
+/**
+ * Auth.js's session reads under way in this process, by origin and session cookie. Requests that
+ * arrive together carrying the same cookie (a page's parallel requests just after its token
+ * expired, a storm of them) make one pass through Auth.js: one session check, one wait for the
+ * refresh, one cookie sealed. The first of them re-issues the cookie; the others answer with a
+ * copy of its session and no Set-Cookie, so the browser keeps the one the first sends (or sends
+ * the old cookie again, which then takes a pass of its own). Nothing is kept once the read ends.
+ */
+export function createSharedSessionReads(): SharedSessionReads {
+	const underWay = new Map<string, Promise<Session | null>>();
+	return (key, read) => {
+		const shared = underWay.get(key);
+		if (shared !== undefined) return shared.then((session) => structuredClone(session));
+		const reading = read();
+		underWay.set(key, reading);
+		const forget = () => underWay.delete(key);
+		reading.then(forget, forget);
+		return reading;
+	};
 }
 
 /**
