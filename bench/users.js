@@ -1,9 +1,11 @@
 // @ts-check
 /**
  * Simulated users for the rotation scenarios: each keeps its own cookies (the app re-issues the
- * session cookie after a refresh, as a browser would store it), spreads its requests over the
- * app instances, and gives up on a request after `REQUEST_TIMEOUT_MS`.
+ * session cookie after a refresh, as a browser would store it) and its own keep-alive
+ * connections, as a browser does, spreads its requests over the app instances, and gives up on a
+ * request after `REQUEST_TIMEOUT_MS`.
  */
+import http from 'node:http';
 import { signInToApp } from '../idp/testkit/app-sign-in.js';
 
 /** A request that takes longer counts as timed out, so that a stuck scenario still ends. */
@@ -35,27 +37,48 @@ async function signInUser(instances, login) {
 		jar.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
 	}
 	let turn = login.length;
+	// Note: a pool shared by every user (fetch's) handed a steady user's idle connection to the
+	// wave, and its next request waited behind the wave's new connections (see docs/performance).
+	const agent = new http.Agent({ keepAlive: true });
 	return {
 		login,
 		request: async (path, timeoutMs = REQUEST_TIMEOUT_MS) => {
 			const { url } = /** @type {Instance} */ (instances[turn++ % instances.length]);
 			const at = performance.now();
 			const cookie = [...jar].map(([name, value]) => `${name}=${value}`).join('; ');
+			const signal = AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)));
 			try {
-				const response = await fetch(url + path, {
-					headers: { cookie },
-					redirect: 'manual',
-					signal: AbortSignal.timeout(Math.max(1, Math.ceil(timeoutMs)))
-				});
-				await response.arrayBuffer();
-				storeCookies(jar, response.headers.getSetCookie());
-				return { path, status: response.status, ms: performance.now() - at, at, timedOut: false };
+				const { status, setCookies } = await get(url + path, { agent, cookie, signal });
+				storeCookies(jar, setCookies);
+				return { path, status, ms: performance.now() - at, at, timedOut: false };
 			} catch (error) {
-				if (!(error instanceof DOMException && error.name === 'TimeoutError')) throw error;
+				if (!signal.aborted) throw error;
 				return { path, status: 0, ms: performance.now() - at, at, timedOut: true };
 			}
 		}
 	};
+}
+
+/**
+ * A GET through `agent`, its body read to the end; redirects are not followed.
+ * @param {string} url
+ * @param {{ agent: http.Agent, cookie: string, signal: AbortSignal }} options
+ * @returns {Promise<{ status: number, setCookies: string[] }>}
+ */
+function get(url, { agent, cookie, signal }) {
+	return new Promise((resolve, reject) => {
+		const request = http.get(url, { agent, headers: { cookie }, signal }, (response) => {
+			response.on('error', reject);
+			response.on('end', () =>
+				resolve({
+					status: response.statusCode ?? 0,
+					setCookies: response.headers['set-cookie'] ?? []
+				})
+			);
+			response.resume();
+		});
+		request.on('error', reject);
+	});
 }
 
 /**
