@@ -1,7 +1,7 @@
 import type { JWT } from '@auth/core/jwt';
 import type { RequestEvent } from '@sveltejs/kit';
 import * as jose from 'jose';
-import { afterAll, afterEach, beforeAll, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it, onTestFinished, vi } from 'vitest';
 import { handle as authHandle } from '../../../auth';
 import { buildServices, type Services } from '../app/create-app';
 import { readConfig } from '../app/read-config';
@@ -42,18 +42,22 @@ interface CookieOptions {
 	/** When its browser signed in at the provider; defaults to when it was issued. */
 	signedInSecondsAgo?: number;
 	sid?: string;
+	/** When its GitHub access token expires, in seconds from now (default 8 hours). */
+	tokenExpiresIn?: number;
+	providerAccountId?: string;
 }
 
 /** A session cookie for `userId` issued by another instance (so not in this one's cache). */
 async function sessionCookie(userId: string, options: CookieOptions = {}): Promise<string> {
 	const { ageSeconds = 0, checkedSecondsAgo = ageSeconds, sid = 'no-such-session' } = options;
-	const { signedInSecondsAgo = ageSeconds } = options;
+	const { signedInSecondsAgo = ageSeconds, tokenExpiresIn = 8 * 3600 } = options;
+	const { providerAccountId = '1' } = options;
 	const now = Math.floor(Date.now() / 1000);
 	const issuedAt = now - ageSeconds;
 	const claims: JWT = {
 		sub: userId,
 		name: 'Ada',
-		accounts: [{ provider: 'github', providerAccountId: '1', expiresAt: now + 8 * 3600 }],
+		accounts: [{ provider: 'github', providerAccountId, expiresAt: now + tokenExpiresIn }],
 		sid,
 		sidCheckedAt: now - checkedSecondsAgo,
 		authAt: now - signedInSecondsAgo
@@ -100,6 +104,7 @@ async function request(
 	const event = {
 		url,
 		request: new Request(url, { headers }),
+		getClientAddress: () => '127.0.0.1',
 		cookies,
 		locals: { app: services },
 		route: { id: path }
@@ -194,6 +199,30 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 		// Nothing is kept once the read has ended: the same cookie later takes a pass of its own.
 		expect((await request(services, '/', old, 1)).written).toContain(COOKIE);
 		expect(services.session.codec.encode).toHaveBeenCalledTimes(2);
+	});
+
+	it('a token due but still valid is refreshed in the background from the cookie alone, and a later request takes the outcome', async () => {
+		const user = await createUser(app.db);
+		const sid = await startUserSession(app.db, user.id, null);
+		// Due (in its last seconds), and never stored: its refresh finds the account unlinked.
+		const cookie = await sessionCookie(user.id, {
+			sid,
+			tokenExpiresIn: 10,
+			providerAccountId: `due-${user.id}`
+		});
+		const ensureFresh = vi.spyOn(services.rotator, 'ensureFresh');
+		onTestFinished(() => ensureFresh.mockRestore());
+
+		const first = await request(services, '/', cookie, 2);
+		expect(first.sessions[0]).toMatchObject({ user: { id: user.id }, providers: ['github'] });
+		expect(first.written).toEqual([]);
+		expect(ensureFresh).toHaveBeenCalledTimes(1);
+		expect(services.session.codec.encode).not.toHaveBeenCalled();
+
+		await services.rotator.drain();
+		const second = await request(services, '/', cookie, 1);
+		expect(second.written).toContain(COOKIE);
+		expect(second.sessions[0]).toMatchObject({ user: { id: user.id }, providers: [] });
 	});
 
 	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {

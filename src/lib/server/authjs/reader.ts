@@ -4,7 +4,9 @@ import type { Cookies, RequestEvent } from '@sveltejs/kit';
 import { toSession } from './cookies';
 import { readSessionCookie, sessionCookieName } from './session-cookie';
 import type { TokenRotator } from '../tokens/rotation/token-rotator';
+import { requestClient } from '../http/request-client';
 import { isSessionCurrent } from '../session/claims';
+import { renewInBackground } from '../tokens/renew-due-accounts';
 import type { SessionPolicy } from './codec';
 import { touchUserSession, type FoundLive, type SessionStore } from '../session/user-sessions';
 
@@ -18,11 +20,12 @@ export type SharedSessionReads = (key: string, read: ReadSession) => Promise<Ses
 
 /**
  * `locals.auth()` for the common case, without a round trip through Auth.js: when the session
- * cookie decodes (a memoized decode, no decryption after the first request), needs no provider
- * refresh, was checked against `user_sessions` within the interval and is younger than the
- * renewal age, the jwt callback would change nothing, so the
- * session is built from the claims and no cookie is re-issued. Everything else (no valid
- * cookie, a refresh due, a renewal due, a session held by more than one cookie) goes to
+ * cookie decodes (a memoized decode, no decryption after the first request), was checked against
+ * `user_sessions` within the interval, is younger than the renewal age and has no provider token
+ * to wait for (one due but still valid is refreshed in the background, started here as the
+ * callback would start it), the jwt callback would change nothing, so the session is built from
+ * the claims and no cookie is re-issued. Everything else (no valid cookie, an expired token, a
+ * refresh's outcome to take up, a renewal due, a session held by more than one cookie) goes to
  * Auth.js's own session flow, which runs the callbacks, re-issues or clears the cookie and logs
  * what failed: `authjs`, once for all the requests that carry the same cookie at the same time.
  */
@@ -65,6 +68,8 @@ export async function readSession(
 		const current = [policy.secrets[0]!, ...policy.acceptedOnlySecrets];
 		if (!(await policy.codec.isSealedByOneOf({ ...params, secret: current }))) return viaAuthjs();
 	}
+	// A token due but still valid: its refresh starts here, as the callback would start it.
+	renewInBackground(claims, services.rotator, () => requestClient(event));
 	// The cookie the browser holds, and so the session, ends at the token's own expiry.
 	return toSession(claims, new Date(claims.exp * 1000).toISOString());
 }

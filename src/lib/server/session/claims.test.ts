@@ -1,6 +1,6 @@
 import type { JWT } from '@auth/core/jwt';
 import type { RequestEvent } from '@sveltejs/kit';
-import { expect, it, vi } from 'vitest';
+import { expect, it, onTestFinished, vi } from 'vitest';
 import type { Database } from '../db';
 import { describeWithDatabases } from '../testing/databases';
 import { createUser } from '../testing/factories';
@@ -41,6 +41,10 @@ async function claimsCases(db: Database): Promise<Record<string, JWT>> {
 			...current,
 			accounts: [{ ...account, expiresAt: now() + 10, issuedAt: now() - 3590 }]
 		},
+		'a provider token expired': {
+			...current,
+			accounts: [{ ...account, expiresAt: now() - 10, issuedAt: now() - 3610 }]
+		},
 		'flagged RefreshTokenError': { ...current, error: 'RefreshTokenError' },
 		// Ended 5 s ago: within the codec's clock tolerance, so only the predicate refuses it.
 		'past its absolute end': { ...current, authAt: now() - 7205 },
@@ -52,7 +56,14 @@ describeWithDatabases(
 	'one predicate for "these claims need nothing"',
 	(app) => {
 		it('the fast path and the jwt callback agree on every case', async () => {
+			// A refresh ends without this process learning anything: what it knows stays as the
+			// cookie has it, whenever the refresh would have ended.
+			const ensureFresh = vi
+				.spyOn(app.rotator, 'ensureFresh')
+				.mockResolvedValue({ status: 'unavailable' });
+			onTestFinished(() => ensureFresh.mockRestore());
 			for (const [name, claims] of Object.entries(await claimsCases(app.db))) {
+				ensureFresh.mockClear();
 				// Note: the codec stamps `iat` itself, so an old cookie is encoded in the past.
 				vi.useFakeTimers({ now: (claims.iat ?? now()) * 1000, toFake: ['Date'] });
 				const token = await app.session.codec.encode({
@@ -61,8 +72,11 @@ describeWithDatabases(
 					salt: COOKIE
 				});
 				vi.useRealTimers();
+				const url = new URL('http://127.0.0.1/');
 				const event = {
-					url: new URL('http://127.0.0.1/'),
+					url,
+					request: new Request(url),
+					getClientAddress: () => '127.0.0.1',
 					cookies: { get: () => token, getAll: () => [{ name: COOKIE, value: token }] }
 				} as unknown as RequestEvent;
 				const decoded = (await app.session.codec.decode({
@@ -82,15 +96,22 @@ describeWithDatabases(
 				const renewalDue = name === 'past its renewal age';
 				expect(authjs.mock.calls.length === 0, `${name}: fast path`).toBe(current && !renewalDue);
 				expect(updated === decoded, `${name}: callback changes nothing`).toBe(current);
+				// A token due but valid is refreshed in the background by both; an expired one is
+				// waited for, by the callback.
+				const refreshes = { 'a provider token due': 2, 'a provider token expired': 1 };
+				expect(ensureFresh, `${name}: refreshes`).toHaveBeenCalledTimes(
+					refreshes[name as keyof typeof refreshes] ?? 0
+				);
 			}
 		});
 
-		it('claims are current unless their session check or a provider token is due', async () => {
+		it('claims are current unless their session check is due or a provider token must be waited for', async () => {
 			const cases = await claimsCases(app.db);
 			const current = Object.entries(cases).filter(([, claims]) => isSessionCurrent(claims, app));
 			expect(current.map(([name]) => name)).toEqual([
 				'current',
 				'past its renewal age',
+				'a provider token due',
 				'flagged RefreshTokenError'
 			]);
 		});

@@ -6,7 +6,11 @@ import type { TokenRotator } from '../tokens/rotation/token-rotator';
 import type { SessionSettings } from './policy';
 import type { RequestClient } from '../http/request-client';
 import { listSessionAccounts, storeAccountTokens } from '../tokens/accounts';
-import { needsRefresh, renewDueAccounts } from '../tokens/renew-due-accounts';
+import {
+	leavesAccountsAsTheyAre,
+	renewDueAccounts,
+	renewInBackground
+} from '../tokens/renew-due-accounts';
 import { hasSessionEnded } from './lifetime';
 import {
 	checkUserSession,
@@ -35,9 +39,10 @@ export interface ClaimsUpdate {
 
 /**
  * True when the claims need nothing from the jwt callback: the session has not reached its
- * absolute end, its sign-in time is known, it was found live within the check interval, and no
- * provider token is due. The one predicate that both the fast path (`readSession`) and the
- * callback (`updateSessionClaims`) decide by.
+ * absolute end, its sign-in time is known, it was found live within the check interval, and each
+ * provider token is either not due or due but still valid with no newer outcome known (its
+ * refresh runs in the background: `renewInBackground`). The one predicate that both the fast
+ * path (`readSession`) and the callback (`updateSessionClaims`) decide by.
  */
 export function isSessionCurrent(
 	claims: JWT,
@@ -48,7 +53,7 @@ export function isSessionCurrent(
 	if (hasSessionEnded(claims, policy.absoluteMaxAgeSeconds, now)) return false;
 	if (claims.authAt === undefined) return false;
 	if (isSessionCheckDue(claims, policy.checkIntervalSeconds, services.foundLive, now)) return false;
-	return !needsRefresh(claims, rotator);
+	return leavesAccountsAsTheyAre(claims, rotator);
 }
 
 /**
@@ -80,7 +85,10 @@ export async function updateSessionClaims(
 		const now = Math.floor(Date.now() / 1000);
 		return { ...update.token, accounts, sid, sidCheckedAt: now, authAt: now };
 	}
-	if (trigger !== 'update' && isSessionCurrent(update.token, services)) return update.token;
+	if (trigger !== 'update' && isSessionCurrent(update.token, services)) {
+		renewInBackground(update.token, services.rotator, () => client);
+		return update.token;
+	}
 	// A revoked or unknown session signs out, checked at most once per interval; past its
 	// absolute end, a session is over however recently it was used.
 	const { checkIntervalSeconds, absoluteMaxAgeSeconds } = services.session;

@@ -42,6 +42,32 @@ export async function renewDueAccounts(
 	return { ...token, accounts: linked, ...(error !== undefined && { error }) };
 }
 
+/**
+ * True when the refresh policy leaves every account of the session as the cookie has it (see
+ * `TokenRotator.leavesAsItIs`): none is due, or those due are still valid and renewed in the
+ * background (`renewInBackground`). A session flagged `RefreshTokenError` refreshes nothing.
+ */
+export function leavesAccountsAsTheyAre(token: JWT, rotator: TokenRotator): boolean {
+	if (token.error !== undefined) return true;
+	return (token.accounts ?? []).every((account) => rotator.leavesAsItIs(account));
+}
+
+/**
+ * For a session whose accounts the refresh policy leaves as they are: starts the background
+ * refresh of each one that is due (joining one under way), for `client()`, asked only then.
+ */
+export function renewInBackground(
+	token: JWT,
+	rotator: TokenRotator,
+	client: () => RequestClient | null
+): void {
+	if (!needsRefresh(token, rotator)) return;
+	const requestClient = client();
+	for (const account of token.accounts ?? []) {
+		if (rotator.isDue(account)) void rotator.refreshAsNeeded(account, { client: requestClient });
+	}
+}
+
 /** True when some account's access token is inside its refresh window, in a usable session. */
 export function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
 	if (token.error !== undefined) return false;

@@ -122,6 +122,18 @@ export class TokenRotator {
 	}
 
 	/**
+	 * True when the refresh policy leaves `account` as the cookie has it: its token is not due, or
+	 * it is due but still valid and this process knows no outcome newer than the cookie, so that a
+	 * background refresh renews it (`refreshAsNeeded`) and the request goes on with it. False when
+	 * the claims must change: an expired token waits for its refresh, or a remembered outcome brings
+	 * a new expiry, a refusal or an unlinked account.
+	 */
+	leavesAsItIs(account: SessionAccount): boolean {
+		if (!this.isDue(account)) return true;
+		return !this.isExpired(account) && this.#settled.recall(account) === null;
+	}
+
+	/**
 	 * `refreshAsNeeded` for the jwt callback, whose only knowledge is the cookie: what this
 	 * process already knows of the account (a refresh that ended since the cookie was written)
 	 * answers first, and a later request picks up a background refresh's outcome the same way.
