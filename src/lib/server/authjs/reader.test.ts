@@ -134,6 +134,12 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 	afterAll(() => services.rotator.drain());
 
+	/** A new user with a live session, as a sign-in leaves them. */
+	async function signedInUser() {
+		const user = await createUser(app.db);
+		return { user, sid: await startUserSession(app.db, user.id, null) };
+	}
+
 	it('3 loads calling locals.auth() make exactly 1 decode and 1 decryption', async () => {
 		const { sessions } = await request(services, '/', await sessionCookie('user-1'), 3);
 
@@ -164,8 +170,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a session past its renewal age is re-issued once, with 1 decryption', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		const old = await sessionCookie(user.id, {
 			sid,
 			ageSeconds: UPDATE_AGE_SECONDS + 60,
@@ -180,8 +185,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('requests that carry the same cookie at the same time make one pass through Auth.js', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		const old = await sessionCookie(user.id, {
 			sid,
 			ageSeconds: UPDATE_AGE_SECONDS + 60,
@@ -202,8 +206,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a token due but still valid is refreshed in the background from the cookie alone, and a later request takes the outcome', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		// Due (in its last seconds), and never stored: its refresh finds the account unlinked.
 		const cookie = await sessionCookie(user.id, {
 			sid,
@@ -226,8 +229,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a live session is checked once its interval has passed, and the new cookie records it', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		const due = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
 		const first = await request(services, '/', due, 2);
 		expect(first.sessions[0]).toMatchObject({ user: { id: user.id } });
@@ -240,8 +242,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a client that replays a cookie past its check interval is checked once per interval, not per request', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		const replayed = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS + 1 });
 		expect((await request(services, '/', replayed, 1)).written).toContain(COOKIE);
 
@@ -254,8 +255,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a revoked session is signed out at its next check, and its cookie cleared', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		const cookie = await sessionCookie(user.id, { sid, checkedSecondsAgo: CHECK_SECONDS - 1 });
 		expect((await request(services, '/', cookie, 1)).sessions[0]).not.toBeNull();
 
@@ -278,8 +278,7 @@ describeWithDatabases('reading the session in hooks and loads', (app) => {
 	});
 
 	it('a session used every second still ends at its absolute end, and no cookie outlives it', async () => {
-		const user = await createUser(app.db);
-		const sid = await startUserSession(app.db, user.id, null);
+		const { user, sid } = await signedInUser();
 		// Signed in at the provider 5 s before the absolute end; its cookie due for renewal.
 		let cookie = await sessionCookie(user.id, {
 			sid,

@@ -19,7 +19,6 @@ import {
 	type SessionStore
 } from './user-sessions';
 
-/** What the jwt callback is given, and what it needs from the request. */
 /** What the session's claims are checked and renewed with. */
 export interface ClaimsServices extends SessionStore {
 	cipher: TokenCipher;
@@ -27,6 +26,7 @@ export interface ClaimsServices extends SessionStore {
 	session: SessionSettings;
 }
 
+/** What the jwt callback is given, and what it needs from the request. */
 export interface ClaimsUpdate {
 	token: JWT;
 	user?: User;
