@@ -69,7 +69,7 @@ export function renewInBackground(
 }
 
 /** True when some account's access token is inside its refresh window, in a usable session. */
-export function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
+function needsRefresh(token: JWT, rotator: TokenRotator): boolean {
 	if (token.error !== undefined) return false;
 	return (token.accounts ?? []).some((account) => rotator.isDue(account));
 }
