@@ -13,6 +13,9 @@ const executablePath =
 export default defineConfig<ProjectOptions>({
 	testDir: 'e2e',
 	timeout: 60_000,
+	// A safety net, not a speed goal: the whole run takes 5-10 min here, and a test that hangs
+	// past its own timeout should end the run with its name reported, not stall CI for 90 min.
+	globalTimeout: 40 * 60_000,
 	// Note: on a busy 2-core machine a page can take longer than Playwright's 5 s default to show
 	// what a test waits for. Speed goals live in the benchmarks, not in these waits.
 	expect: { timeout: 10_000 },

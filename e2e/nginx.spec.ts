@@ -11,6 +11,7 @@ test.skip(withoutNginxReason !== null, withoutNginxReason ?? '');
 
 const HSTS = 'max-age=63072000; includeSubDomains';
 const TTL_SECONDS = 4;
+const NEGOTIATE_TIMEOUT_MS = 10_000;
 
 test.describe('through nginx over https', () => {
 	test.use({
@@ -272,15 +273,22 @@ function plainGet(url: string, headers: Record<string, string> = {}, localAddres
 	});
 }
 
-/** The suite a TLS 1.2 handshake offering only `cipher` agrees on, or null when it fails. */
+/**
+ * The suite a TLS 1.2 handshake offering only `cipher` agrees on, or null when nginx refuses it.
+ * A handshake with no outcome within `NEGOTIATE_TIMEOUT_MS` fails the test: silence is no refusal.
+ */
 function negotiate(port: number, cipher: string) {
-	return new Promise<string | null>((resolve) => {
+	return new Promise<string | null>((resolve, reject) => {
 		const socket = tlsConnect({
 			host: '127.0.0.1',
 			port,
 			maxVersion: 'TLSv1.2',
 			ciphers: cipher,
 			rejectUnauthorized: false
+		});
+		socket.setTimeout(NEGOTIATE_TIMEOUT_MS, () => {
+			reject(new Error(`no TLS handshake outcome for ${cipher} in ${NEGOTIATE_TIMEOUT_MS} ms`));
+			socket.destroy();
 		});
 		socket.once('secureConnect', () => {
 			resolve(socket.getCipher().name);
