@@ -24,6 +24,8 @@ const WAVE_THINK_MS = 1_000;
 const BROWSE_PAST_EXPIRY_MS = 3_000;
 /** The wave ends this long after it started: requests not answered by then count as timed out. */
 const WAVE_DEADLINE_MS = 30_000;
+/** Longer than the app's keep-alive timeout (Node's 5 s): the wave users' connections are closed. */
+const IDLE_BEFORE_CONTROL_MS = 6_000;
 
 /**
  * @typedef {object} WaveOptions
@@ -52,6 +54,10 @@ const WAVE_DEADLINE_MS = 30_000;
  * @property {number} steadyP99Before ms
  * @property {number} steadyP99During ms
  * @property {number} steadyMaxDuring ms
+ * @property {number} steadyP99Control ms, during the control: the same wave users browsing the
+ *   same way once again, when none of their tokens is due (what the wave costs with no rotation)
+ * @property {number} controlMax ms, the control's slowest wave request
+ * @property {number} controlRefreshes refresh_token grants during the control (should be 0)
  * @property {number} refreshesPerUser refresh_token grants for wave users ÷ wave users
  * @property {number} maxRefreshesPerUser
  * @property {number} steadyRefreshes refresh_token grants for steady users (should be 0)
@@ -119,6 +125,18 @@ export async function runWave(instances, idp, options) {
 	const benchLoopDuring = ownLoop.read();
 	ownLoop.stop();
 	await settle(grants.counts);
+	// The control: every token is fresh now (the refreshes got the IdP's long lifetime). The wave
+	// users come back as at the wave, on new connections, for as long, beside the same steady users.
+	await sleep(IDLE_BEFORE_CONTROL_MS);
+	const refreshesBeforeControl = grants.counts.refreshes;
+	const controlStarted = performance.now();
+	const controlVisits = await Promise.all(
+		wave.map((user) =>
+			visit(user, controlStarted + (browseUntil - started), controlStarted + WAVE_DEADLINE_MS)
+		)
+	);
+	const controlEnded = performance.now();
+	const controlRefreshes = grants.counts.refreshes - refreshesBeforeControl;
 	control.running = false;
 	const steadyAll = await steadyAnswers;
 	grants.stop();
@@ -128,9 +146,13 @@ export async function runWave(instances, idp, options) {
 	const during = steadyAll
 		.filter((answer) => answer.at >= started && answer.at < ended)
 		.map((answer) => answer.ms);
+	const steadyControl = steadyAll
+		.filter((answer) => answer.at >= controlStarted && answer.at < controlEnded)
+		.map((answer) => answer.ms);
+	const controlAnswers = controlVisits.flat();
 	const waveMs = waveAnswers.map((answer) => answer.ms);
 	const perUser = wave.map((user) => grants.refreshes.get(user.login) ?? 0);
-	const all = [...waveAnswers, ...steadyAll];
+	const all = [...waveAnswers, ...controlAnswers, ...steadyAll];
 	return {
 		instances: instances.length,
 		waveUsers,
@@ -148,6 +170,12 @@ export async function runWave(instances, idp, options) {
 		steadyP99Before: percentile(before, 0.99),
 		steadyP99During: percentile(during, 0.99),
 		steadyMaxDuring: percentile(during, 1),
+		steadyP99Control: percentile(steadyControl, 0.99),
+		controlMax: percentile(
+			controlAnswers.map((answer) => answer.ms),
+			1
+		),
+		controlRefreshes,
 		refreshesPerUser: Math.round((perUser.reduce((a, b) => a + b, 0) / waveUsers) * 100) / 100,
 		maxRefreshesPerUser: Math.max(...perUser),
 		steadyRefreshes: steady.reduce((sum, user) => sum + (grants.refreshes.get(user.login) ?? 0), 0),
@@ -163,9 +191,12 @@ export async function runWave(instances, idp, options) {
 		timeline: {
 			series: [
 				{ name: 'steady users', answers: steadyAll },
-				{ name: 'wave users', answers: waveAnswers }
+				{ name: 'wave users', answers: [...waveAnswers, ...controlAnswers] }
 			],
-			bands: [{ label: 'slow', from: started, to: ended }],
+			bands: [
+				{ label: 'slow', from: started, to: ended },
+				{ label: 'no token due', from: controlStarted, to: controlEnded }
+			],
 			start: baselineStart
 		}
 	};
