@@ -16,6 +16,8 @@ import { dirname } from 'node:path';
  */
 
 const BUCKET_MS = 250;
+/** A series' line breaks where it has no answer for this long (e.g. between a wave and its control). */
+const GAP_MS = 2_000;
 const WIDTH = 720;
 const HEIGHT = 260;
 const MARGIN = { left: 56, right: 16, top: 28, bottom: 36 };
@@ -61,12 +63,12 @@ export function writeLatencyChart(file, title, { series, bands, start }) {
 			(s) =>
 				`<text x="${x(start + s * 1000).toFixed(1)}" y="${HEIGHT - MARGIN.bottom + 16}" text-anchor="middle">${s} s</text>`
 		),
-		...series.map(({ answers }, i) => {
-			const points = slowestPerBucket(answers, start)
-				.map(([t, ms]) => `${x(t).toFixed(1)},${y(ms).toFixed(1)}`)
-				.join(' ');
-			return `<polyline points="${points}" fill="none" stroke="${COLOURS[i]}" stroke-width="1.5"/>`;
-		}),
+		...series.flatMap(({ answers }, i) =>
+			segments(slowestPerBucket(answers, start)).map((segment) => {
+				const points = segment.map(([t, ms]) => `${x(t).toFixed(1)},${y(ms).toFixed(1)}`).join(' ');
+				return `<polyline points="${points}" fill="none" stroke="${COLOURS[i]}" stroke-width="1.5"/>`;
+			})
+		),
 		`<text x="${MARGIN.left}" y="16" font-weight="bold">${escape(title)}</text>`,
 		...series.map(
 			({ name }, i) =>
@@ -95,6 +97,23 @@ function slowestPerBucket(answers, start) {
 	return [...slowest]
 		.sort(([a], [b]) => a - b)
 		.map(([bucket, ms]) => [start + (bucket + 0.5) * BUCKET_MS, ms]);
+}
+
+/**
+ * `points` (in time order) split wherever two follow each other more than `GAP_MS` apart.
+ * @param {[number, number][]} points
+ * @returns {[number, number][][]}
+ */
+function segments(points) {
+	/** @type {[number, number][][]} */
+	const runs = [];
+	for (const point of points) {
+		const run = runs.at(-1);
+		const last = run?.at(-1);
+		if (run === undefined || last === undefined || point[0] - last[0] > GAP_MS) runs.push([point]);
+		else run.push(point);
+	}
+	return runs;
 }
 
 /** @param {string} text */

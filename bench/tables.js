@@ -77,7 +77,7 @@ const printWaves = (title) => (waves) => {
 			'failed grants': wave.failedGrants,
 			'errors, timeouts': `${wave.errors}, ${wave.timedOut}`,
 			'app CPU % before, during': `${wave.cpuBefore}, ${wave.cpuDuring}`,
-			'app CPU ms per wave user': wave.cpuMsPerWaveUser,
+			'app CPU ms per wave user (no token due)': `${wave.cpuMsPerWaveUser} (${wave.cpuMsPerControlUser})`,
 			'loop p99/max before': loop(wave.loopBefore),
 			'loop p99/max during': loop(wave.loopDuring),
 			'bench loop before, during': `${loop(wave.benchLoopBefore)}, ${loop(wave.benchLoopDuring)}`,

@@ -72,6 +72,8 @@ const IDLE_BEFORE_CONTROL_MS = 6_000;
  * @property {number} cpuMsPerWaveUser the instances' CPU time during the wave beyond the steady
  *   users' rate before it, per wave user (its refresh and its requests): a cost, which varies far
  *   less from run to run than the latencies
+ * @property {number} cpuMsPerControlUser the same during the control: the difference is what the
+ *   rotation costs per user
  * @property {number} failedGrants token endpoint errors (a reuse detection is one): must be 0
  * @property {number[]} rssMb each instance's resident memory after the wave
  * @property {import('./chart.js').Timeline} timeline for the chart, not the report
@@ -129,6 +131,7 @@ export async function runWave(instances, idp, options) {
 	// users come back as at the wave, on new connections, for as long, beside the same steady users.
 	await sleep(IDLE_BEFORE_CONTROL_MS);
 	const refreshesBeforeControl = grants.counts.refreshes;
+	cpu = pids.map(cpuMs);
 	const controlStarted = performance.now();
 	const controlVisits = await Promise.all(
 		wave.map((user) =>
@@ -136,6 +139,7 @@ export async function runWave(instances, idp, options) {
 		)
 	);
 	const controlEnded = performance.now();
+	const controlCpuMs = totalCpuMs(pids, cpu) - steadyCpuPerMs * (controlEnded - controlStarted);
 	const controlRefreshes = grants.counts.refreshes - refreshesBeforeControl;
 	control.running = false;
 	const steadyAll = await steadyAnswers;
@@ -187,6 +191,7 @@ export async function runWave(instances, idp, options) {
 		cpuBefore,
 		cpuDuring,
 		cpuMsPerWaveUser: Math.round((waveCpuMs / waveUsers) * 10) / 10,
+		cpuMsPerControlUser: Math.round((controlCpuMs / waveUsers) * 10) / 10,
 		rssMb: instances.map((instance) => residentMb(instance.pid)),
 		timeline: {
 			series: [
