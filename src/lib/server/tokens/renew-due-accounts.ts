@@ -54,7 +54,8 @@ export function leavesAccountsAsTheyAre(token: JWT, rotator: TokenRotator): bool
 
 /**
  * For a session whose accounts the refresh policy leaves as they are: starts the background
- * refresh of each one that is due (joining one under way), for `client()`, asked only then.
+ * refresh of each one that is due (`refreshAsNeeded`, which joins one under way and leaves the
+ * others alone), for `client()`, asked only when one is due.
  */
 export function renewInBackground(
 	token: JWT,
@@ -64,7 +65,7 @@ export function renewInBackground(
 	if (!needsRefresh(token, rotator)) return;
 	const requestClient = client();
 	for (const account of token.accounts ?? []) {
-		if (rotator.isDue(account)) void rotator.refreshAsNeeded(account, { client: requestClient });
+		void rotator.refreshAsNeeded(account, { client: requestClient });
 	}
 }
 
